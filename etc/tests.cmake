@@ -1,0 +1,52 @@
+# Test registration. Every tests/labN/NAME.c is one test executable `labN/NAME` labelled labN;
+# every tests/labN/NAME.sh is a script test (end to end, may need root: it exits 77 to be
+# reported as skipped). Every doctests/NAME.c is a compiled-and-run API example.
+# `make check_labN` runs the tests of stage N and the stages before it; `make check` runs all.
+
+file(GLOB SPONGE_HARNESS_SOURCES CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/tests/harness/*.c")
+add_library(sponge_harness STATIC ${SPONGE_HARNESS_SOURCES})
+target_include_directories(sponge_harness PUBLIC "${PROJECT_SOURCE_DIR}/tests/harness")
+target_link_libraries(sponge_harness PUBLIC sponge)
+
+set(SPONGE_LABS lab0 lab1 lab2 lab3 lab4 lab5 lab6 lab7)
+foreach(lab ${SPONGE_LABS})
+    file(GLOB lab_c_tests CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/tests/${lab}/*.c")
+    foreach(src ${lab_c_tests})
+        get_filename_component(name ${src} NAME_WE)
+        add_executable(${lab}_${name} ${src})
+        target_link_libraries(${lab}_${name} sponge_harness)
+        add_test(NAME ${lab}/${name} COMMAND ${lab}_${name})
+        set_tests_properties(${lab}/${name} PROPERTIES LABELS ${lab} TIMEOUT 120)
+    endforeach()
+    file(GLOB lab_sh_tests CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/tests/${lab}/*.sh")
+    foreach(src ${lab_sh_tests})
+        get_filename_component(name ${src} NAME_WE)
+        add_test(NAME ${lab}/${name} COMMAND bash ${src})
+        set_tests_properties(${lab}/${name} PROPERTIES LABELS "${lab};e2e" SKIP_RETURN_CODE 77 TIMEOUT 300
+                             ENVIRONMENT "SPONGE_BUILD=${PROJECT_BINARY_DIR};SPONGE_SRC=${PROJECT_SOURCE_DIR}")
+    endforeach()
+endforeach()
+
+file(GLOB doctest_sources CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/doctests/*.c")
+foreach(src ${doctest_sources})
+    get_filename_component(name ${src} NAME_WE)
+    add_executable(doctest_${name} ${src})
+    target_link_libraries(doctest_${name} sponge)
+    add_test(NAME doctests/${name} COMMAND doctest_${name})
+    set_tests_properties(doctests/${name} PROPERTIES LABELS doctests TIMEOUT 60)
+endforeach()
+
+# check_labN: the tests of stage N and every earlier stage, as a table and a closing line.
+set(labs_so_far "")
+foreach(lab ${SPONGE_LABS})
+    if(labs_so_far)
+        set(labs_so_far "${labs_so_far}|${lab}")
+    else()
+        set(labs_so_far "${lab}")
+    endif()
+    add_custom_target(check_${lab}
+                      COMMAND bash ${PROJECT_SOURCE_DIR}/etc/check.sh "^(${labs_so_far})$"
+                      WORKING_DIRECTORY ${PROJECT_BINARY_DIR} USES_TERMINAL)
+endforeach()
+add_custom_target(check COMMAND bash ${PROJECT_SOURCE_DIR}/etc/check.sh "." WORKING_DIRECTORY ${PROJECT_BINARY_DIR}
+                  USES_TERMINAL)

@@ -1,0 +1,60 @@
+#ifndef SPONGE_TCP_STREAM_REASSEMBLER_H
+#define SPONGE_TCP_STREAM_REASSEMBLER_H
+
+/* StreamReassembler (lab 1): accepts substrings of a byte stream at any index, in any order,
+ * overlapping or duplicated, and writes them in order into its output ByteStream.
+ *
+ * Window: bytes at index >= (first unread index + capacity) are discarded, where the first
+ * unread index is the output stream's bytes_read. That window is exactly the output stream's
+ * free space, so out-of-order bytes are copied once, straight to their final place in the
+ * stream's ring (byte_stream_write_at), and become readable with byte_stream_commit when the
+ * hole before them fills. Which bytes are present is kept as a sorted array of disjoint
+ * intervals, allocated in init and bounded by capacity: memory never grows with the input. */
+
+#include "tcp/byte_stream.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/** A half-open interval [start, end) of absolute stream indexes. */
+struct reassembler_interval {
+    uint64_t start;
+    uint64_t end;
+};
+
+struct stream_reassembler {
+    /* private */
+    struct byte_stream out;
+    struct reassembler_interval *pending; /* sorted, disjoint, non-adjacent, all past the write position */
+    size_t npending;
+    size_t max_pending;
+    size_t unassembled;                   /* bytes held in `pending` intervals */
+    bool eof_known;
+    uint64_t eof_index;                   /* index one past the last byte, once known */
+};
+
+/** Creates a reassembler whose output stream holds `capacity` bytes.
+ *  Returns SPONGE_OK or SPONGE_ERR_NO_MEMORY. */
+enum sponge_err stream_reassembler_init(struct stream_reassembler *r, size_t capacity);
+void stream_reassembler_destroy(struct stream_reassembler *r);
+
+/** Accepts `data[0..len)` whose first byte has absolute index `index`; `eof` says its last
+ *  byte is the last of the stream. Bytes outside the window are dropped; everything else
+ *  is kept until it can be written in order. */
+void stream_reassembler_push_substring(struct stream_reassembler *r, const void *data, size_t len, uint64_t index,
+                                       bool eof);
+
+/** The output stream (owned by the reassembler; the caller reads from it). */
+struct byte_stream *stream_reassembler_stream_out(struct stream_reassembler *r);
+
+/** Bytes stored but not yet written to the output (each byte counted once). */
+size_t stream_reassembler_unassembled_bytes(const struct stream_reassembler *r);
+
+/** True when nothing is waiting to be assembled. */
+bool stream_reassembler_empty(const struct stream_reassembler *r);
+
+/** Absolute index of the next byte the reassembler needs (the output's bytes_written). */
+uint64_t stream_reassembler_first_unassembled(const struct stream_reassembler *r);
+
+#endif

@@ -1,0 +1,95 @@
+#ifndef SPONGE_TCP_TCP_CONNECTION_H
+#define SPONGE_TCP_TCP_CONNECTION_H
+
+/* TCPConnection (lab 4): a sender and a receiver joined into one endpoint (RFC 793), with
+ * CS144's rules for RST, keep-alives, and lingering after a clean active close.
+ * Pure state machine: segments in, segments queued out, time only through tick(). */
+
+#include "tcp/tcp_config.h"
+#include "tcp/tcp_receiver.h"
+#include "tcp/tcp_sender.h"
+#include "wire/tcp.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/** RFC 793 state names (CONTRACT.md), derived from the sender's and receiver's states. */
+enum tcp_state {
+    TCP_STATE_LISTEN,
+    TCP_STATE_SYN_SENT,
+    TCP_STATE_SYN_RCVD,
+    TCP_STATE_ESTABLISHED,
+    TCP_STATE_CLOSE_WAIT,
+    TCP_STATE_LAST_ACK,
+    TCP_STATE_FIN_WAIT_1,
+    TCP_STATE_FIN_WAIT_2,
+    TCP_STATE_CLOSING,
+    TCP_STATE_TIME_WAIT,
+    TCP_STATE_CLOSED,
+    TCP_STATE_RESET,
+};
+
+/** "LISTEN", "SYN_SENT", ... */
+const char *tcp_state_name(enum tcp_state state);
+
+struct tcp_connection {
+    /* private: implementation-defined; see tcp_connection.c */
+    struct tcp_config cfg;
+    struct tcp_sender sender;
+    struct tcp_receiver receiver;
+    bool active;
+    bool linger_after_streams_finish;
+    bool reset;
+    uint64_t time_since_last_segment_received;
+    bool destroyed;
+    bool final_rst_pending; /* a RST queued by destroy, still poppable after it */
+    struct tcp_segment final_rst;
+};
+
+/** Creates a connection in LISTEN. Returns SPONGE_OK or SPONGE_ERR_NO_MEMORY. */
+enum sponge_err tcp_connection_init(struct tcp_connection *c, const struct tcp_config *cfg);
+
+/** Frees the connection. If it is still active, a RST is queued first; that one segment can
+ *  still be popped with tcp_connection_segments_out after destroy (nothing else can be called). */
+void tcp_connection_destroy(struct tcp_connection *c);
+
+/** Starts an active open: sends the SYN. */
+void tcp_connection_connect(struct tcp_connection *c);
+
+/** Writes application bytes to the outbound stream and sends what the window allows;
+ *  returns the number of bytes accepted. */
+size_t tcp_connection_write(struct tcp_connection *c, const void *data, size_t len);
+
+/** Free space in the outbound stream. */
+size_t tcp_connection_remaining_outbound_capacity(const struct tcp_connection *c);
+
+/** The application has no more to send: ends the outbound stream and sends the FIN when it can. */
+void tcp_connection_end_input_stream(struct tcp_connection *c);
+
+/** The inbound stream (owned by the connection): the application reads here. */
+struct byte_stream *tcp_connection_inbound_stream(struct tcp_connection *c);
+
+uint64_t tcp_connection_bytes_in_flight(const struct tcp_connection *c);
+size_t tcp_connection_unassembled_bytes(const struct tcp_connection *c);
+uint64_t tcp_connection_time_since_last_segment_received(const struct tcp_connection *c);
+enum tcp_state tcp_connection_state(const struct tcp_connection *c);
+
+/** Handles a segment from the peer (the segment is not kept). */
+void tcp_connection_segment_received(struct tcp_connection *c, const struct tcp_segment *seg);
+
+/** `ms` milliseconds have passed. */
+void tcp_connection_tick(struct tcp_connection *c, uint64_t ms);
+
+/** Pops the next segment to send, with ackno and window filled in. Returns false when none.
+ *  The payload view stays valid until the next call on the connection. */
+bool tcp_connection_segments_out(struct tcp_connection *c, struct tcp_segment *seg);
+
+/** False once the connection is done: reset, or both streams finished (after lingering for an
+ *  active close). */
+bool tcp_connection_active(const struct tcp_connection *c);
+
+/** Aborts: queues a RST and ends the connection (both streams in error). */
+void tcp_connection_abort(struct tcp_connection *c);
+
+#endif

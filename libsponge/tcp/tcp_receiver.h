@@ -1,0 +1,48 @@
+#ifndef SPONGE_TCP_TCP_RECEIVER_H
+#define SPONGE_TCP_TCP_RECEIVER_H
+
+/* TCPReceiver (lab 2): turns arriving segments into the inbound byte stream and tells the
+ * peer what it has (ackno) and how much more it may send (window).
+ * States (CS144): LISTEN (no SYN yet), SYN_RECV, FIN_RECV (input ended), ERROR. */
+
+#include "tcp/stream_reassembler.h"
+#include "tcp/wrapping_integers.h"
+#include "wire/tcp.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct tcp_receiver {
+    /* private */
+    struct stream_reassembler reassembler;
+    size_t capacity;
+    bool syn_received;
+    struct wrap32 isn;
+};
+
+/** Creates a receiver whose inbound stream holds `capacity` bytes.
+ *  Returns SPONGE_OK or SPONGE_ERR_NO_MEMORY. */
+enum sponge_err tcp_receiver_init(struct tcp_receiver *r, size_t capacity);
+void tcp_receiver_destroy(struct tcp_receiver *r);
+
+/** Handles one arriving segment: nothing is accepted before a SYN; data outside the window
+ *  is dropped; payload is copied into the inbound stream (the segment is not kept). */
+void tcp_receiver_segment_received(struct tcp_receiver *r, const struct tcp_segment *seg);
+
+/** The ackno to send: false (no ackno) until the SYN has arrived; otherwise the first
+ *  sequence number not yet received in order (counting SYN and, once assembled, FIN). */
+bool tcp_receiver_ackno(const struct tcp_receiver *r, struct wrap32 *ackno);
+
+/** Window: capacity minus the bytes buffered in the inbound stream. */
+size_t tcp_receiver_window_size(const struct tcp_receiver *r);
+
+size_t tcp_receiver_unassembled_bytes(const struct tcp_receiver *r);
+
+/** The inbound stream (owned by the receiver). */
+struct byte_stream *tcp_receiver_stream_out(struct tcp_receiver *r);
+
+/** CS144 state name: "LISTEN", "SYN_RECV", "FIN_RECV" or "ERROR". */
+const char *tcp_receiver_state(const struct tcp_receiver *r);
+
+#endif
