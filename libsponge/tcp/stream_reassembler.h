@@ -29,9 +29,9 @@ struct stream_reassembler {
     struct reassembler_interval *pending; /* sorted, disjoint, non-adjacent, all past the write position */
     size_t npending;
     size_t max_pending;
-    size_t unassembled;                   /* bytes held in `pending` intervals */
+    size_t unassembled; /* bytes held in `pending` intervals */
     bool eof_known;
-    uint64_t eof_index;                   /* index one past the last byte, once known */
+    uint64_t eof_index; /* index one past the last byte, once known */
 };
 
 /** Creates a reassembler whose output stream holds `capacity` bytes.

@@ -34,9 +34,9 @@ struct tcp_sender {
     struct byte_stream stream;
     struct tcp_config cfg;
     struct wrap32 isn;
-    uint64_t next_seqno;      /* absolute seqno of the next new byte */
-    uint64_t acked_seqno;     /* absolute ackno most recently accepted */
-    uint64_t window;          /* peer's advertised window */
+    uint64_t next_seqno;  /* absolute seqno of the next new byte */
+    uint64_t acked_seqno; /* absolute ackno most recently accepted */
+    uint64_t window;      /* peer's advertised window */
     bool syn_sent, fin_sent;
     /* outstanding segments (sent, not fully acknowledged), oldest first: a ring */
     struct tcp_sender_segment *outstanding;

@@ -17,20 +17,20 @@
 #define IPV4_PROTO_UDP 17
 
 struct ipv4_header {
-    uint8_t version;       /* 4 */
-    uint8_t ihl;           /* header length in 32-bit words, 5..15 */
+    uint8_t version; /* 4 */
+    uint8_t ihl;     /* header length in 32-bit words, 5..15 */
     uint8_t tos;
-    uint16_t total_len;    /* header + payload, bytes */
+    uint16_t total_len; /* header + payload, bytes */
     uint16_t id;
-    bool df;               /* don't fragment */
-    bool mf;               /* more fragments */
-    uint16_t frag_offset;  /* in 8-byte units */
+    bool df;              /* don't fragment */
+    bool mf;              /* more fragments */
+    uint16_t frag_offset; /* in 8-byte units */
     uint8_t ttl;
     uint8_t protocol;
     uint16_t checksum;
     uint32_t src;
     uint32_t dst;
-    uint8_t options_len;   /* bytes of options, ihl * 4 - 20 */
+    uint8_t options_len; /* bytes of options, ihl * 4 - 20 */
     uint8_t options[IPV4_MAX_HEADER_LEN - IPV4_MIN_HEADER_LEN];
 };
 

@@ -93,8 +93,7 @@ void harness_expect_u64(struct harness *h, const char *file, int line, const cha
     }
 }
 
-void harness_expect_bool(struct harness *h, const char *file, int line, const char *what, bool expected,
-                         bool actual) {
+void harness_expect_bool(struct harness *h, const char *file, int line, const char *what, bool expected, bool actual) {
     harness_step(h, file, line, "expect %s %s", what, expected ? "true" : "false");
     if (expected != actual) {
         harness_fail(h, file, line, "expected %s to be %s, got %s", what, expected ? "true" : "false",

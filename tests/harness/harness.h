@@ -33,10 +33,10 @@ struct opt_u64 {
 
 struct harness {
     const char *test_name;
-    unsigned steps;     /* steps recorded so far */
+    unsigned steps; /* steps recorded so far */
     char history[HARNESS_HISTORY][HARNESS_LINE];
     int history_line[HARNESS_HISTORY];
-    unsigned notes;     /* history lines recorded (steps and notes) */
+    unsigned notes; /* history lines recorded (steps and notes) */
     uint64_t seed;
     bool seeded;
 };
@@ -64,8 +64,7 @@ int harness_end(struct harness *h);
 /* Expectations. Each records itself as a step, then checks. */
 void harness_expect_u64(struct harness *h, const char *file, int line, const char *what, uint64_t expected,
                         uint64_t actual);
-void harness_expect_bool(struct harness *h, const char *file, int line, const char *what, bool expected,
-                         bool actual);
+void harness_expect_bool(struct harness *h, const char *file, int line, const char *what, bool expected, bool actual);
 void harness_expect_tri(struct harness *h, const char *file, int line, const char *what, enum tri expected,
                         bool actual);
 void harness_expect_opt(struct harness *h, const char *file, int line, const char *what, struct opt_u64 expected,
@@ -74,13 +73,14 @@ void harness_expect_bytes(struct harness *h, const char *file, int line, const c
                           size_t expected_len, const void *actual, size_t actual_len);
 
 #define STEP(h, ...) harness_step((h), __FILE__, __LINE__, __VA_ARGS__)
-#define EXPECT_EQ(h, what, expected, actual)                                                                      \
+#define EXPECT_EQ(h, what, expected, actual)                                                                           \
     harness_expect_u64((h), __FILE__, __LINE__, (what), (uint64_t)(expected), (uint64_t)(actual))
-#define EXPECT_BOOL(h, what, expected, actual) harness_expect_bool((h), __FILE__, __LINE__, (what), (expected), (actual))
+#define EXPECT_BOOL(h, what, expected, actual)                                                                         \
+    harness_expect_bool((h), __FILE__, __LINE__, (what), (expected), (actual))
 #define EXPECT_TRUE(h, what, cond) harness_expect_bool((h), __FILE__, __LINE__, (what), true, (cond))
 #define EXPECT_TRI(h, what, expected, actual) harness_expect_tri((h), __FILE__, __LINE__, (what), (expected), (actual))
 #define EXPECT_OPT(h, what, expected, actual) harness_expect_opt((h), __FILE__, __LINE__, (what), (expected), (actual))
-#define EXPECT_BYTES(h, what, exp, exp_len, act, act_len)                                                         \
+#define EXPECT_BYTES(h, what, exp, exp_len, act, act_len)                                                              \
     harness_expect_bytes((h), __FILE__, __LINE__, (what), (exp), (exp_len), (act), (act_len))
 #define FAIL(h, ...) harness_fail((h), __FILE__, __LINE__, __VA_ARGS__)
 

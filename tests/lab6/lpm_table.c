@@ -1,0 +1,148 @@
+/* The longest-prefix-match table behind the Router, checked step by step and against a
+ * linear-scan model on random tables. */
+#include "net/lpm_table.h"
+#include "harness.h"
+#include "util/rng.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static uint32_t ip(unsigned a, unsigned b, unsigned c, unsigned d) {
+    return (uint32_t)a << 24 | (uint32_t)b << 16 | (uint32_t)c << 8 | d;
+}
+
+struct route {
+    uint32_t prefix;
+    uint8_t len;
+    uint32_t value;
+};
+
+/* The model: scan every route, keep the longest match (the last added wins a tie). */
+static uint32_t model_lookup(const struct route *routes, size_t n, uint32_t addr) {
+    int best_len = -1;
+    uint32_t best = LPM_NO_MATCH;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t mask = routes[i].len ? ~(UINT32_MAX >> routes[i].len) : 0;
+        if (routes[i].len == 32) {
+            mask = UINT32_MAX;
+        }
+        if (((addr ^ routes[i].prefix) & mask) == 0 && (int)routes[i].len >= best_len) {
+            best_len = routes[i].len;
+            best = routes[i].value;
+        }
+    }
+    return best;
+}
+
+static void add(struct harness *h, struct lpm_table *t, uint32_t prefix, uint8_t len, uint32_t value) {
+    STEP(h, "add %u.%u.%u.%u/%u -> %u", prefix >> 24, (prefix >> 16) & 255, (prefix >> 8) & 255, prefix & 255, len,
+         value);
+    EXPECT_EQ(h, "insert result", SPONGE_OK, lpm_table_insert(t, prefix, len, value));
+}
+
+static void expect(struct harness *h, struct lpm_table *t, uint32_t addr, uint32_t value) {
+    char what[64];
+    snprintf(what, sizeof what, "lookup %u.%u.%u.%u", addr >> 24, (addr >> 16) & 255, (addr >> 8) & 255, addr & 255);
+    EXPECT_EQ(h, what, value, lpm_table_lookup(t, addr));
+}
+
+static void test_overlapping_prefixes(void) {
+    struct harness h;
+    harness_begin(&h, "lpm: overlapping prefixes, longer added first");
+    struct lpm_table t;
+    EXPECT_EQ(&h, "init", SPONGE_OK, lpm_table_init(&t, 0));
+    expect(&h, &t, ip(1, 2, 3, 4), LPM_NO_MATCH);
+    add(&h, &t, ip(10, 1, 2, 128), 25, 4);
+    add(&h, &t, ip(10, 1, 2, 0), 24, 3);
+    add(&h, &t, ip(10, 1, 0, 0), 16, 2);
+    add(&h, &t, ip(10, 0, 0, 0), 8, 1);
+    add(&h, &t, ip(10, 1, 2, 200), 32, 5);
+    expect(&h, &t, ip(10, 1, 2, 129), 4);
+    expect(&h, &t, ip(10, 1, 2, 127), 3);
+    expect(&h, &t, ip(10, 1, 3, 1), 2);
+    expect(&h, &t, ip(10, 2, 0, 1), 1);
+    expect(&h, &t, ip(10, 1, 2, 200), 5);
+    expect(&h, &t, ip(10, 1, 2, 201), 4);
+    expect(&h, &t, ip(11, 0, 0, 0), LPM_NO_MATCH);
+    add(&h, &t, 0, 0, 0);
+    expect(&h, &t, ip(11, 0, 0, 0), 0);
+    expect(&h, &t, ip(10, 1, 2, 129), 4);
+    STEP(&h, "the same prefix again replaces its value");
+    add(&h, &t, ip(10, 1, 0, 0), 16, 7);
+    expect(&h, &t, ip(10, 1, 3, 1), 7);
+    expect(&h, &t, ip(10, 1, 2, 1), 3);
+    STEP(&h, "host bits past the length are ignored");
+    add(&h, &t, ip(192, 168, 77, 99), 20, 8);
+    expect(&h, &t, ip(192, 168, 64, 1), 8);
+    expect(&h, &t, ip(192, 168, 80, 1), 0);
+    EXPECT_EQ(&h, "prefixes", 8, lpm_table_prefixes(&t));
+    lpm_table_destroy(&t);
+    harness_end(&h);
+}
+
+static void test_bad_arguments(void) {
+    struct harness h;
+    harness_begin(&h, "lpm: bad arguments and the chunk limit leave the table unchanged");
+    struct lpm_table t;
+    EXPECT_EQ(&h, "init with room for 2 chunks", SPONGE_OK, lpm_table_init(&t, 2));
+    EXPECT_EQ(&h, "length 33 rejected", SPONGE_ERR_INVALID_ARGUMENT, lpm_table_insert(&t, 0, 33, 1));
+    EXPECT_EQ(&h, "value too large rejected", SPONGE_ERR_INVALID_ARGUMENT,
+              lpm_table_insert(&t, 0, 8, LPM_MAX_VALUE + 1));
+    add(&h, &t, ip(10, 0, 0, 0), 8, 1);
+    add(&h, &t, ip(10, 0, 0, 1), 32, 2); /* uses both chunks */
+    EXPECT_EQ(&h, "a /32 in another /16 needs chunks beyond the limit", SPONGE_ERR_INVALID_ARGUMENT,
+              lpm_table_insert(&t, ip(10, 9, 0, 1), 32, 3));
+    expect(&h, &t, ip(10, 9, 0, 1), 1);
+    expect(&h, &t, ip(10, 0, 0, 1), 2);
+    EXPECT_EQ(&h, "prefixes", 2, lpm_table_prefixes(&t));
+    lpm_table_destroy(&t);
+    harness_end(&h);
+}
+
+static void test_random_against_model(void) {
+    struct harness h;
+    harness_begin(&h, "lpm: random tables against a linear-scan model");
+    struct sponge_rng rng;
+    sponge_rng_seed(&rng, harness_seed(&h));
+    for (int round = 0; round < 40; round++) {
+        size_t n = 1 + sponge_rng_below(&rng, 300);
+        struct route *routes = malloc(n * sizeof *routes);
+        if (!routes) {
+            FAIL(&h, "out of memory");
+        }
+        STEP(&h, "round %d: %zu random routes clustered under a few /8s", round, n);
+        struct lpm_table t;
+        EXPECT_EQ(&h, "init", SPONGE_OK, lpm_table_init(&t, 0));
+        for (size_t i = 0; i < n; i++) {
+            /* Cluster under 3 first octets so prefixes overlap often. */
+            uint32_t a = (uint32_t)(10 + sponge_rng_below(&rng, 3)) << 24 | (uint32_t)sponge_rng_below(&rng, 4) << 16 |
+                         (uint32_t)sponge_rng_below(&rng, 1 << 16);
+            routes[i].len = (uint8_t)sponge_rng_below(&rng, 33);
+            routes[i].prefix = a;
+            routes[i].value = (uint32_t)i;
+            if (lpm_table_insert(&t, a, routes[i].len, (uint32_t)i) != SPONGE_OK) {
+                FAIL(&h, "insert %zu failed", i);
+            }
+        }
+        for (int q = 0; q < 3000; q++) {
+            uint32_t addr =
+                q % 2 ? routes[sponge_rng_below(&rng, n)].prefix ^ (uint32_t)sponge_rng_below(&rng, 256)
+                      : (uint32_t)(10 + sponge_rng_below(&rng, 4)) << 24 | (uint32_t)sponge_rng_below(&rng, 1u << 24);
+            uint32_t want = model_lookup(routes, n, addr);
+            uint32_t got = lpm_table_lookup(&t, addr);
+            if (want != got) {
+                FAIL(&h, "address %08x: model says %u, lookup says %u", addr, want, got);
+            }
+        }
+        lpm_table_destroy(&t);
+        free(routes);
+    }
+    harness_end(&h);
+}
+
+int main(void) {
+    test_overlapping_prefixes();
+    test_bad_arguments();
+    test_random_against_model();
+    return 0;
+}
