@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Runs the CTest tests whose label matches $1 (a regex such as "^(lab0|lab1)$") in the
-# current build directory. Prints the output of failing tests first, then why each skipped
+# Runs the CTest tests whose label matches $1 (a regex such as "^(lab0|lab1)$"), leaving
+# out those with a label matching $2 if given (e.g. "^e2e$"), in the current build directory. Prints the output of failing tests first, then why each skipped
 # test skipped, then a table per lab stage and the closing line
 # "N passed, N failed[, N skipped]". Exit status is non-zero when any test failed.
 set -u
 label_regex=${1:-.}
+exclude=()
+[ -n "${2:-}" ] && exclude=(-LE "$2")
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-ctest -L "$label_regex" --output-on-failure -j "${SPONGE_JOBS:-2}" >"$log" 2>&1
+ctest -L "$label_regex" "${exclude[@]}" --output-on-failure -j "${SPONGE_JOBS:-2}" >"$log" 2>&1
 status=$?
 if grep -q "No tests were found" "$log"; then
     echo "no tests matched label $label_regex"
