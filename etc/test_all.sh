@@ -12,6 +12,6 @@ log=build/test_all.log
 : >"$log"
 sponge_install_deps "$log" || exit 1
 sponge_build build Release "$log" || exit 1
-# make's own "*** Error" lines would bury the closing line: check.sh says what failed.
-make -s --no-print-directory -C build check 2>&1 | grep -v '^make\(\[[0-9]*\]\)\?: \*\*\* '
+# make's own "*** Error" and "Built target" lines would bury check.sh's closing line.
+make -s --no-print-directory -C build check 2>&1 | grep -v -e '^make\(\[[0-9]*\]\)\?: \*\*\* ' -e 'Built target check$'
 exit "${PIPESTATUS[0]}"
