@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced (not run) by etc/test_all.sh, etc/main_job.sh and .ci/run, from the repository root.
 # Installs the Debian 12 packages the build and the tests need, and builds quietly: the
 # output of apt and cmake goes to a log file and is shown only when a step fails.

@@ -56,6 +56,7 @@ fi
 bench_out=$(mktemp)
 trap 'rm -f "$bench_out"' EXIT
 if compgen -G "build/*_bench" >/dev/null; then
+    # shellcheck disable=SC2016 # $0 is expanded by the inner bash: the file to tee into
     step "make bench" bash -o pipefail -c 'make -s --no-print-directory -C build bench | tee "$0"' "$bench_out"
 else
     echo
