@@ -20,8 +20,8 @@ fi
 # A result line is "  3/8 Test  #4: lab1/name ....***Failed  0.01 sec". Skipped means the
 # test exited 77 ("***Skipped") or is disabled; anything else that did not pass (a failure,
 # a crash, a timeout, an executable that was never built: "***Not Run") is a failure.
-result='^[[:space:]]*[0-9]+\/[0-9]+ Test +#[0-9]+: '
-skipped='\*\*\*Skipped|Not Run \(Disabled\)'
+result='^[[:space:]]*[0-9]+/[0-9]+ Test +#[0-9]+: '
+skipped='[*][*][*]Skipped|Not Run [(]Disabled[)]'
 
 # Failing tests' output (ctest prints it right after the result line), up to 400 lines.
 awk -v result="$result" -v skipped="$skipped" '
