@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the CTest tests whose label matches $1 (a regex such as "^(lab0|lab1)$"), leaving
-# out those with a label matching $2 if given (e.g. "^e2e$"), in the current build directory. Prints the output of failing tests first, then why each skipped
-# test skipped, then a table per lab stage and the closing line
-# "N passed, N failed[, N skipped]". Exit status is non-zero when any test failed.
+# out those with a label matching $2 if given (e.g. "^e2e$"), in the current build directory.
+# Prints the output of failing tests first, then why each skipped test skipped, then a table
+# per lab stage and the closing line "N passed, N failed[, N skipped]". Exit status is
+# non-zero when any test failed (or no test matched).
 set -u
 label_regex=${1:-.}
 exclude=()
