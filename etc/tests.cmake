@@ -46,7 +46,7 @@ foreach(lab ${SPONGE_LABS})
     endif()
     add_custom_target(check_${lab}
                       COMMAND bash ${PROJECT_SOURCE_DIR}/etc/check.sh "^(${labs_so_far})$"
-                      WORKING_DIRECTORY ${PROJECT_BINARY_DIR} USES_TERMINAL)
+                      WORKING_DIRECTORY ${PROJECT_BINARY_DIR} USES_TERMINAL VERBATIM)
 endforeach()
 add_custom_target(check COMMAND bash ${PROJECT_SOURCE_DIR}/etc/check.sh "." WORKING_DIRECTORY ${PROJECT_BINARY_DIR}
                   USES_TERMINAL)
