@@ -38,7 +38,12 @@ static inline void reasm_check(struct harness *h, const char *file, int line, st
 
 static inline void reasm_push(struct harness *h, const char *file, int line, struct stream_reassembler *r,
                               const void *data, size_t len, uint64_t index, bool eof) {
-    if (len <= 40) {
+    bool printable = len <= 40;
+    for (size_t i = 0; printable && i < len; i++) {
+        uint8_t c = ((const uint8_t *)data)[i];
+        printable = c >= 32 && c < 127;
+    }
+    if (printable) {
         harness_step(h, file, line, "push \"%.*s\" at %" PRIu64 "%s", (int)len, (const char *)data, index,
                      eof ? " with eof" : "");
     } else {
