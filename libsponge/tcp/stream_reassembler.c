@@ -76,13 +76,14 @@ void stream_reassembler_push_substring(struct stream_reassembler *r, const void 
     if (r->eof_known && r->eof_index < limit) {
         limit = r->eof_index;
     }
-    /* One past the substring's last byte, saturated: an end beyond UINT64_MAX lies outside
-     * any window. */
+    /* One past the substring's last byte, saturated: an end beyond UINT64_MAX lies past any
+     * window (limit stays far below UINT64_MAX: no stream carries 2^64 bytes), so saturating
+     * only makes the substring look longer than the window, never shorter. */
     uint64_t end = len > UINT64_MAX - index ? UINT64_MAX : index + (uint64_t)len;
     /* The end of the stream is learnt only from an eof substring that fits in the window
      * whole (one cut short by the window says nothing about where the stream ends) and that
      * does not end before bytes already assembled (a stale or inconsistent segment). */
-    if (eof && !r->eof_known && end >= first && end <= limit && end != UINT64_MAX) {
+    if (eof && !r->eof_known && end >= first && end <= limit) {
         learn_end(r, end, first, limit);
         limit = end;
     }
