@@ -8,7 +8,7 @@ enum { WORD_BITS = 64 };
 enum sponge_err presence_bitmap_init(struct presence_bitmap *b, size_t nbits) {
     assert(nbits > 0);
     b->nbits = 0;
-    b->words = calloc((nbits + WORD_BITS - 1) / WORD_BITS, sizeof *b->words);
+    b->words = calloc(nbits / WORD_BITS + (nbits % WORD_BITS != 0), sizeof *b->words);
     if (!b->words) {
         return SPONGE_ERR_NO_MEMORY;
     }

@@ -70,8 +70,11 @@ static void learn_end(struct stream_reassembler *r, uint64_t end, uint64_t first
 void stream_reassembler_push_substring(struct stream_reassembler *r, const void *data, size_t len, uint64_t index,
                                        bool eof) {
     uint64_t first = byte_stream_bytes_written(&r->out);
-    /* The window ends at the first unread byte + capacity, which is exactly where the output's
-     * free space ends; once the end of the stream is known it also ends there. */
+    /* Only the part of a substring inside the window is kept (RFC 9293 section 3.10.7.4: a
+     * segment is trimmed to the receive window, bytes already received are dropped, and bytes
+     * past RCV.NXT may be held for later). The window ends at the first unread byte +
+     * capacity, which is exactly where the output's free space ends; once the end of the
+     * stream is known it also ends there. */
     uint64_t limit = first + byte_stream_remaining_capacity(&r->out);
     if (r->eof_known && r->eof_index < limit) {
         limit = r->eof_index;
