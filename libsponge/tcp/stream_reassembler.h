@@ -11,10 +11,11 @@
  * hole before them fills.
  *
  * Which bytes of the window are present is kept as a ring of `capacity` bits, one per byte,
- * whose bit `base` stands for the write position (capacity / 8 bytes, allocated in init). A bitmap rather than a sorted interval list:
- * its size is fixed whatever the peer sends, and every operation costs O(bytes / 64 + 1),
- * whereas an interval list can hold capacity / 2 intervals after many tiny disjoint pushes
- * and then pays a large memmove per insertion. */
+ * whose bit `base` stands for the write position (capacity / 8 bytes, allocated in init).
+ * A bitmap rather than a sorted interval list: its size is fixed whatever the peer sends,
+ * and every operation costs O(bytes / 64 + 1), whereas an interval list can hold
+ * capacity / 2 intervals after many tiny disjoint pushes and then pays a large memmove per
+ * insertion. */
 
 #include "tcp/byte_stream.h"
 #include "tcp/presence_bitmap.h"
