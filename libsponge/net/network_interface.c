@@ -193,6 +193,7 @@ static void recv_arp(struct network_interface *ni, const uint8_t *body, size_t l
         ni->counters.drop_bad_arp++;
         return;
     }
+    ni->counters.arp_received++;
     /* Learn from requests and replies alike (RFC 826 "merge" step). A sender address of
      * 0.0.0.0 is an address probe (RFC 5227) and maps nothing. */
     if (m.sender_ip != 0) {
@@ -210,6 +211,7 @@ static void recv_arp(struct network_interface *ni, const uint8_t *body, size_t l
 
 bool network_interface_recv_frame(struct network_interface *ni, const uint8_t *frame, size_t len,
                                   struct ipv4_datagram *dgram) {
+    ni->counters.frames_received++;
     struct ethernet_header eh;
     if (ethernet_header_parse(frame, len, &eh) != SPONGE_OK) {
         ni->counters.drop_bad_ethernet++;

@@ -37,10 +37,13 @@ struct network_interface_config {
 };
 
 /** Drops, by reason, and a few events. Every frame or datagram the interface gives up on is
- *  counted in exactly one drop_ field. */
+ *  counted in exactly one drop_ field; every frame received is counted once as a datagram, an
+ *  ARP message or a drop. */
 struct network_interface_counters {
-    uint64_t frames_sent;        /* frames queued in frames_out */
+    uint64_t frames_received;    /* frames given to recv_frame */
     uint64_t datagrams_received; /* datagrams returned by recv_frame */
+    uint64_t arp_received;       /* ARP messages taken in (learned from, maybe answered) */
+    uint64_t frames_sent;        /* frames queued in frames_out */
     uint64_t arp_requests_sent;
     uint64_t arp_replies_sent;
     uint64_t drop_not_for_us;      /* frame to another station's Ethernet address */
