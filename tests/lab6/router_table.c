@@ -36,7 +36,7 @@ static void nested_prefixes(void) {
     for (uint8_t len = 1; len <= 32; len++) {
         /* Flip the bit just past the first `len` bits: the longest match is then the longest
          * odd length <= len. */
-        uint32_t dst = len == 32 ? base : base ^ (UINT32_MAX >> len & ~(UINT32_MAX >> (len + 1)));
+        uint32_t dst = len == 32 ? base : base ^ (1u << (31 - len));
         long want = (len % 2) ? len : len - 1;
         char text[16], what[64];
         snprintf(what, sizeof what, "interface for %s", ipv4_format(dst, text));
