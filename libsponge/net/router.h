@@ -1,0 +1,95 @@
+#ifndef SPONGE_NET_ROUTER_H
+#define SPONGE_NET_ROUTER_H
+
+/* Router (lab 6): several NetworkInterfaces and a forwarding table. Frames handed to an
+ * interface with router_recv_frame yield datagrams that wait (bounded, per interface) until
+ * router_route forwards each one (RFC 1812 5.2/5.3): the longest matching prefix picks the
+ * interface and next hop (the destination itself when the route has none), the TTL is
+ * decremented and the header checksum updated incrementally (RFC 1624). A datagram whose TTL
+ * is 0 or would become 0 is dropped, as is one no route matches. Every drop is counted by
+ * reason. No ICMP errors are sent (as in CS144). */
+
+#include "net/network_interface.h"
+#include "net/route_table.h"
+#include "util/error.h"
+#include "wire/ethernet.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct router_config {
+    struct network_interface_config iface; /* for every interface */
+    size_t rx_queue_capacity;              /* received datagrams waiting for router_route, per interface */
+};
+
+struct router_counters {
+    uint64_t forwarded;        /* handed to an outgoing interface */
+    uint64_t drop_ttl_expired; /* TTL 0 or 1 on arrival */
+    uint64_t drop_no_route;    /* no route matches the destination */
+    uint64_t drop_bad_header;  /* IPv4 frame whose header did not parse/verify or that was too long */
+    uint64_t drop_queue_full;  /* received while that interface's queue was full */
+};
+
+/* private: one interface and the datagrams received on it */
+struct router_port {
+    struct network_interface ni;
+    struct ipv4_header *rx_headers; /* a ring of rx_queue_capacity entries */
+    size_t *rx_payload_len;
+    uint8_t *rx_payloads; /* max_datagram_len bytes per entry */
+    size_t rx_head, rx_count;
+};
+
+struct router {
+    struct router_counters counters; /* read freely */
+    /* private: implementation-defined; see router.c */
+    struct router_config cfg;
+    struct router_port **ports;
+    size_t port_count, port_capacity;
+    struct route_table routes;
+};
+
+/** Default configuration: default interfaces (network_interface_default_config), 64 datagrams
+ *  queued per interface. */
+struct router_config router_default_config(void);
+
+/** An empty router (no interfaces, no routes); `cfg` is copied. */
+void router_init(struct router *r, const struct router_config *cfg);
+
+/** Frees every interface, queue and route. */
+void router_destroy(struct router *r);
+
+/** Adds an interface with these addresses; its number (0, 1, ...) goes to *index.
+ *  Returns SPONGE_OK or SPONGE_ERR_NO_MEMORY. */
+enum sponge_err router_add_interface(struct router *r, struct eth_addr eth, uint32_t ip, size_t *index);
+
+/** Interface n (< router_interface_count): the caller pops its frames_out and may tick it,
+ *  but hands received frames to router_recv_frame (so that their datagrams get routed).
+ *  The pointer stays valid until router_destroy. */
+struct network_interface *router_interface(struct router *r, size_t n);
+
+/** Number of interfaces added. */
+size_t router_interface_count(const struct router *r);
+
+/** Gives frame[0..len) (the caller's memory, not kept) to interface n. A datagram it carries is
+ *  copied into that interface's queue for router_route; ARP is answered by the interface. */
+void router_recv_frame(struct router *r, size_t n, const uint8_t *frame, size_t len);
+
+/** Adds a route: destinations matching prefix/prefix_length (0..32, host order) go out of
+ *  interface_num to next_hop if has_next_hop, else directly to the destination. A route for
+ *  the same prefix and length replaces the earlier one. Returns SPONGE_OK or
+ *  SPONGE_ERR_NO_MEMORY. */
+enum sponge_err router_add_route(struct router *r, uint32_t prefix, uint8_t prefix_length, bool has_next_hop,
+                                 uint32_t next_hop, size_t interface_num);
+
+/** Forwards (or drops) every datagram queued on every interface, in order of arrival per
+ *  interface, interfaces in order. */
+void router_route(struct router *r);
+
+/** `ms` milliseconds have passed, for every interface (ARP timers). */
+void router_tick(struct router *r, uint64_t ms);
+
+/** The router's own counters (each interface has its own: network_interface_counters). */
+const struct router_counters *router_counters(const struct router *r);
+
+#endif

@@ -1,0 +1,149 @@
+/* NetworkInterface, lab 5: time. An ARP request is not repeated within 5 s; datagrams that
+ * waited 5 s without a reply are dropped; learned mappings last 30 s. Time moves only by
+ * network_interface_tick. Our interface is 02:..:01 at 10.0.0.1. */
+
+#include "ni_steps.h"
+
+static void learn(struct harness *h, struct network_interface *ni, uint8_t who) {
+    uint8_t frame[FRAME_MAX];
+    STEP(h, "ARP reply: 10.0.0.%u is at 02:..:%02x", who, who);
+    size_t len = arp_frame(frame, mac(1), ARP_OPCODE_REPLY, mac(who), ip4(10, 0, 0, who), mac(1), ip4(10, 0, 0, 1));
+    recv_expect(h, ni, frame, len, NULL);
+}
+
+static void no_repeat_within_5s(void) {
+    struct harness h;
+    harness_begin(&h, "network interface: no second ARP request within 5 s, a new one after");
+    struct network_interface ni;
+    ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
+    struct ipv4_datagram d1 = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 5), "one");
+    struct ipv4_datagram d2 = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 5), "two");
+    struct ipv4_datagram d3 = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 5), "three");
+    STEP(&h, "datagram d1 to 10.0.0.5 sent");
+    network_interface_send_datagram(&ni, &d1, ip4(10, 0, 0, 5));
+    STEP(&h, "expect frame: ARP request for 10.0.0.5, broadcast");
+    expect_arp_frame(&h, &ni, eth_broadcast(), ARP_OPCODE_REQUEST, mac_zero(), ip4(10, 0, 0, 5));
+    STEP(&h, "tick 4999 ms; datagram d2 to 10.0.0.5 sent");
+    network_interface_tick(&ni, 4999);
+    network_interface_send_datagram(&ni, &d2, ip4(10, 0, 0, 5));
+    expect_no_frame(&h, &ni);
+    EXPECT_EQ(&h, "dropped for ARP timeout", 0, ni.counters.drop_arp_timeout);
+    STEP(&h, "tick 1 ms (5 s since the request): d1 and d2 given up");
+    network_interface_tick(&ni, 1);
+    EXPECT_EQ(&h, "dropped for ARP timeout", 2, ni.counters.drop_arp_timeout);
+    expect_no_frame(&h, &ni);
+    STEP(&h, "datagram d3 to 10.0.0.5 sent: a new request");
+    network_interface_send_datagram(&ni, &d3, ip4(10, 0, 0, 5));
+    expect_arp_frame(&h, &ni, eth_broadcast(), ARP_OPCODE_REQUEST, mac_zero(), ip4(10, 0, 0, 5));
+    learn(&h, &ni, 5);
+    STEP(&h, "expect frame: d3 only");
+    expect_ipv4_frame(&h, &ni, mac(5), &d3);
+    expect_no_frame(&h, &ni);
+    EXPECT_EQ(&h, "ARP requests sent", 2, ni.counters.arp_requests_sent);
+    network_interface_destroy(&ni);
+    harness_end(&h);
+}
+
+static void requests_expire_independently(void) {
+    struct harness h;
+    harness_begin(&h, "network interface: each request has its own 5 s");
+    struct network_interface ni;
+    ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
+    struct ipv4_datagram a = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 5), "a");
+    struct ipv4_datagram b = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 6), "b");
+    STEP(&h, "datagram to 10.0.0.5 at t=0");
+    network_interface_send_datagram(&ni, &a, ip4(10, 0, 0, 5));
+    expect_arp_frame(&h, &ni, eth_broadcast(), ARP_OPCODE_REQUEST, mac_zero(), ip4(10, 0, 0, 5));
+    STEP(&h, "datagram to 10.0.0.6 at t=3000");
+    network_interface_tick(&ni, 3000);
+    network_interface_send_datagram(&ni, &b, ip4(10, 0, 0, 6));
+    expect_arp_frame(&h, &ni, eth_broadcast(), ARP_OPCODE_REQUEST, mac_zero(), ip4(10, 0, 0, 6));
+    STEP(&h, "t=6000: the request for 10.0.0.5 expired, the one for 10.0.0.6 not");
+    network_interface_tick(&ni, 3000);
+    EXPECT_EQ(&h, "dropped for ARP timeout", 1, ni.counters.drop_arp_timeout);
+    learn(&h, &ni, 6);
+    expect_ipv4_frame(&h, &ni, mac(6), &b);
+    expect_no_frame(&h, &ni);
+    STEP(&h, "a late reply from 10.0.0.5 sends nothing (its datagram was given up)");
+    learn(&h, &ni, 5);
+    expect_no_frame(&h, &ni);
+    network_interface_destroy(&ni);
+    harness_end(&h);
+}
+
+static void many_small_ticks(void) {
+    struct harness h;
+    harness_begin(&h, "network interface: 5000 ticks of 1 ms count as 5 s");
+    struct network_interface ni;
+    ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
+    struct ipv4_datagram d = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 5), "d");
+    network_interface_send_datagram(&ni, &d, ip4(10, 0, 0, 5));
+    expect_arp_frame(&h, &ni, eth_broadcast(), ARP_OPCODE_REQUEST, mac_zero(), ip4(10, 0, 0, 5));
+    STEP(&h, "tick 1 ms, 4999 times; send again");
+    for (int i = 0; i < 4999; i++) {
+        network_interface_tick(&ni, 1);
+    }
+    network_interface_send_datagram(&ni, &d, ip4(10, 0, 0, 5));
+    expect_no_frame(&h, &ni);
+    STEP(&h, "tick 1 ms more; send again: new request");
+    network_interface_tick(&ni, 1);
+    network_interface_send_datagram(&ni, &d, ip4(10, 0, 0, 5));
+    expect_arp_frame(&h, &ni, eth_broadcast(), ARP_OPCODE_REQUEST, mac_zero(), ip4(10, 0, 0, 5));
+    network_interface_destroy(&ni);
+    harness_end(&h);
+}
+
+static void mapping_expires_after_30s(void) {
+    struct harness h;
+    harness_begin(&h, "network interface: learned mappings expire after 30 s");
+    struct network_interface ni;
+    ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
+    learn(&h, &ni, 5);
+    struct ipv4_datagram d = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 5), "still there?");
+    STEP(&h, "tick 29999 ms; datagram to 10.0.0.5: sent at once");
+    network_interface_tick(&ni, 29999);
+    network_interface_send_datagram(&ni, &d, ip4(10, 0, 0, 5));
+    expect_ipv4_frame(&h, &ni, mac(5), &d);
+    STEP(&h, "tick 1 ms (30 s); datagram to 10.0.0.5: ARP request");
+    network_interface_tick(&ni, 1);
+    network_interface_send_datagram(&ni, &d, ip4(10, 0, 0, 5));
+    expect_arp_frame(&h, &ni, eth_broadcast(), ARP_OPCODE_REQUEST, mac_zero(), ip4(10, 0, 0, 5));
+    expect_no_frame(&h, &ni);
+    learn(&h, &ni, 5);
+    expect_ipv4_frame(&h, &ni, mac(5), &d);
+    network_interface_destroy(&ni);
+    harness_end(&h);
+}
+
+static void mapping_refreshed(void) {
+    struct harness h;
+    harness_begin(&h, "network interface: a new ARP message restarts the 30 s");
+    struct network_interface ni;
+    ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
+    learn(&h, &ni, 5);
+    STEP(&h, "tick 20000 ms");
+    network_interface_tick(&ni, 20000);
+    learn(&h, &ni, 5);
+    STEP(&h, "tick 20000 ms (40 s since first learned, 20 s since refreshed)");
+    network_interface_tick(&ni, 20000);
+    struct ipv4_datagram d = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 5), "x");
+    network_interface_send_datagram(&ni, &d, ip4(10, 0, 0, 5));
+    expect_ipv4_frame(&h, &ni, mac(5), &d);
+    STEP(&h, "a huge tick forgets everything without overflow");
+    network_interface_tick(&ni, UINT64_MAX);
+    network_interface_send_datagram(&ni, &d, ip4(10, 0, 0, 5));
+    expect_arp_frame(&h, &ni, eth_broadcast(), ARP_OPCODE_REQUEST, mac_zero(), ip4(10, 0, 0, 5));
+    network_interface_tick(&ni, UINT64_MAX);
+    EXPECT_EQ(&h, "dropped for ARP timeout", 1, ni.counters.drop_arp_timeout);
+    network_interface_destroy(&ni);
+    harness_end(&h);
+}
+
+int main(void) {
+    no_repeat_within_5s();
+    requests_expire_independently();
+    many_small_ticks();
+    mapping_expires_after_30s();
+    mapping_refreshed();
+    return 0;
+}
