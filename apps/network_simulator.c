@@ -166,7 +166,10 @@ static void build(struct sim *s) {
     rcfg.iface.frames_out_capacity = 256;
     rcfg.rx_queue_capacity = 256;
     for (int r = 0; r < ROUTERS; r++) {
-        router_init(&s->routers[r], &rcfg);
+        if (router_init(&s->routers[r], &rcfg) != SPONGE_OK) {
+            fprintf(stderr, "network_simulator: out of memory\n");
+            exit(1);
+        }
     }
     size_t r1_lan1 = router_port(s, R1, ip4(192, 168, 1, 1), LAN1);
     size_t r1_lan2 = router_port(s, R1, ip4(192, 168, 2, 1), LAN2);

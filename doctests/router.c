@@ -18,7 +18,9 @@
 int main(void) {
     struct router_config cfg = router_default_config();
     struct router r;
-    router_init(&r, &cfg);
+    if (router_init(&r, &cfg) != SPONGE_OK) {
+        return 1;
+    }
     struct eth_addr mac0 = {{0x02, 0, 0, 0, 1, 0}}, mac1 = {{0x02, 0, 0, 0, 1, 1}}, host = {{0x02, 0, 0, 0, 2, 0}};
     size_t lan = 0, wan = 0;
     if (router_add_interface(&r, mac0, 0x0a000001, &lan) != SPONGE_OK || /* 10.0.0.1 */

@@ -9,11 +9,11 @@ struct router_config router_default_config(void) {
     return c;
 }
 
-void router_init(struct router *r, const struct router_config *cfg) {
+enum sponge_err router_init(struct router *r, const struct router_config *cfg) {
     assert(cfg->rx_queue_capacity > 0);
     memset(r, 0, sizeof *r);
     r->cfg = *cfg;
-    route_table_init(&r->routes);
+    return route_table_init(&r->routes);
 }
 
 static void port_free(struct router_port *p) {

@@ -53,8 +53,9 @@ struct router {
  *  queued per interface. */
 struct router_config router_default_config(void);
 
-/** An empty router (no interfaces, no routes); `cfg` is copied. */
-void router_init(struct router *r, const struct router_config *cfg);
+/** An empty router (no interfaces, no routes); `cfg` is copied. Returns SPONGE_OK or
+ *  SPONGE_ERR_NO_MEMORY (the router is then unusable; destroy is still safe). */
+enum sponge_err router_init(struct router *r, const struct router_config *cfg);
 
 /** Frees every interface, queue and route. */
 void router_destroy(struct router *r);

@@ -24,7 +24,7 @@ static void nested_prefixes(void) {
     struct harness h;
     harness_begin(&h, "route table: nested prefixes of every length");
     struct route_table t;
-    route_table_init(&t);
+    EXPECT_EQ(&h, "init", SPONGE_OK, route_table_init(&t));
     const uint32_t base = ip4(10, 20, 30, 40);
     STEP(&h, "empty table: no route");
     EXPECT_EQ(&h, "lookup 10.20.30.40", (uint64_t)-1, lookup(&t, base));
@@ -79,7 +79,7 @@ static void random_against_reference(void) {
     sponge_rng_seed(&rng, harness_seed(&h));
     for (int trial = 0; trial < 50; trial++) {
         struct route_table t;
-        route_table_init(&t);
+        EXPECT_EQ(&h, "init", SPONGE_OK, route_table_init(&t));
         struct route routes[200];
         size_t n = 1 + sponge_rng_below(&rng, 200);
         /* Prefixes drawn near a few seeds so that they overlap. */

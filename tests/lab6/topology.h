@@ -110,7 +110,9 @@ static inline struct router *topo_router(struct topo *t, const struct router_con
     }
     struct router_config def = router_default_config();
     struct router *r = &t->routers[t->router_count++];
-    router_init(r, cfg ? cfg : &def);
+    if (router_init(r, cfg ? cfg : &def) != SPONGE_OK) {
+        FAIL(t->h, "router_init: out of memory");
+    }
     return r;
 }
 
