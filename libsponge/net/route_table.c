@@ -4,39 +4,97 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define INITIAL_ACTIONS 8
+
 enum sponge_err route_table_init(struct route_table *t) {
     memset(t, 0, sizeof *t);
-    return lpm_table_init(&t->trie, 0);
+    t->actions = malloc(INITIAL_ACTIONS * sizeof *t->actions);
+    t->action_index = calloc(2 * INITIAL_ACTIONS, sizeof *t->action_index);
+    if (!t->actions || !t->action_index || lpm_table_init(&t->trie, 0) != SPONGE_OK) {
+        route_table_destroy(t);
+        return SPONGE_ERR_NO_MEMORY;
+    }
+    t->cap_actions = INITIAL_ACTIONS;
+    t->index_mask = 2 * INITIAL_ACTIONS - 1;
+    return SPONGE_OK;
 }
 
 void route_table_destroy(struct route_table *t) {
-    free(t->routes);
+    free(t->actions);
+    free(t->action_index);
     lpm_table_destroy(&t->trie);
     memset(t, 0, sizeof *t);
 }
 
+static size_t action_hash(const struct route_action *a) {
+    uint64_t key = (uint64_t)a->next_hop << 32 ^ (uint64_t)a->interface_num << 1 ^ a->has_next_hop;
+    return (size_t)((key * 0x9E3779B97F4A7C15ULL) >> 17);
+}
+
+static bool action_equal(const struct route_action *a, const struct route_action *b) {
+    return a->has_next_hop == b->has_next_hop && a->next_hop == b->next_hop && a->interface_num == b->interface_num;
+}
+
+/* The hash slot holding `a`, or the empty slot where it would go. */
+static size_t find_slot(const struct route_table *t, const struct route_action *a) {
+    size_t i = action_hash(a) & t->index_mask;
+    while (t->action_index[i] && !action_equal(&t->actions[t->action_index[i] - 1], a)) {
+        i = (i + 1) & t->index_mask;
+    }
+    return i;
+}
+
+/* Doubles the action array and its hash (kept at most half full). */
+static enum sponge_err grow_actions(struct route_table *t) {
+    size_t cap = 2 * t->cap_actions;
+    struct route_action *actions = realloc(t->actions, cap * sizeof *actions);
+    if (!actions) {
+        return SPONGE_ERR_NO_MEMORY;
+    }
+    t->actions = actions;
+    uint32_t *index = calloc(2 * cap, sizeof *index);
+    if (!index) {
+        return SPONGE_ERR_NO_MEMORY; /* the larger array is harmless; capacity is unchanged */
+    }
+    free(t->action_index);
+    t->action_index = index;
+    t->index_mask = 2 * cap - 1;
+    t->cap_actions = cap;
+    for (size_t k = 0; k < t->nactions; k++) {
+        t->action_index[find_slot(t, &t->actions[k])] = (uint32_t)(k + 1);
+    }
+    return SPONGE_OK;
+}
+
 enum sponge_err route_table_add(struct route_table *t, const struct route *r) {
     assert(r->prefix_length <= 32);
-    if (t->count > LPM_MAX_VALUE) {
-        return SPONGE_ERR_INVALID_ARGUMENT;
+    struct route_action action = r->action;
+    if (!action.has_next_hop) {
+        action.next_hop = 0; /* so that equal actions compare equal */
     }
-    if (t->count == t->capacity) {
-        size_t cap = t->capacity ? 2 * t->capacity : 8;
-        struct route *grown = realloc(t->routes, cap * sizeof *grown);
-        if (!grown) {
-            return SPONGE_ERR_NO_MEMORY;
+    size_t slot = find_slot(t, &action);
+    bool is_new = t->action_index[slot] == 0;
+    if (is_new) {
+        if (t->nactions >= LPM_MAX_VALUE) {
+            return SPONGE_ERR_INVALID_ARGUMENT;
         }
-        t->routes = grown;
-        t->capacity = cap;
+        if (t->nactions == t->cap_actions) {
+            enum sponge_err err = grow_actions(t);
+            if (err != SPONGE_OK) {
+                return err;
+            }
+            slot = find_slot(t, &action);
+        }
     }
-    struct route copy = *r;
-    copy.prefix &= route_prefix_mask(r->prefix_length);
-    /* A route for the same prefix and length replaces the old one inside the trie; the old
-     * array entry is simply no longer referenced. */
-    enum sponge_err err = lpm_table_insert(&t->trie, copy.prefix, copy.prefix_length, (uint32_t)t->count);
+    uint32_t index = is_new ? (uint32_t)t->nactions : t->action_index[slot] - 1;
+    enum sponge_err err =
+        lpm_table_insert(&t->trie, r->prefix & route_prefix_mask(r->prefix_length), r->prefix_length, index);
     if (err != SPONGE_OK) {
         return err;
     }
-    t->routes[t->count++] = copy;
+    if (is_new) {
+        t->actions[t->nactions++] = action;
+        t->action_index[slot] = index + 1;
+    }
     return SPONGE_OK;
 }

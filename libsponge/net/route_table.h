@@ -2,9 +2,12 @@
 #define SPONGE_NET_ROUTE_TABLE_H
 
 /* The Router's forwarding table: longest-prefix match over IPv4 routes (RFC 1812 5.2.4.3).
- * Routes are kept in an array; the lookup goes through an lpm_table (a 16-8-8 multibit trie,
- * see net/lpm_table.h) that maps an address to the index of its longest matching route, so a
- * lookup costs at most three array reads whatever the number of routes. */
+ *
+ * A route is a prefix plus an action (where matching datagrams go: an interface and an
+ * optional next hop). Real tables have a million prefixes but few distinct actions, so
+ * actions are stored once each (deduplicated through a small hash) and an lpm_table (a 16-8-8
+ * multibit trie, net/lpm_table.h) maps an address straight to its action's index. A lookup is
+ * at most three trie reads plus one read of the small, cache-resident action array. */
 
 #include "net/lpm_table.h"
 #include "util/error.h"
@@ -13,18 +16,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct route {
-    uint32_t prefix;       /* host order, bits past prefix_length are zero */
-    uint8_t prefix_length; /* 0..32; 0 matches everything (default route) */
+/** Where a matching datagram goes. */
+struct route_action {
     bool has_next_hop;
     uint32_t next_hop; /* if has_next_hop; else the destination itself is the next hop */
     size_t interface_num;
 };
 
+/** A route as added: prefix/prefix_length and its action. */
+struct route {
+    uint32_t prefix;       /* host order; bits past prefix_length are ignored */
+    uint8_t prefix_length; /* 0..32; 0 matches everything (default route) */
+    struct route_action action;
+};
+
 struct route_table {
     /* private */
-    struct route *routes; /* every route ever added; the trie holds indexes into it */
-    size_t count, capacity;
+    struct route_action *actions; /* distinct actions; the trie maps addresses to indexes here */
+    size_t nactions, cap_actions;
+    uint32_t *action_index; /* open-addressing hash of actions: index + 1, 0 = empty */
+    size_t index_mask;
     struct lpm_table trie;
 };
 
@@ -32,17 +43,22 @@ struct route_table {
 enum sponge_err route_table_init(struct route_table *t);
 void route_table_destroy(struct route_table *t);
 
-/** Adds a route; bits of `r->prefix` past its length are ignored. A route for the same prefix
- *  and length replaces the earlier one. Returns SPONGE_OK, SPONGE_ERR_NO_MEMORY, or
- *  SPONGE_ERR_INVALID_ARGUMENT when the table is full (LPM_MAX_VALUE routes, or the trie's
- *  chunk limit). */
+/** Adds a route. A route for the same prefix and length replaces the earlier one.
+ *  Returns SPONGE_OK, SPONGE_ERR_NO_MEMORY, or SPONGE_ERR_INVALID_ARGUMENT when the table is
+ *  full (LPM_MAX_VALUE distinct actions, or the trie's chunk limit). On error the table is
+ *  unchanged. */
 enum sponge_err route_table_add(struct route_table *t, const struct route *r);
 
-/** The route with the longest prefix matching `dst` (host order), or NULL if none matches.
+/** The action of the longest prefix matching `dst` (host order), or NULL if none matches.
  *  The pointer is valid until the next route_table_add. */
-static inline const struct route *route_table_lookup(const struct route_table *t, uint32_t dst) {
+static inline const struct route_action *route_table_lookup(const struct route_table *t, uint32_t dst) {
     uint32_t i = lpm_table_lookup(&t->trie, dst);
-    return i == LPM_NO_MATCH ? NULL : &t->routes[i];
+    return i == LPM_NO_MATCH ? NULL : &t->actions[i];
+}
+
+/** Number of distinct actions stored. */
+static inline size_t route_table_actions(const struct route_table *t) {
+    return t->nactions;
 }
 
 /** The netmask for a prefix length 0..32, host order. */

@@ -102,9 +102,7 @@ enum sponge_err router_add_route(struct router *r, uint32_t prefix, uint8_t pref
     struct route route = {
         .prefix = prefix,
         .prefix_length = prefix_length,
-        .has_next_hop = has_next_hop,
-        .next_hop = has_next_hop ? next_hop : 0,
-        .interface_num = interface_num,
+        .action = {.has_next_hop = has_next_hop, .next_hop = next_hop, .interface_num = interface_num},
     };
     return route_table_add(&r->routes, &route);
 }
@@ -115,7 +113,7 @@ static void forward(struct router *r, struct ipv4_datagram *d) {
         r->counters.drop_ttl_expired++;
         return;
     }
-    const struct route *route = route_table_lookup(&r->routes, d->header.dst);
+    const struct route_action *route = route_table_lookup(&r->routes, d->header.dst);
     if (!route) {
         r->counters.drop_no_route++;
         return;

@@ -9,18 +9,19 @@ enum { LINK_A, LINK_B, LINK_C, LINK_D };
 /* Route set for the one-router network; `order` picks the order they are added in. */
 static void add_routes(struct topo *t, struct router *r, int order) {
     struct route routes[] = {
-        {ip4(10, 0, 0, 0), 24, false, 0, 0},
-        {ip4(10, 1, 0, 0), 16, false, 0, 1},
-        {ip4(10, 1, 5, 0), 24, true, ip4(192, 168, 0, 7), 3},
-        {ip4(10, 1, 5, 9), 32, false, 0, 1},
-        {ip4(172, 16, 0, 0), 24, false, 0, 2},
-        {ip4(192, 168, 0, 0), 24, false, 0, 3},
-        {0, 0, true, ip4(172, 16, 0, 2), 2},
+        {ip4(10, 0, 0, 0), 24, {false, 0, 0}},
+        {ip4(10, 1, 0, 0), 16, {false, 0, 1}},
+        {ip4(10, 1, 5, 0), 24, {true, ip4(192, 168, 0, 7), 3}},
+        {ip4(10, 1, 5, 9), 32, {false, 0, 1}},
+        {ip4(172, 16, 0, 0), 24, {false, 0, 2}},
+        {ip4(192, 168, 0, 0), 24, {false, 0, 3}},
+        {0, 0, {true, ip4(172, 16, 0, 2), 2}},
     };
     size_t n = sizeof routes / sizeof routes[0];
     for (size_t i = 0; i < n; i++) {
         const struct route *rt = &routes[order ? n - 1 - i : i];
-        topo_route(t, r, rt->prefix, rt->prefix_length, rt->has_next_hop, rt->next_hop, rt->interface_num);
+        topo_route(t, r, rt->prefix, rt->prefix_length, rt->action.has_next_hop, rt->action.next_hop,
+                   rt->action.interface_num);
     }
 }
 

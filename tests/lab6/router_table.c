@@ -16,7 +16,7 @@ static uint32_t ip4(unsigned a, unsigned b, unsigned c, unsigned d) {
 
 /* The interface number of the chosen route, or -1 for none. */
 static long lookup(const struct route_table *t, uint32_t dst) {
-    const struct route *r = route_table_lookup(t, dst);
+    const struct route_action *r = route_table_lookup(t, dst);
     return r ? (long)r->interface_num : -1;
 }
 
@@ -30,7 +30,7 @@ static void nested_prefixes(void) {
     EXPECT_EQ(&h, "lookup 10.20.30.40", (uint64_t)-1, lookup(&t, base));
     STEP(&h, "add 10.20.30.40/len -> interface len, for len 1..32 (odd lengths only)");
     for (uint8_t len = 1; len <= 32; len += 2) {
-        struct route r = {base, len, false, 0, len};
+        struct route r = {base, len, {false, 0, len}};
         EXPECT_EQ(&h, "add result", SPONGE_OK, route_table_add(&t, &r));
     }
     for (uint8_t len = 1; len <= 32; len++) {
@@ -45,13 +45,13 @@ static void nested_prefixes(void) {
     STEP(&h, "the first bit differs: nothing matches without a default");
     EXPECT_EQ(&h, "lookup 138.20.30.40", (uint64_t)-1, lookup(&t, base ^ 0x80000000u));
     STEP(&h, "add a default route -> interface 99");
-    struct route def = {ip4(1, 2, 3, 4), 0, true, ip4(9, 9, 9, 9), 99};
+    struct route def = {ip4(1, 2, 3, 4), 0, {true, ip4(9, 9, 9, 9), 99}};
     EXPECT_EQ(&h, "add result", SPONGE_OK, route_table_add(&t, &def));
     EXPECT_EQ(&h, "lookup 138.20.30.40", 99, lookup(&t, base ^ 0x80000000u));
-    EXPECT_EQ(&h, "default prefix stored as 0.0.0.0", 0, route_table_lookup(&t, 0)->prefix);
+    EXPECT_EQ(&h, "default route's next hop", ip4(9, 9, 9, 9), route_table_lookup(&t, base ^ 0x80000000u)->next_hop);
     EXPECT_EQ(&h, "lookup 10.20.30.40 (longest is the /31)", 31, lookup(&t, base));
     STEP(&h, "replace 10.20.30.40/31 with interface 7");
-    struct route again = {base, 31, false, 0, 7};
+    struct route again = {base, 31, {false, 0, 7}};
     EXPECT_EQ(&h, "add result", SPONGE_OK, route_table_add(&t, &again));
     EXPECT_EQ(&h, "lookup 10.20.30.40", 7, lookup(&t, base));
     route_table_destroy(&t);
@@ -65,7 +65,7 @@ static long reference(const struct route *routes, size_t n, uint32_t dst) {
         uint32_t mask = routes[i].prefix_length ? UINT32_MAX << (32 - routes[i].prefix_length) : 0;
         /* A later route for the same prefix and length replaces an earlier one (>=). */
         if (((dst ^ routes[i].prefix) & mask) == 0 && (int)routes[i].prefix_length >= best_len) {
-            best = (long)routes[i].interface_num;
+            best = (long)routes[i].action.interface_num;
             best_len = routes[i].prefix_length;
         }
     }
@@ -90,7 +90,7 @@ static void random_against_reference(void) {
         for (size_t i = 0; i < n; i++) {
             uint32_t addr = seeds[sponge_rng_below(&rng, 4)] ^
                             (uint32_t)(sponge_rng_next(&rng) >> (33 + sponge_rng_below(&rng, 31)));
-            routes[i] = (struct route){addr, (uint8_t)sponge_rng_below(&rng, 33), false, 0, i};
+            routes[i] = (struct route){addr, (uint8_t)sponge_rng_below(&rng, 33), {false, 0, i}};
             if (route_table_add(&t, &routes[i]) != SPONGE_OK) {
                 FAIL(&h, "out of memory");
             }
