@@ -22,10 +22,7 @@ static uint32_t model_lookup(const struct route *routes, size_t n, uint32_t addr
     int best_len = -1;
     uint32_t best = LPM_NO_MATCH;
     for (size_t i = 0; i < n; i++) {
-        uint32_t mask = routes[i].len ? ~(UINT32_MAX >> routes[i].len) : 0;
-        if (routes[i].len == 32) {
-            mask = UINT32_MAX;
-        }
+        uint32_t mask = routes[i].len == 0 ? 0 : UINT32_MAX << (32 - routes[i].len);
         if (((addr ^ routes[i].prefix) & mask) == 0 && (int)routes[i].len >= best_len) {
             best_len = routes[i].len;
             best = routes[i].value;
