@@ -67,7 +67,7 @@ static void queue_rst(struct tcp_connection *c) {
 }
 
 /* An unclean shutdown: both streams fail and the connection is over (CS144 "RESET"). */
-static void reset(struct tcp_connection *c, bool send_rst) {
+static void unclean_shutdown(struct tcp_connection *c, bool send_rst) {
     if (send_rst) {
         queue_rst(c);
     }
@@ -110,7 +110,7 @@ void tcp_connection_destroy(struct tcp_connection *c) {
     c->final_rst_pending = false;
     if (c->active && !in_listen(c)) {
         /* Leaving without a clean close: tell the peer, and keep that one RST poppable. */
-        reset(c, true);
+        unclean_shutdown(c, true);
         c->final_rst_pending = tcp_connection_segments_out(c, &c->final_rst);
         c->final_rst.payload = byte_view2_of(NULL, 0);
     }
@@ -220,7 +220,7 @@ static bool accept_in_syn_sent(struct tcp_connection *c, const struct tcp_segmen
     if (hdr->rst) {
         /* A RST counts only if it acknowledges our SYN. */
         if (ack_ok) {
-            reset(c, false);
+            unclean_shutdown(c, false);
         }
         return false;
     }
@@ -247,7 +247,7 @@ void tcp_connection_segment_received(struct tcp_connection *c, const struct tcp_
         }
     } else if (hdr->rst) {
         if (rst_acceptable(c, seg)) {
-            reset(c, false);
+            unclean_shutdown(c, false);
         }
         return;
     }
@@ -287,7 +287,7 @@ void tcp_connection_tick(struct tcp_connection *c, uint64_t ms) {
     tcp_sender_tick(&c->sender, ms);
     if (tcp_sender_consecutive_retransmissions(&c->sender) > c->cfg.max_retx_attempts) {
         /* The peer has stopped answering: give up and tell it so. */
-        reset(c, true);
+        unclean_shutdown(c, true);
         return;
     }
     check_clean_shutdown(c);
@@ -322,6 +322,6 @@ bool tcp_connection_active(const struct tcp_connection *c) {
 void tcp_connection_abort(struct tcp_connection *c) {
     assert(!c->destroyed);
     if (c->active) {
-        reset(c, !in_listen(c));
+        unclean_shutdown(c, !in_listen(c));
     }
 }
