@@ -25,6 +25,8 @@ const char *tcp_state_name(enum tcp_state state) {
 enum sponge_err tcp_connection_init(struct tcp_connection *c, const struct tcp_config *cfg) {
     memset(c, 0, sizeof *c);
     c->cfg = *cfg;
+    /* On failure everything is already freed, and a later destroy does nothing. */
+    c->destroyed = true;
     enum sponge_err err = tcp_sender_init(&c->sender, cfg);
     if (err != SPONGE_OK) {
         return err;
@@ -34,6 +36,7 @@ enum sponge_err tcp_connection_init(struct tcp_connection *c, const struct tcp_c
         tcp_sender_destroy(&c->sender);
         return err;
     }
+    c->destroyed = false;
     c->active = true;
     c->linger_after_streams_finish = true;
     return SPONGE_OK;

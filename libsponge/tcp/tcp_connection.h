@@ -47,7 +47,8 @@ struct tcp_connection {
     struct tcp_segment final_rst;
 };
 
-/** Creates a connection in LISTEN. Returns SPONGE_OK or SPONGE_ERR_NO_MEMORY. */
+/** Creates a connection in LISTEN. Returns SPONGE_OK, SPONGE_ERR_NO_MEMORY, or SPONGE_ERR_SYSTEM
+ *  (no random ISN available); on failure nothing is left to free. */
 enum sponge_err tcp_connection_init(struct tcp_connection *c, const struct tcp_config *cfg);
 
 /** Frees the connection. If it is still active and has a peer (it has left LISTEN), a RST is
