@@ -8,30 +8,29 @@
  * unread index is the output stream's bytes_read. That window is exactly the output stream's
  * free space, so out-of-order bytes are copied once, straight to their final place in the
  * stream's ring (byte_stream_write_at), and become readable with byte_stream_commit when the
- * hole before them fills. Which bytes are present is kept as a sorted array of disjoint
- * intervals, allocated in init and bounded by capacity: memory never grows with the input. */
+ * hole before them fills.
+ *
+ * Which bytes are present is kept as a bitmap with one bit per byte of the output ring
+ * (capacity / 8 bytes, allocated in init). A bitmap rather than a sorted interval list:
+ * its size is fixed whatever the peer sends, and every operation costs O(bytes / 64 + 1),
+ * whereas an interval list can hold capacity / 2 intervals after many tiny disjoint pushes
+ * and then pays a large memmove per insertion. */
 
 #include "tcp/byte_stream.h"
+#include "tcp/presence_bitmap.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-/** A half-open interval [start, end) of absolute stream indexes. */
-struct reassembler_interval {
-    uint64_t start;
-    uint64_t end;
-};
-
 struct stream_reassembler {
     /* private */
     struct byte_stream out;
-    struct reassembler_interval *pending; /* sorted, disjoint, non-adjacent, all past the write position */
-    size_t npending;
-    size_t max_pending;
-    size_t unassembled;                   /* bytes held in `pending` intervals */
+    struct presence_bitmap present; /* `capacity` bits: set = byte stored, not yet committed */
+    size_t base;                    /* bit of the output's write position (index bytes_written) */
+    size_t unassembled;             /* set bits in `present` */
     bool eof_known;
-    uint64_t eof_index;                   /* index one past the last byte, once known */
+    uint64_t eof_index; /* index one past the last byte, once known */
 };
 
 /** Creates a reassembler whose output stream holds `capacity` bytes.

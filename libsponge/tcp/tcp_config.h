@@ -13,12 +13,12 @@
 #define TCP_DEFAULT_MAX_RETX_ATTEMPTS 8
 
 struct tcp_config {
-    size_t recv_capacity;        /* inbound stream capacity (bytes) */
-    size_t send_capacity;        /* outbound stream capacity (bytes) */
-    size_t max_payload;          /* largest payload in one segment */
-    uint32_t rt_timeout;         /* initial retransmission timeout, ms */
-    unsigned max_retx_attempts;  /* consecutive retransmissions before giving up */
-    bool fixed_isn_set;          /* use fixed_isn (tests) instead of a random ISN */
+    size_t recv_capacity;       /* inbound stream capacity (bytes) */
+    size_t send_capacity;       /* outbound stream capacity (bytes) */
+    size_t max_payload;         /* largest payload in one segment */
+    uint32_t rt_timeout;        /* initial retransmission timeout, ms */
+    unsigned max_retx_attempts; /* consecutive retransmissions before giving up */
+    bool fixed_isn_set;         /* use fixed_isn (tests) instead of a random ISN */
     uint32_t fixed_isn;
 };
 

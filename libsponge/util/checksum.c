@@ -26,6 +26,21 @@ uint32_t checksum_add(uint32_t partial, const void *data, size_t len) {
     return s;
 }
 
+uint32_t checksum_add_view2(uint32_t partial, const struct byte_view2 *v) {
+    uint32_t sum = checksum_add(partial, v->part[0].data, v->part[0].len);
+    if (v->part[1].len == 0) {
+        return sum;
+    }
+    uint32_t second = checksum_add(0, v->part[1].data, v->part[1].len);
+    if (v->part[0].len & 1) {
+        /* The second piece starts in the low byte of a 16-bit word: fold, then swap bytes. */
+        second = (second & 0xffffu) + (second >> 16);
+        second = (second & 0xffffu) + (second >> 16);
+        second = ((second & 0xffu) << 8) | (second >> 8);
+    }
+    return sum + second;
+}
+
 uint32_t checksum_pseudo_header(uint32_t src, uint32_t dst, uint8_t protocol, uint16_t length) {
     uint32_t sum = 0;
     sum += src >> 16;

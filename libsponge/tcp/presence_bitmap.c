@@ -1,0 +1,98 @@
+#include "tcp/presence_bitmap.h"
+
+#include <assert.h>
+#include <stdlib.h>
+
+enum { WORD_BITS = 64 };
+
+enum sponge_err presence_bitmap_init(struct presence_bitmap *b, size_t nbits) {
+    assert(nbits > 0);
+    b->nbits = 0;
+    b->words = calloc((nbits + WORD_BITS - 1) / WORD_BITS, sizeof *b->words);
+    if (!b->words) {
+        return SPONGE_ERR_NO_MEMORY;
+    }
+    b->nbits = nbits;
+    return SPONGE_OK;
+}
+
+void presence_bitmap_destroy(struct presence_bitmap *b) {
+    free(b->words);
+    b->words = NULL;
+    b->nbits = 0;
+}
+
+/* The mask of `take` (1..64) bits starting at bit `shift` of a word (shift + take <= 64). */
+static inline uint64_t word_mask(size_t shift, size_t take) {
+    uint64_t ones = take == WORD_BITS ? ~(uint64_t)0 : ((uint64_t)1 << take) - 1;
+    return ones << shift;
+}
+
+/* Sets (or clears) bits [pos, pos + n) that do not cross the end of the ring; returns how many
+ * bits changed. */
+static size_t update_linear(uint64_t *words, size_t pos, size_t n, int set) {
+    size_t changed = 0;
+    while (n) {
+        size_t shift = pos % WORD_BITS;
+        size_t take = WORD_BITS - shift < n ? WORD_BITS - shift : n;
+        uint64_t mask = word_mask(shift, take);
+        uint64_t *w = &words[pos / WORD_BITS];
+        if (set) {
+            changed += (size_t)__builtin_popcountll(mask & ~*w);
+            *w |= mask;
+        } else {
+            changed += (size_t)__builtin_popcountll(mask & *w);
+            *w &= ~mask;
+        }
+        pos += take;
+        n -= take;
+    }
+    return changed;
+}
+
+static size_t update(struct presence_bitmap *b, size_t pos, size_t n, int set) {
+    assert(pos < b->nbits && n <= b->nbits);
+    size_t first = b->nbits - pos;
+    if (n <= first) {
+        return update_linear(b->words, pos, n, set);
+    }
+    return update_linear(b->words, pos, first, set) + update_linear(b->words, 0, n - first, set);
+}
+
+size_t presence_bitmap_set(struct presence_bitmap *b, size_t pos, size_t n) {
+    return update(b, pos, n, 1);
+}
+
+size_t presence_bitmap_clear(struct presence_bitmap *b, size_t pos, size_t n) {
+    return update(b, pos, n, 0);
+}
+
+/* Consecutive set bits in [pos, end), end <= nbits, from pos on. */
+static size_t run_linear(const uint64_t *words, size_t pos, size_t end) {
+    size_t start = pos;
+    while (pos < end) {
+        size_t shift = pos % WORD_BITS;
+        /* Clear bits of interest become ones; the bits shifted in at the top are zeros of the
+         * word and so ones here too, which caps the count at the word's end. */
+        uint64_t holes = ~(words[pos / WORD_BITS] >> shift);
+        size_t ones = holes ? (size_t)__builtin_ctzll(holes) : WORD_BITS;
+        pos += ones;
+        if (ones < WORD_BITS - shift) {
+            break;
+        }
+    }
+    return (pos < end ? pos : end) - start;
+}
+
+size_t presence_bitmap_run(const struct presence_bitmap *b, size_t pos, size_t max) {
+    assert(pos < b->nbits && max <= b->nbits);
+    size_t first = b->nbits - pos;
+    if (max <= first) {
+        return run_linear(b->words, pos, pos + max);
+    }
+    size_t run = run_linear(b->words, pos, b->nbits);
+    if (run < first) {
+        return run;
+    }
+    return run + run_linear(b->words, 0, max - first);
+}

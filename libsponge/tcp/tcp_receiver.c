@@ -1,0 +1,82 @@
+#include "tcp/tcp_receiver.h"
+
+enum sponge_err tcp_receiver_init(struct tcp_receiver *r, size_t capacity) {
+    *r = (struct tcp_receiver){.capacity = capacity};
+    return stream_reassembler_init(&r->reassembler, capacity);
+}
+
+void tcp_receiver_destroy(struct tcp_receiver *r) {
+    stream_reassembler_destroy(&r->reassembler);
+}
+
+/* Absolute seqno of the next byte wanted: SYN, then every assembled byte, then FIN. */
+static uint64_t next_absolute(const struct tcp_receiver *r) {
+    const struct byte_stream *in = &r->reassembler.out;
+    return 1 + byte_stream_bytes_written(in) + (byte_stream_input_ended(in) ? 1 : 0);
+}
+
+void tcp_receiver_segment_received(struct tcp_receiver *r, const struct tcp_segment *seg) {
+    const struct tcp_header *hdr = &seg->header;
+    if (!r->syn_received) {
+        /* LISTEN: only a SYN starts the inbound stream; its seqno is the peer's ISN. */
+        if (!hdr->syn) {
+            return;
+        }
+        r->syn_received = true;
+        r->isn = hdr->seqno;
+    }
+    /* The checkpoint is the first unassembled byte: an in-window segment is within 2^31 of it. */
+    uint64_t checkpoint = next_absolute(r);
+    uint64_t abs_seqno = unwrap(hdr->seqno, r->isn, checkpoint);
+    if (hdr->syn && abs_seqno != 0) {
+        /* A second SYN at another seqno is not a retransmission of ours. RFC 793 (p. 71) calls a
+         * SYN in the window an error; the receiver cannot reset, so it takes nothing from it. */
+        return;
+    }
+    /* The payload starts after the SYN, if any. Absolute seqno 0 belongs to the SYN alone, so
+     * a segment without SYN claiming it carries nothing usable. */
+    uint64_t first_payload = abs_seqno + (hdr->syn ? 1 : 0);
+    if (first_payload == 0) {
+        return;
+    }
+    uint64_t index = first_payload - 1; /* stream index = absolute seqno - 1 (the SYN) */
+    const struct byte_view2 *p = &seg->payload;
+    if (p->part[1].len == 0) {
+        stream_reassembler_push_substring(&r->reassembler, p->part[0].data, p->part[0].len, index, hdr->fin);
+    } else {
+        stream_reassembler_push_substring(&r->reassembler, p->part[0].data, p->part[0].len, index, false);
+        stream_reassembler_push_substring(&r->reassembler, p->part[1].data, p->part[1].len, index + p->part[0].len,
+                                          hdr->fin);
+    }
+}
+
+bool tcp_receiver_ackno(const struct tcp_receiver *r, struct wrap32 *ackno) {
+    if (!r->syn_received) {
+        return false;
+    }
+    *ackno = wrap(next_absolute(r), r->isn);
+    return true;
+}
+
+size_t tcp_receiver_window_size(const struct tcp_receiver *r) {
+    return r->capacity - byte_stream_buffer_size(&r->reassembler.out);
+}
+
+size_t tcp_receiver_unassembled_bytes(const struct tcp_receiver *r) {
+    return stream_reassembler_unassembled_bytes(&r->reassembler);
+}
+
+struct byte_stream *tcp_receiver_stream_out(struct tcp_receiver *r) {
+    return stream_reassembler_stream_out(&r->reassembler);
+}
+
+const char *tcp_receiver_state(const struct tcp_receiver *r) {
+    const struct byte_stream *in = &r->reassembler.out;
+    if (byte_stream_error(in)) {
+        return "ERROR";
+    }
+    if (!r->syn_received) {
+        return "LISTEN";
+    }
+    return byte_stream_input_ended(in) ? "FIN_RECV" : "SYN_RECV";
+}
