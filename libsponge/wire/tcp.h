@@ -73,6 +73,9 @@ static inline uint64_t tcp_segment_length_in_sequence_space(const struct tcp_seg
  *  list cannot be walked any further), UNSUPPORTED (a known option with the wrong length for
  *  its kind, e.g. MSS not 4 bytes or SACK not 2 + 8n). Unknown option kinds are skipped by
  *  their length; EOL ends the list; if an option appears twice the last one wins. */
+enum sponge_err tcp_segment_parse(const uint8_t *buf, size_t len, uint32_t src, uint32_t dst, bool verify_checksum,
+                                  struct tcp_segment *seg);
+
 /** Length in bytes of the header (with options, padded to 4) that serialize will write.
  *  Option layout, each piece padded with NOPs to 4 bytes so that 32-bit fields stay aligned
  *  (as RFC 7323 appendix A suggests): MSS; SACK-permitted and timestamps (sharing their
