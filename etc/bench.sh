@@ -8,8 +8,12 @@ for prog in "$@"; do
     values=()
     name="" unit=""
     for ((i = 0; i < runs; i++)); do
-        if ! last=$("$prog" | tail -n 1); then
-            echo "$(basename "$prog"): FAILED" >&2
+        # Not `prog | tail`: the pipeline's status would be tail's and hide a failing run.
+        out=$("$prog")
+        rc=$?
+        last=${out##*$'\n'}
+        if [ "$rc" -ne 0 ] || ! [[ $last =~ ^[^:]+:\ [0-9.eE+-]+\ .+$ ]]; then
+            echo "$(basename "$prog"): FAILED (exit $rc, last line \"$last\")" >&2
             status=1
             continue 2
         fi

@@ -1,34 +1,69 @@
 #!/usr/bin/env bash
-# Runs the CTest tests whose label matches $1 (a regex such as "^(lab0|lab1)$") in the
-# current build directory, then prints a table per lab stage and the closing line
+# Runs the CTest tests whose label matches $1 (a regex such as "^(lab0|lab1)$"), leaving
+# out those with a label matching $2 if given (e.g. "^e2e$"), in the current build directory. Prints the output of failing tests first, then why each skipped
+# test skipped, then a table per lab stage and the closing line
 # "N passed, N failed[, N skipped]". Exit status is non-zero when any test failed.
 set -u
 label_regex=${1:-.}
+exclude=()
+[ -n "${2:-}" ] && exclude=(-LE "$2")
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-ctest -L "$label_regex" --output-on-failure -j "${SPONGE_JOBS:-2}" >"$log" 2>&1
+ctest -L "$label_regex" "${exclude[@]}" --output-on-failure -j "${SPONGE_JOBS:-2}" >"$log" 2>&1
 status=$?
+if grep -q "No tests were found" "$log"; then
+    echo "no tests matched label $label_regex"
+    status=1
+fi
 
-# Print the output of failing tests first (harness message leads), then the table.
-awk '/^[[:space:]]*[0-9]+\/[0-9]+ Test/ {show=0} /\*\*\*Failed|\*\*\*Timeout|\*\*\*Exception|Failed  *[0-9.]+ sec/ {show=1; print; next} show {print}' "$log" |
-    grep -v '^[[:space:]]*$' | sed -n '1,400p'
+# A result line is "  3/8 Test  #4: lab1/name ....***Failed  0.01 sec". Skipped means the
+# test exited 77 ("***Skipped") or is disabled; anything else that did not pass (a failure,
+# a crash, a timeout, an executable that was never built: "***Not Run") is a failure.
+result='^[[:space:]]*[0-9]+\/[0-9]+ Test +#[0-9]+: '
+skipped='\*\*\*Skipped|Not Run \(Disabled\)'
 
-awk '
-/^[[:space:]]*[0-9]+\/[0-9]+ Test +#[0-9]+: / {
+# Failing tests' output (ctest prints it right after the result line), up to 400 lines.
+awk -v result="$result" -v skipped="$skipped" '
+$0 ~ result { show = ($0 !~ /  Passed/ && $0 !~ skipped) }
+/^[[:space:]]*Start +[0-9]+: / || /^[0-9]+% tests passed/ { show = 0 }
+show && !/^[[:space:]]*$/ { print }' "$log" | sed -n '1,400p'
+
+# The last line a skipped test printed is its reason (ctest keeps it in LastTest.log).
+awk -v result="$result" -v skipped="$skipped" '
+FNR == NR {
+    if ($0 ~ result && $0 ~ skipped) {
+        name = $0; sub(/^.*Test +#[0-9]+: /, "", name); sub(/ .*$/, "", name); skip[name] = 1
+    }
+    next
+}
+/^[0-9]+\/[0-9]+ Test: / { name = $0; sub(/^.*Test: /, "", name) }
+/^Output:$/ { reason = "(printed nothing)"; next }
+/^<end of output>$/ && (name in skip) { printf "skipped %s: %s\n", name, reason }
+!/^-+$/ && !/^[[:space:]]*$/ { reason = $0 }' "$log" Testing/Temporary/LastTest.log 2>/dev/null
+
+awk -v result="$result" -v skipped="$skipped" '
+$0 ~ result {
     name = $0; sub(/^.*Test +#[0-9]+: /, "", name); sub(/ .*$/, "", name)
     lab = name; sub(/\/.*$/, "", lab)
-    if (!(lab in seen)) { seen[lab] = 1; order[++nlabs] = lab }
+    if (!(lab in total)) order[++nlabs] = lab
     total[lab]++
-    if ($0 ~ /Passed/) { passed[lab]++; npass++ }
-    else if ($0 ~ /Skipped|Not Run/) { skipped[lab]++; nskip++ }
+    if ($0 ~ /  Passed/) { passed[lab]++; npass++ }
+    else if ($0 ~ skipped) { skip[lab]++; nskip++ }
     else { failed[lab]++; nfail++; failing[lab] = failing[lab] " " substr(name, length(lab) + 2) }
 }
 END {
-    printf "\n%-10s %8s %8s %8s  %s\n", "stage", "passed", "skipped", "total", "failing tests"
+    # Lab stages in order, then the rest (doctests); ctest -j finishes tests out of order.
+    for (i = 1; i <= nlabs; i++) key[i] = (order[i] ~ /^lab/ ? "0" : "1") order[i]
+    for (i = 2; i <= nlabs; i++)
+        for (j = i; j > 1 && key[j - 1] > key[j]; j--) {
+            t = key[j]; key[j] = key[j - 1]; key[j - 1] = t
+            t = order[j]; order[j] = order[j - 1]; order[j - 1] = t
+        }
+    printf "\n%-10s %7s %7s %7s %7s  %s\n", "stage", "passed", "failed", "skipped", "total", "failing tests"
     for (i = 1; i <= nlabs; i++) {
         l = order[i]
-        printf "%-10s %8d %8d %8d %s\n", l, passed[l], skipped[l], total[l], failing[l]
+        printf "%-10s %7d %7d %7d %7d %s\n", l, passed[l], failed[l], skip[l], total[l], failing[l]
     }
     line = sprintf("%d passed, %d failed", npass, nfail)
     if (nskip > 0) line = line sprintf(", %d skipped", nskip)
@@ -36,8 +71,4 @@ END {
     print line
 }' "$log"
 
-if grep -q "No tests were found" "$log"; then
-    echo "no tests matched label $label_regex"
-    exit 1
-fi
 exit $status

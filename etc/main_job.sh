@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The main job: installs the Debian packages it needs (as root on Debian 12), builds
+# Release in build/, then runs the project end to end:
+#   1. webget over this project's TCP against a local web server inside a private network
+#      namespace (tests/lab4/webget_tun.sh; until it exists, the lab-0 native webget test);
+#   2. the multi-router simulation (build/network_simulator);
+#   3. the benchmarks (make bench: each prints `NAME: VALUE UNIT`, median of 5 runs).
+# Ends with a summary; exit status 0 only if every step that exists passed.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+source etc/deps.sh
+
+mkdir -p build
+log=build/main_job.log
+: >"$log"
+sponge_install_deps "$log" || exit 1
+sponge_build build Release "$log" || exit 1
+
+summary=()
+failed=0
+# step NAME COMMAND...: runs one step (at most 10 minutes) and records its outcome; exit
+# status 77 means the step could not run here (e.g. no network namespace) and is skipped.
+step() {
+    local name=$1 status
+    shift
+    echo
+    echo "== $name"
+    timeout 600 "$@"
+    status=$?
+    case $status in
+        0) summary+=("$name: passed") ;;
+        77) summary+=("$name: skipped (see its message above)") ;;
+        *)
+            summary+=("$name: FAILED (exit $status)")
+            failed=1
+            ;;
+    esac
+}
+
+export SPONGE_BUILD=$PWD/build SPONGE_SRC=$PWD
+if [ -f tests/lab4/webget_tun.sh ]; then
+    step "webget over our TCP (tests/lab4/webget_tun.sh)" bash tests/lab4/webget_tun.sh
+else
+    echo "tests/lab4/webget_tun.sh does not exist yet: running the lab-0 native webget test instead"
+    step "webget over the OS's TCP (tests/lab0/webget_native.sh)" bash tests/lab0/webget_native.sh
+fi
+
+if [ -x build/network_simulator ]; then
+    step "network_simulator" build/network_simulator
+else
+    echo
+    echo "build/network_simulator does not exist yet (in progress): not run"
+    summary+=("network_simulator: not available yet")
+fi
+
+bench_out=$(mktemp)
+trap 'rm -f "$bench_out"' EXIT
+if compgen -G "build/*_bench" >/dev/null; then
+    # shellcheck disable=SC2016 # $0 is expanded by the inner bash: the file to tee into
+    step "make bench" bash -o pipefail -c 'make -s --no-print-directory -C build bench | tee "$0"' "$bench_out"
+else
+    echo
+    echo "no benchmark programs (bench/*.c) yet: make bench not run"
+    summary+=("make bench: no benchmarks yet")
+fi
+
+echo
+echo "== summary"
+printf '%s\n' "${summary[@]}"
+grep ' (median of ' "$bench_out" | sed 's/^/  /'
+exit $failed
