@@ -3,7 +3,7 @@
 #
 # A test file lists its cases, one per line of the form
 #     KIND ROLE DIRECTION SIZE WINDOW LOSS
-# and ends with `e2e_main "$@"`. Each case runs in its OWN private network namespace:
+# (or NAME ARGS... for a function case_NAME the file defines), and ends with `e2e_main "$@"`. Each case runs in its OWN private network namespace:
 # the file re-runs itself as `unshare -n bash FILE __case "CASE"`, and the namespace vanishes
 # with its last process. Every process a case starts is killed by PID when the case ends
 # (trap), and dies with the case's shell even if that is killed (setpriv --pdeathsig).
@@ -128,16 +128,24 @@ e2e_our_opts() {
     esac
 }
 
+# Every case starts here: a scratch directory and the trap that kills what the case started.
+e2e_begin() {
+    E2E_DIR=$(mktemp -d)
+    trap e2e_cleanup EXIT
+    trap 'exit 143' TERM INT
+    e2e_setup_lo
+}
+
 # Runs one case (inside its namespace). Prints nothing on success; on failure prints the
 # reason and the ends' logs, and returns 1.
 e2e_case() {
     local kind=$1 role=$2 dir=$3 size=$4 window=$5 loss=$6
-    E2E_DIR=$(mktemp -d)
-    trap e2e_cleanup EXIT
-    trap 'exit 143' TERM INT
+    e2e_begin
     local d=$E2E_DIR
-    local ours peer_opts="-t $E2E_RTO"
-    ours=$(e2e_our_opts "$window" "$loss") || { echo "bad LOSS $loss"; return 1; }
+    local -a ours peer_opts=(-t "$E2E_RTO")
+    local words
+    words=$(e2e_our_opts "$window" "$loss") || { echo "bad LOSS $loss"; return 1; }
+    read -r -a ours <<<"$words"
 
     # What each end sends: "our" end is $role, the peer is the other role.
     head -c "$size" /dev/urandom >"$d/data_ours"
@@ -150,53 +158,52 @@ e2e_case() {
         *) echo "bad DIRECTION $dir"; return 1 ;;
     esac
 
-    e2e_setup_lo
     local b=$E2E_BUILD p=$E2E_PORT
     # server_cmd / client_cmd for our end and the peer; `ready` tells when the server listens.
     local -a our_cmd peer_cmd
-    local ready
+    local -a ready
     case $kind in
         udp)
             if [ "$role" = server ]; then
-                our_cmd=("$b/tcp_udp" -l $ours 127.0.0.1 "$p")
-                peer_cmd=("$b/tcp_udp" $peer_opts 127.0.0.1 "$p")
+                our_cmd=("$b/tcp_udp" -l "${ours[@]}" 127.0.0.1 "$p")
+                peer_cmd=("$b/tcp_udp" "${peer_opts[@]}" 127.0.0.1 "$p")
             else
-                peer_cmd=("$b/tcp_udp" -l $peer_opts 127.0.0.1 "$p")
-                our_cmd=("$b/tcp_udp" $ours 127.0.0.1 "$p")
+                peer_cmd=("$b/tcp_udp" -l "${peer_opts[@]}" 127.0.0.1 "$p")
+                our_cmd=("$b/tcp_udp" "${ours[@]}" 127.0.0.1 "$p")
             fi
-            ready="e2e_udp_bound $p"
+            ready=(e2e_udp_bound "$p")
             ;;
         routed)
             e2e_setup_tun tun144 169.254.144.1/24
             e2e_setup_tun tun145 169.254.145.1/24
             sysctl -qw net.ipv4.ip_forward=1
             if [ "$role" = server ]; then
-                our_cmd=("$b/tcp_ipv4" -l -d tun145 $ours 169.254.145.9 "$p")
-                peer_cmd=("$b/tcp_ipv4" -d tun144 $peer_opts 169.254.145.9 "$p")
+                our_cmd=("$b/tcp_ipv4" -l -d tun145 "${ours[@]}" 169.254.145.9 "$p")
+                peer_cmd=("$b/tcp_ipv4" -d tun144 "${peer_opts[@]}" 169.254.145.9 "$p")
             else
-                peer_cmd=("$b/tcp_ipv4" -l -d tun145 $peer_opts 169.254.145.9 "$p")
-                our_cmd=("$b/tcp_ipv4" -d tun144 $ours 169.254.145.9 "$p")
+                peer_cmd=("$b/tcp_ipv4" -l -d tun145 "${peer_opts[@]}" 169.254.145.9 "$p")
+                our_cmd=("$b/tcp_ipv4" -d tun144 "${ours[@]}" 169.254.145.9 "$p")
             fi
-            ready="e2e_tun_attached tun145"
+            ready=(e2e_tun_attached tun145)
             ;;
         native | socat)
             e2e_setup_tun tun144 169.254.144.1/24
             if [ "$role" = server ]; then
-                our_cmd=("$b/tcp_ipv4" -l $ours 169.254.144.9 "$p")
+                our_cmd=("$b/tcp_ipv4" -l "${ours[@]}" 169.254.144.9 "$p")
                 if [ "$kind" = native ]; then
                     peer_cmd=("$b/tcp_native" 169.254.144.9 "$p")
                 else
                     peer_cmd=(socat -t 60 STDIO "TCP:169.254.144.9:$p")
                 fi
-                ready="e2e_tun_attached tun144"
+                ready=(e2e_tun_attached tun144)
             else
-                our_cmd=("$b/tcp_ipv4" $ours 169.254.144.1 "$p")
+                our_cmd=("$b/tcp_ipv4" "${ours[@]}" 169.254.144.1 "$p")
                 if [ "$kind" = native ]; then
                     peer_cmd=("$b/tcp_native" -l 169.254.144.1 "$p")
                 else
                     peer_cmd=(socat -t 60 STDIO "TCP-LISTEN:$p,bind=169.254.144.1,reuseaddr")
                 fi
-                ready="e2e_tcp_listening $p"
+                ready=(e2e_tcp_listening "$p")
             fi
             ;;
         *) echo "bad KIND $kind"; return 1 ;;
@@ -204,15 +211,17 @@ e2e_case() {
 
     if [ "$role" = server ]; then
         e2e_spawn ours "$in_ours" "$d/got_ours" "${our_cmd[@]}"
-        e2e_wait_for $ready || { echo "server did not come up"; tail -n 5 "$d/ours.err"; return 1; }
+        e2e_wait_for "${ready[@]}" || { echo "server did not come up"; tail -n 5 "$d/ours.err"; return 1; }
         e2e_spawn peer "$in_peer" "$d/got_peer" "${peer_cmd[@]}"
     else
         e2e_spawn peer "$in_peer" "$d/got_peer" "${peer_cmd[@]}"
-        e2e_wait_for $ready || { echo "server did not come up"; tail -n 5 "$d/peer.err"; return 1; }
+        e2e_wait_for "${ready[@]}" || { echo "server did not come up"; tail -n 5 "$d/peer.err"; return 1; }
         e2e_spawn ours "$in_ours" "$d/got_ours" "${our_cmd[@]}"
     fi
     local rc_ours=0 rc_peer=0
+    # shellcheck disable=SC2154 # E2E_PID_* are set by e2e_spawn (printf -v)
     wait "$E2E_PID_ours" || rc_ours=$?
+    # shellcheck disable=SC2154
     wait "$E2E_PID_peer" || rc_peer=$?
 
     local problems=""
@@ -245,8 +254,14 @@ e2e_case() {
 # cases listed in E2E_CASES, one line each, and exits non-zero if any failed.
 e2e_main() {
     if [ "${1:-}" = __case ]; then
-        # shellcheck disable=SC2086
-        e2e_case $2
+        local -a words
+        read -r -a words <<<"$2"
+        if declare -F "case_${words[0]}" >/dev/null; then
+            e2e_begin
+            "case_${words[0]}" "${words[@]:1}"
+        else
+            e2e_case "${words[@]}"
+        fi
         exit $?
     fi
     e2e_require ${E2E_TOOLS[@]+"${E2E_TOOLS[@]}"}
