@@ -22,12 +22,12 @@
 
 struct byte_stream {
     /* private */
-    uint8_t *buf;       /* ring of `capacity` bytes */
+    uint8_t *buf; /* ring of `capacity` bytes */
     size_t capacity;
-    size_t head;        /* ring index of the first readable byte */
-    size_t size;        /* readable bytes */
-    uint64_t written;   /* total bytes ever written (committed) */
-    uint64_t read;      /* total bytes ever popped */
+    size_t head;      /* ring index of the first readable byte */
+    size_t size;      /* readable bytes */
+    uint64_t written; /* total bytes ever written (committed) */
+    uint64_t read;    /* total bytes ever popped */
     bool input_ended;
     bool error;
 };

@@ -56,11 +56,22 @@ static void place(struct stream_reassembler *r, const uint8_t *data, size_t n, s
     commit(r, n + run);
 }
 
+/* Records that the stream ends at `end` (first <= end <= limit) and forgets any stored bytes
+ * at or past it: they cannot be part of the stream, and would otherwise stay counted. */
+static void learn_end(struct stream_reassembler *r, uint64_t end, uint64_t first, uint64_t limit) {
+    r->eof_known = true;
+    r->eof_index = end;
+    if (end < limit && r->unassembled > 0) {
+        size_t from = presence_bitmap_wrap(&r->present, r->base, (size_t)(end - first));
+        r->unassembled -= presence_bitmap_clear(&r->present, from, (size_t)(limit - end));
+    }
+}
+
 void stream_reassembler_push_substring(struct stream_reassembler *r, const void *data, size_t len, uint64_t index,
                                        bool eof) {
     uint64_t first = byte_stream_bytes_written(&r->out);
     /* The window ends at the first unread byte + capacity, which is exactly where the output's
-     * free space ends; after the last byte it also ends at eof_index. */
+     * free space ends; once the end of the stream is known it also ends there. */
     uint64_t limit = first + byte_stream_remaining_capacity(&r->out);
     if (r->eof_known && r->eof_index < limit) {
         limit = r->eof_index;
@@ -68,21 +79,19 @@ void stream_reassembler_push_substring(struct stream_reassembler *r, const void 
     /* One past the substring's last byte, saturated: an end beyond UINT64_MAX lies outside
      * any window. */
     uint64_t end = len > UINT64_MAX - index ? UINT64_MAX : index + (uint64_t)len;
-    /* The last index is known only when the whole substring fits in the window; an eof
-     * substring cut short by the window says nothing about where the stream ends. */
-    if (eof && !r->eof_known && end <= limit && end != UINT64_MAX) {
-        r->eof_known = true;
-        r->eof_index = end;
-        if (end < limit) {
-            limit = end;
-        }
+    /* The end of the stream is learnt only from an eof substring that fits in the window
+     * whole (one cut short by the window says nothing about where the stream ends) and that
+     * does not end before bytes already assembled (a stale or inconsistent segment). */
+    if (eof && !r->eof_known && end >= first && end <= limit && end != UINT64_MAX) {
+        learn_end(r, end, first, limit);
+        limit = end;
     }
     uint64_t start = index > first ? index : first;
     uint64_t stop = end < limit ? end : limit;
     if (start < stop) {
         place(r, (const uint8_t *)data + (start - index), (size_t)(stop - start), (size_t)(start - first));
     }
-    if (r->eof_known && byte_stream_bytes_written(&r->out) >= r->eof_index) {
+    if (r->eof_known && byte_stream_bytes_written(&r->out) == r->eof_index) {
         byte_stream_end_input(&r->out);
     }
 }

@@ -8,9 +8,11 @@
  * No payload copies: sent bytes stay in the outbound stream until acknowledged, and a
  * segment's payload is a view into that stream. Queued segments are stored as descriptors
  * (seqno, length, flags); the view is made when the caller pops the segment, and acknowledged
- * bytes are released from the stream only when no queued segment still refers to them. */
+ * bytes are released from the stream only when no queued segment still refers to them and no
+ * outstanding segment (which a retransmission sends whole) starts before them. */
 
 #include "tcp/byte_stream.h"
+#include "tcp/sender_segments.h"
 #include "tcp/tcp_config.h"
 #include "tcp/wrapping_integers.h"
 #include "wire/tcp.h"
@@ -19,32 +21,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/** A segment the sender has made: where it starts and what it holds. Payload bytes are the
- *  stream bytes at absolute seqnos [seqno + syn, seqno + syn + payload_len). */
-struct tcp_sender_segment {
-    uint64_t seqno; /* absolute */
-    uint32_t payload_len;
-    bool syn;
-    bool fin;
-    bool rst;
-};
-
 struct tcp_sender {
-    /* private: implementation-defined; see tcp_sender.c */
-    struct byte_stream stream;
+    /* private: see tcp_sender.c */
+    struct byte_stream stream; /* unacknowledged and unsent bytes, read position = first unreleased */
     struct tcp_config cfg;
     struct wrap32 isn;
-    uint64_t next_seqno;      /* absolute seqno of the next new byte */
-    uint64_t acked_seqno;     /* absolute ackno most recently accepted */
-    uint64_t window;          /* peer's advertised window */
+    uint64_t next_seqno;  /* absolute seqno of the next new byte */
+    uint64_t acked_seqno; /* highest absolute ackno accepted */
+    uint64_t window;      /* peer's last advertised window (1 until the first ack) */
     bool syn_sent, fin_sent;
-    /* outstanding segments (sent, not fully acknowledged), oldest first: a ring */
-    struct tcp_sender_segment *outstanding;
-    size_t outstanding_cap, outstanding_head, outstanding_count;
-    /* segments ready for the caller to pop, oldest first: a ring */
-    struct tcp_sender_segment *queue;
-    size_t queue_cap, queue_head, queue_count;
-    /* retransmission timer */
+    struct segment_ring outstanding; /* sent, not fully acknowledged, in seqno order */
+    struct segment_ring queue;       /* made, waiting for the caller to pop */
+    /* the one retransmission timer (RFC 6298), for the oldest outstanding segment */
     bool timer_running;
     uint64_t timer_elapsed;
     uint64_t rto;
@@ -52,7 +40,8 @@ struct tcp_sender {
 };
 
 /** Creates a sender with an outbound stream of cfg->send_capacity bytes; the ISN is
- *  cfg->fixed_isn if set, else random. Returns SPONGE_OK or SPONGE_ERR_NO_MEMORY. */
+ *  cfg->fixed_isn if set, else random (getrandom(2)). Returns SPONGE_OK,
+ *  SPONGE_ERR_NO_MEMORY, or SPONGE_ERR_SYSTEM if no random ISN could be drawn. */
 enum sponge_err tcp_sender_init(struct tcp_sender *s, const struct tcp_config *cfg);
 void tcp_sender_destroy(struct tcp_sender *s);
 
@@ -82,8 +71,10 @@ uint64_t tcp_sender_bytes_in_flight(const struct tcp_sender *s);
 unsigned tcp_sender_consecutive_retransmissions(const struct tcp_sender *s);
 
 /** Pops the oldest queued segment into `seg` (ackno/window fields unset: the connection fills
- *  them). Returns false when the queue is empty. The payload view stays valid until the next
- *  call that changes the sender. */
+ *  them). Returns false when the queue is empty. The payload view points into the outbound
+ *  stream and stays valid until the next call to ack_received, fill_window, tick,
+ *  send_empty_segment or destroy: popping more segments or writing to the stream keeps it
+ *  valid, so a caller may pop several segments before using them. */
 bool tcp_sender_segments_out(struct tcp_sender *s, struct tcp_segment *seg);
 
 /** True if a segment is waiting to be popped. */

@@ -49,23 +49,7 @@ static void describe_payload(const struct tcp_segment *seg, char *out, size_t ou
 }
 
 char *tcp_harness_describe(const struct tcp_segment *seg, char *out, size_t out_len) {
-    const struct tcp_header *hdr = &seg->header;
-    char flags[5] = "-";
-    size_t n = 0;
-    if (hdr->syn) {
-        flags[n++] = 'S';
-    }
-    if (hdr->ack) {
-        flags[n++] = 'A';
-    }
-    if (hdr->rst) {
-        flags[n++] = 'R';
-    }
-    if (hdr->fin) {
-        flags[n++] = 'F';
-    }
-    snprintf(out, out_len, "%s seqno=%" PRIu32 " ackno=%" PRIu32 " win=%u len=%zu", flags, hdr->seqno.raw,
-             hdr->ackno.raw, (unsigned)hdr->win, byte_view2_len(&seg->payload));
+    tcp_segment_describe(seg, out, out_len);
     describe_payload(seg, out, out_len);
     return out;
 }

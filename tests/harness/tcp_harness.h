@@ -51,7 +51,7 @@ struct tcp_segment tcp_harness_segment(const struct segment_spec *spec);
 /** Builds the segment and records the step "segment arrives: ...". */
 struct tcp_segment tcp_harness_arrives(struct harness *h, const char *file, int line, const struct segment_spec *spec);
 
-/** Writes a one-line description of `seg` with a preview of its payload into `out`. */
+/** tcp_segment_describe(seg) followed by a quoted preview of the payload. */
 char *tcp_harness_describe(const struct tcp_segment *seg, char *out, size_t out_len);
 
 /** Checks that a segment was popped (`popped`) and that it matches `exp`; fails the test if not. */
