@@ -50,13 +50,14 @@ static int open_socket(const struct app_args *args, const char *prog) {
 
 int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN); /* a closed peer or stdout is a write error, not a silent death */
+    const char *prog = app_name(argv[0]);
     char why[320];
     struct app_args args;
     if (app_args_parse(argc, argv, 0, &args, why, sizeof why) != SPONGE_OK) {
-        fprintf(stderr, "%s: %s\n", argv[0], why);
+        fprintf(stderr, "%s: %s\n", prog, why);
         return 2;
     }
-    int fd = open_socket(&args, argv[0]);
+    int fd = open_socket(&args, prog);
     if (fd < 0) {
         return 1;
     }
@@ -64,7 +65,7 @@ int main(int argc, char **argv) {
     int saved = errno;
     close(fd);
     if (err != SPONGE_OK) {
-        fprintf(stderr, "%s: %s\n", argv[0], saved == ECONNRESET ? "connection reset by peer" : strerror(saved));
+        fprintf(stderr, "%s: %s\n", prog, saved == ECONNRESET ? "connection reset by peer" : strerror(saved));
         return 1;
     }
     return 0;

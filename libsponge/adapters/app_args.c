@@ -54,6 +54,14 @@ bool app_resolve_ipv4(const char *host, uint32_t *addr) {
     return true;
 }
 
+const char *app_name(const char *argv0) {
+    if (argv0 == NULL || *argv0 == '\0') {
+        return "app";
+    }
+    const char *slash = strrchr(argv0, '/');
+    return slash ? slash + 1 : argv0;
+}
+
 static uint64_t random_u64(void) {
     uint64_t v = 0;
     if (getrandom(&v, sizeof v, 0) != (ssize_t)sizeof v) {
@@ -83,9 +91,7 @@ static void usage(char *why, size_t why_len, const char *prog, unsigned options,
 
 enum sponge_err app_args_parse(int argc, char **argv, unsigned options, struct app_args *out, char *why,
                                size_t why_len) {
-    const char *prog = argc > 0 ? argv[0] : "app";
-    const char *slash = strrchr(prog, '/');
-    prog = slash ? slash + 1 : prog;
+    const char *prog = app_name(argc > 0 ? argv[0] : NULL);
     memset(out, 0, sizeof *out);
     tcp_config_default(&out->cfg);
     char problem[160];

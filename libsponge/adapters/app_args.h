@@ -38,6 +38,9 @@ struct app_args {
 enum sponge_err app_args_parse(int argc, char **argv, unsigned options, struct app_args *out, char *why,
                                size_t why_len);
 
+/** The program's name for messages: argv[0] without its directory. */
+const char *app_name(const char *argv0);
+
 /** Resolves a name or a dotted quad to an IPv4 address (host order); false if it cannot. */
 bool app_resolve_ipv4(const char *host, uint32_t *addr);
 

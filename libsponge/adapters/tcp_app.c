@@ -118,7 +118,7 @@ enum sponge_err tcp_app_close(struct tcp_app_stack *st) {
 }
 
 int tcp_app_main(int argc, char **argv, enum tcp_app_carrier carrier) {
-    const char *prog = argc > 0 ? argv[0] : "tcp_app";
+    const char *prog = app_name(argc > 0 ? argv[0] : NULL);
     char why[320];
     struct app_args args;
     unsigned options = APP_OPT_TCP | (carrier == TCP_APP_OVER_IPV4 ? APP_OPT_SOURCE | APP_OPT_DEVICE : 0);

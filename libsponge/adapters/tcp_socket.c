@@ -113,7 +113,10 @@ static void take_outbound(struct tcp_socket *s) {
     (void)accepted; /* equal to n: we read no more than the remaining capacity */
 }
 
-/* Reads what the adapter has. Returns an adapter failure, or RESET if the peer reset. */
+/* Reads what the adapter has. Each segment's payload goes on to the application before the
+ * connection's answer is sent, so that the window in that ACK counts the bytes as read: the
+ * connection sends no window update of its own when the application reads later, and a peer
+ * shown a closed window waits for its persist timer (which backs off) before probing. */
 static enum sponge_err take_segments(struct tcp_socket *s) {
     for (int i = 0; i < MAX_SEGMENTS_PER_WAKEUP; i++) {
         struct tcp_segment seg;
@@ -129,6 +132,11 @@ static enum sponge_err take_segments(struct tcp_socket *s) {
         tcp_connection_segment_received(&s->conn, &seg);
         if (was_active && tcp_connection_state(&s->conn) == TCP_STATE_RESET) {
             return SPONGE_ERR_RESET;
+        }
+        deliver_inbound(s);
+        err = flush_segments(s);
+        if (err != SPONGE_OK) {
+            return err;
         }
     }
     return SPONGE_OK;

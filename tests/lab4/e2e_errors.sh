@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Lab 4 end to end: failures are one line on stderr and a non-zero exit. A connect the kernel
 # refuses (RST), a connect nobody answers (timeout), a peer that resets an open connection
 # while our stdin is idle, a missing TUN device, and bad arguments.
 # Namespace setup and case runner: lib/netns.sh.
+# shellcheck source=lib/netns.sh
 source "$(dirname "$0")/lib/netns.sh"
 
 # expect_failure NAME PATTERN: NAME's exit status is non-zero and its last stderr line matches.

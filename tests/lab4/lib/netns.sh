@@ -266,17 +266,17 @@ e2e_main() {
     fi
     e2e_require ${E2E_TOOLS[@]+"${E2E_TOOLS[@]}"}
     local script=$0 spec failed=0 total=0 out rc start elapsed
-    local runner=""
-    trap '[ -n "$runner" ] && kill "$runner" 2>/dev/null' EXIT
+    E2E_RUNNER=""
+    trap '[ -n "$E2E_RUNNER" ] && kill "$E2E_RUNNER" 2>/dev/null' EXIT
     for spec in "${E2E_CASES[@]}"; do
         total=$((total + 1))
         start=$EPOCHREALTIME
         out=$(mktemp)
         timeout -k 5 "$E2E_DEADLINE" unshare -n bash "$script" __case "$spec" >"$out" 2>&1 &
-        runner=$!
+        E2E_RUNNER=$!
         rc=0
-        wait "$runner" || rc=$?
-        runner=""
+        wait "$E2E_RUNNER" || rc=$?
+        E2E_RUNNER=""
         elapsed=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
         if [ "$rc" = 0 ]; then
             printf 'PASS  %-52s %5ss\n' "$spec" "$elapsed"
