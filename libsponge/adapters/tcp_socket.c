@@ -128,6 +128,12 @@ static enum sponge_err take_segments(struct tcp_socket *s) {
         if (!got) {
             break;
         }
+        if (seg.header.rst && tcp_connection_state(&s->conn) == TCP_STATE_TIME_WAIT) {
+            /* RFC 1337 (TIME-WAIT assassination, fix TW1): ignore RSTs in TIME-WAIT. Both
+             * streams are complete; a peer that has already closed answers a late ACK of
+             * ours with a RST, which must not turn a clean close into a reset. */
+            continue;
+        }
         bool was_active = tcp_connection_active(&s->conn);
         tcp_connection_segment_received(&s->conn, &seg);
         if (was_active && tcp_connection_state(&s->conn) == TCP_STATE_RESET) {
