@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the CTest tests whose label matches $1 (a regex such as "^(lab0|lab1)$"), leaving
-# out those with a label matching $2 if given (e.g. "^e2e$"), in the current build directory. Prints the output of failing tests first, then why each skipped
-# test skipped, then a table per lab stage and the closing line
-# "N passed, N failed[, N skipped]". Exit status is non-zero when any test failed.
+# out those with a label matching $2 if given (e.g. "^e2e$"), in the current build directory.
+# Prints the output of failing tests first, then why each skipped test skipped, then a table
+# per lab stage and the closing line "N passed, N failed[, N skipped]". Exit status is
+# non-zero when any test failed (or no test matched).
 set -u
 label_regex=${1:-.}
 exclude=()
@@ -20,8 +21,8 @@ fi
 # A result line is "  3/8 Test  #4: lab1/name ....***Failed  0.01 sec". Skipped means the
 # test exited 77 ("***Skipped") or is disabled; anything else that did not pass (a failure,
 # a crash, a timeout, an executable that was never built: "***Not Run") is a failure.
-result='^[[:space:]]*[0-9]+\/[0-9]+ Test +#[0-9]+: '
-skipped='\*\*\*Skipped|Not Run \(Disabled\)'
+result='^[[:space:]]*[0-9]+/[0-9]+ Test +#[0-9]+: '
+skipped='[*][*][*]Skipped|Not Run [(]Disabled[)]'
 
 # Failing tests' output (ctest prints it right after the result line), up to 400 lines.
 awk -v result="$result" -v skipped="$skipped" '

@@ -54,3 +54,9 @@ sponge_build() {
     sponge_quiet "$log" cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE="$type" &&
         sponge_quiet "$log" make --no-print-directory -C "$dir" -j"${SPONGE_JOBS:-2}"
 }
+
+# sponge_setup NAME: installs what is missing and builds Release in build/, logging to build/NAME.log.
+sponge_setup() {
+    local log=build/$1.log
+    mkdir -p build && : >"$log" && sponge_install_deps "$log" && sponge_build build Release "$log"
+}

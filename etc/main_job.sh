@@ -3,18 +3,13 @@
 # Release in build/, then runs the project end to end:
 #   1. webget over this project's TCP against a local web server inside a private network
 #      namespace (tests/lab4/webget_tun.sh; until it exists, the lab-0 native webget test);
-#   2. the multi-router simulation (build/network_simulator);
+#   2. the multi-router simulation (build/network_simulator, from apps/network_simulator.c);
 #   3. the benchmarks (make bench: each prints `NAME: VALUE UNIT`, median of 5 runs).
 # Ends with a summary; exit status 0 only if every step that exists passed.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 source etc/deps.sh
-
-mkdir -p build
-log=build/main_job.log
-: >"$log"
-sponge_install_deps "$log" || exit 1
-sponge_build build Release "$log" || exit 1
+sponge_setup main_job || exit 1
 
 summary=()
 failed=0
@@ -45,17 +40,17 @@ else
     step "webget over the OS's TCP (tests/lab0/webget_native.sh)" bash tests/lab0/webget_native.sh
 fi
 
-if [ -x build/network_simulator ]; then
+if [ -f apps/network_simulator.c ]; then
     step "network_simulator" build/network_simulator
 else
     echo
-    echo "build/network_simulator does not exist yet (in progress): not run"
+    echo "apps/network_simulator.c does not exist yet (in progress): not run"
     summary+=("network_simulator: not available yet")
 fi
 
 bench_out=$(mktemp)
 trap 'rm -f "$bench_out"' EXIT
-if compgen -G "build/*_bench" >/dev/null; then
+if compgen -G "bench/*.c" >/dev/null; then
     # shellcheck disable=SC2016 # $0 is expanded by the inner bash: the file to tee into
     step "make bench" bash -o pipefail -c 'make -s --no-print-directory -C build bench | tee "$0"' "$bench_out"
 else

@@ -6,12 +6,7 @@
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 source etc/deps.sh
-
-mkdir -p build
-log=build/test_all.log
-: >"$log"
-sponge_install_deps "$log" || exit 1
-sponge_build build Release "$log" || exit 1
+sponge_setup test_all || exit 1
 # make's own "*** Error" and "Built target" lines would bury check.sh's closing line.
 make -s --no-print-directory -C build check 2>&1 | grep -v -e '^make\(\[[0-9]*\]\)\?: \*\*\* ' -e 'Built target check$'
 exit "${PIPESTATUS[0]}"

@@ -64,7 +64,8 @@ size_t byte_stream_peek_output(const struct byte_stream *bs, void *out, size_t l
 struct byte_view byte_stream_peek_view(const struct byte_stream *bs);
 
 /** Zero-copy peek of up to `len` bytes starting `offset` bytes past the read position, in at
- *  most two pieces. offset + returned length <= buffer_size. Valid until the next write or pop. */
+ *  most two pieces. Requires offset <= buffer_size; offset + returned length <= buffer_size.
+ *  Valid until the next write or pop. */
 struct byte_view2 byte_stream_peek_at(const struct byte_stream *bs, size_t offset, size_t len);
 
 /** Discards up to `len` readable bytes; returns how many were discarded. */

@@ -8,7 +8,7 @@ enum { WORD_BITS = 64 };
 enum sponge_err presence_bitmap_init(struct presence_bitmap *b, size_t nbits) {
     assert(nbits > 0);
     b->nbits = 0;
-    b->words = calloc((nbits + WORD_BITS - 1) / WORD_BITS, sizeof *b->words);
+    b->words = calloc(nbits / WORD_BITS + (nbits % WORD_BITS != 0), sizeof *b->words);
     if (!b->words) {
         return SPONGE_ERR_NO_MEMORY;
     }
@@ -28,24 +28,46 @@ static inline uint64_t word_mask(size_t shift, size_t take) {
     return ones << shift;
 }
 
+/* Set bits in `x`, a subset of `mask` (which has `take` bits). Whole-word ranges that are
+ * entirely clear or entirely set, the common cases, need no counting; otherwise a portable
+ * SWAR popcount (the baseline x86-64 target has no popcnt instruction, and the builtin
+ * becomes a library call). */
+static inline size_t count_bits(uint64_t x, uint64_t mask, size_t take) {
+    if (x == 0 || x == mask) {
+        return x ? take : 0;
+    }
+    x = x - ((x >> 1) & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+    return (size_t)((x * 0x0101010101010101ULL) >> 56);
+}
+
+/* Sets (or clears) the bits of `mask` in *w, which has `take` bits; returns how many changed. */
+static inline size_t update_word(uint64_t *w, uint64_t mask, size_t take, int set) {
+    uint64_t before = *w;
+    *w = set ? before | mask : before & ~mask;
+    return count_bits(set ? mask & ~before : mask & before, mask, take);
+}
+
 /* Sets (or clears) bits [pos, pos + n) that do not cross the end of the ring; returns how many
- * bits changed. */
+ * bits changed. A partial first word, whole words, a partial last word. */
 static size_t update_linear(uint64_t *words, size_t pos, size_t n, int set) {
+    if (n == 0) {
+        return 0;
+    }
     size_t changed = 0;
-    while (n) {
-        size_t shift = pos % WORD_BITS;
+    size_t word = pos / WORD_BITS;
+    size_t shift = pos % WORD_BITS;
+    if (shift) {
         size_t take = WORD_BITS - shift < n ? WORD_BITS - shift : n;
-        uint64_t mask = word_mask(shift, take);
-        uint64_t *w = &words[pos / WORD_BITS];
-        if (set) {
-            changed += (size_t)__builtin_popcountll(mask & ~*w);
-            *w |= mask;
-        } else {
-            changed += (size_t)__builtin_popcountll(mask & *w);
-            *w &= ~mask;
-        }
-        pos += take;
+        changed += update_word(&words[word++], word_mask(shift, take), take, set);
         n -= take;
+    }
+    for (; n >= WORD_BITS; n -= WORD_BITS) {
+        changed += update_word(&words[word++], ~(uint64_t)0, WORD_BITS, set);
+    }
+    if (n) {
+        changed += update_word(&words[word], word_mask(0, n), n, set);
     }
     return changed;
 }

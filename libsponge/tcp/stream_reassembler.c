@@ -70,19 +70,23 @@ static void learn_end(struct stream_reassembler *r, uint64_t end, uint64_t first
 void stream_reassembler_push_substring(struct stream_reassembler *r, const void *data, size_t len, uint64_t index,
                                        bool eof) {
     uint64_t first = byte_stream_bytes_written(&r->out);
-    /* The window ends at the first unread byte + capacity, which is exactly where the output's
-     * free space ends; once the end of the stream is known it also ends there. */
+    /* Only the part of a substring inside the window is kept (RFC 9293 section 3.10.7.4: a
+     * segment is trimmed to the receive window, bytes already received are dropped, and bytes
+     * past RCV.NXT may be held for later). The window ends at the first unread byte +
+     * capacity, which is exactly where the output's free space ends; once the end of the
+     * stream is known it also ends there. */
     uint64_t limit = first + byte_stream_remaining_capacity(&r->out);
     if (r->eof_known && r->eof_index < limit) {
         limit = r->eof_index;
     }
-    /* One past the substring's last byte, saturated: an end beyond UINT64_MAX lies outside
-     * any window. */
+    /* One past the substring's last byte, saturated: an end beyond UINT64_MAX lies past any
+     * window (limit stays far below UINT64_MAX: no stream carries 2^64 bytes), so saturating
+     * only makes the substring look longer than the window, never shorter. */
     uint64_t end = len > UINT64_MAX - index ? UINT64_MAX : index + (uint64_t)len;
     /* The end of the stream is learnt only from an eof substring that fits in the window
      * whole (one cut short by the window says nothing about where the stream ends) and that
      * does not end before bytes already assembled (a stale or inconsistent segment). */
-    if (eof && !r->eof_known && end >= first && end <= limit && end != UINT64_MAX) {
+    if (eof && !r->eof_known && end >= first && end <= limit) {
         learn_end(r, end, first, limit);
         limit = end;
     }

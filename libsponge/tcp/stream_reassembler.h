@@ -10,11 +10,12 @@
  * stream's ring (byte_stream_write_at), and become readable with byte_stream_commit when the
  * hole before them fills.
  *
- * Which bytes are present is kept as a bitmap with one bit per byte of the output ring
- * (capacity / 8 bytes, allocated in init). A bitmap rather than a sorted interval list:
- * its size is fixed whatever the peer sends, and every operation costs O(bytes / 64 + 1),
- * whereas an interval list can hold capacity / 2 intervals after many tiny disjoint pushes
- * and then pays a large memmove per insertion. */
+ * Which bytes of the window are present is kept as a ring of `capacity` bits, one per byte,
+ * whose bit `base` stands for the write position (capacity / 8 bytes, allocated in init).
+ * A bitmap rather than a sorted interval list: its size is fixed whatever the peer sends,
+ * and every operation costs O(bytes / 64 + 1), whereas an interval list can hold
+ * capacity / 2 intervals after many tiny disjoint pushes and then pays a large memmove per
+ * insertion. */
 
 #include "tcp/byte_stream.h"
 #include "tcp/presence_bitmap.h"

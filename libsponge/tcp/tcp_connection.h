@@ -47,11 +47,13 @@ struct tcp_connection {
     struct tcp_segment final_rst;
 };
 
-/** Creates a connection in LISTEN. Returns SPONGE_OK or SPONGE_ERR_NO_MEMORY. */
+/** Creates a connection in LISTEN. Returns SPONGE_OK, SPONGE_ERR_NO_MEMORY, or SPONGE_ERR_SYSTEM
+ *  (no random ISN available); on failure nothing is left to free. */
 enum sponge_err tcp_connection_init(struct tcp_connection *c, const struct tcp_config *cfg);
 
-/** Frees the connection. If it is still active, a RST is queued first; that one segment can
- *  still be popped with tcp_connection_segments_out after destroy (nothing else can be called). */
+/** Frees the connection. If it is still active and has a peer (it has left LISTEN), a RST is
+ *  queued first; that one segment can still be popped with tcp_connection_segments_out after
+ *  destroy (nothing else can be called). Calling destroy twice is harmless. */
 void tcp_connection_destroy(struct tcp_connection *c);
 
 /** Starts an active open: sends the SYN. */
@@ -89,7 +91,8 @@ bool tcp_connection_segments_out(struct tcp_connection *c, struct tcp_segment *s
  *  active close). */
 bool tcp_connection_active(const struct tcp_connection *c);
 
-/** Aborts: queues a RST and ends the connection (both streams in error). */
+/** Aborts: ends the connection (both streams in error, state RESET) and queues a RST in place
+ *  of anything still queued, unless still in LISTEN (no peer to tell). */
 void tcp_connection_abort(struct tcp_connection *c);
 
 #endif

@@ -21,9 +21,12 @@ static inline struct wrap32 wrap32_add(struct wrap32 a, uint32_t n) {
     return (struct wrap32){a.raw + n};
 }
 
-/** Signed distance a - b, in (-2^31, 2^31]. */
+/** Signed distance a - b modulo 2^32, in [-2^31, 2^31). */
 static inline int32_t seq_diff(struct wrap32 a, struct wrap32 b) {
-    return (int32_t)(a.raw - b.raw);
+    uint32_t d = a.raw - b.raw;
+    /* Converting a uint32_t above INT32_MAX to int32_t is implementation-defined in C11, so
+     * the negative half is computed explicitly (compilers fold this to a plain move). */
+    return d <= INT32_MAX ? (int32_t)d : -(int32_t)(UINT32_MAX - d) - 1;
 }
 static inline bool seq_eq(struct wrap32 a, struct wrap32 b) {
     return a.raw == b.raw;

@@ -310,6 +310,7 @@ char *tcp_segment_describe(const struct tcp_segment *seg, char *out, size_t out_
     assert(out_len > 0);
     const struct tcp_header *h = &seg->header;
     const struct tcp_options *o = &h->opts;
+    assert(o->sack_count <= TCP_MAX_SACK_BLOCKS);
     char flags[8];
     size_t nflags = 0;
     const bool bits[] = {h->syn, h->ack, h->rst, h->fin, h->psh, h->urg};

@@ -139,7 +139,17 @@ static int random_inputs(void) {
     for (int round = 0; round < 20000; round++) {
         uint8_t p[200];
         size_t len;
-        if (round % 2) {
+        if (round % 3 == 2) {
+            /* A header that ends the input, its option bytes drawn from option kinds and
+             * small lengths so that the option walker meets every edge. */
+            const uint8_t alphabet[] = {0, 1, 2, 3, 4, 5, 8, 30, 10, 12, 18, 26, 34, 40, 6};
+            memcpy(p, buf, 20);
+            len = 20 + 4 * (size_t)sponge_rng_below(&rng, 11);
+            p[12] = (uint8_t)(len / 4 << 4);
+            for (size_t i = 20; i < len; i++) {
+                p[i] = alphabet[sponge_rng_below(&rng, sizeof alphabet)];
+            }
+        } else if (round % 3 == 1) {
             /* Random bytes, with a plausible first byte now and then. */
             len = (size_t)sponge_rng_below(&rng, 80);
             for (size_t i = 0; i < len; i++) {

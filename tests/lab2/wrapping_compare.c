@@ -62,5 +62,12 @@ int main(void) {
     EXPECT_EQ(&h, "seq_diff(2, 2^32 - 3)", 5, seq_diff(wrap32_of(2), wrap32_of(UINT32_MAX - 2)));
     EXPECT_EQ(&h, "seq_diff(2^32 - 3, 2)", (uint64_t)(int64_t)-5,
               (int64_t)seq_diff(wrap32_of(UINT32_MAX - 2), wrap32_of(2)));
+    STEP(&h, "exactly half the space apart: the distance is -2^31 both ways");
+    EXPECT_EQ(&h, "seq_diff(2^31, 0)", (uint64_t)(int64_t)INT32_MIN,
+              (int64_t)seq_diff(wrap32_of(0x80000000u), wrap32_of(0)));
+    EXPECT_EQ(&h, "seq_diff(0, 2^31)", (uint64_t)(int64_t)INT32_MIN,
+              (int64_t)seq_diff(wrap32_of(0), wrap32_of(0x80000000u)));
+    EXPECT_EQ(&h, "seq_diff(0, 2^31 + 1)", (uint64_t)(int64_t)INT32_MAX,
+              (int64_t)seq_diff(wrap32_of(0), wrap32_of(0x80000001u)));
     return harness_end(&h);
 }

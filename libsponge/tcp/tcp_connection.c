@@ -1,0 +1,330 @@
+#include "tcp/tcp_connection.h"
+
+#include <assert.h>
+#include <string.h>
+
+/* The window field is 16 bits; without window scaling (RFC 7323) larger windows are clamped. */
+#define MAX_WINDOW_FIELD 65535u
+
+/* An active close waits this many initial RTOs after the last segment before closing, so that
+ * a lost final ACK can still be repeated (RFC 793's TIME-WAIT, with CS144's duration). */
+#define LINGER_RTOS 10
+
+const char *tcp_state_name(enum tcp_state state) {
+    static const char *const names[] = {
+        [TCP_STATE_LISTEN] = "LISTEN",         [TCP_STATE_SYN_SENT] = "SYN_SENT",
+        [TCP_STATE_SYN_RCVD] = "SYN_RCVD",     [TCP_STATE_ESTABLISHED] = "ESTABLISHED",
+        [TCP_STATE_CLOSE_WAIT] = "CLOSE_WAIT", [TCP_STATE_LAST_ACK] = "LAST_ACK",
+        [TCP_STATE_FIN_WAIT_1] = "FIN_WAIT_1", [TCP_STATE_FIN_WAIT_2] = "FIN_WAIT_2",
+        [TCP_STATE_CLOSING] = "CLOSING",       [TCP_STATE_TIME_WAIT] = "TIME_WAIT",
+        [TCP_STATE_CLOSED] = "CLOSED",         [TCP_STATE_RESET] = "RESET",
+    };
+    return (unsigned)state < sizeof names / sizeof names[0] ? names[state] : "UNKNOWN";
+}
+
+enum sponge_err tcp_connection_init(struct tcp_connection *c, const struct tcp_config *cfg) {
+    memset(c, 0, sizeof *c);
+    c->cfg = *cfg;
+    /* On failure everything is already freed, and a later destroy does nothing. */
+    c->destroyed = true;
+    enum sponge_err err = tcp_sender_init(&c->sender, cfg);
+    if (err != SPONGE_OK) {
+        return err;
+    }
+    err = tcp_receiver_init(&c->receiver, cfg->recv_capacity);
+    if (err != SPONGE_OK) {
+        tcp_sender_destroy(&c->sender);
+        return err;
+    }
+    c->destroyed = false;
+    c->active = true;
+    c->linger_after_streams_finish = true;
+    return SPONGE_OK;
+}
+
+static bool sender_in(const struct tcp_connection *c, const char *state) {
+    return strcmp(tcp_sender_state(&c->sender), state) == 0;
+}
+
+static bool receiver_in(const struct tcp_connection *c, const char *state) {
+    return strcmp(tcp_receiver_state(&c->receiver), state) == 0;
+}
+
+/* Nothing sent, nothing received: there is no peer yet. */
+static bool in_listen(const struct tcp_connection *c) {
+    return tcp_sender_next_seqno_absolute(&c->sender) == 0 && receiver_in(c, "LISTEN");
+}
+
+/* Our FIN has gone out (it may not be acknowledged yet). */
+static bool fin_sent(const struct tcp_connection *c) {
+    return sender_in(c, "FIN_SENT") || sender_in(c, "FIN_ACKED");
+}
+
+/* Drops whatever the sender has queued and queues a RST in its place: once the connection is
+ * reset, nothing else should reach the peer. */
+static void queue_rst(struct tcp_connection *c) {
+    struct tcp_segment discard;
+    while (tcp_sender_segments_out(&c->sender, &discard)) {
+    }
+    tcp_sender_send_empty_segment(&c->sender, true);
+}
+
+/* An unclean shutdown: both streams fail and the connection is over (CS144 "RESET"). */
+static void unclean_shutdown(struct tcp_connection *c, bool send_rst) {
+    if (send_rst) {
+        queue_rst(c);
+    }
+    byte_stream_set_error(tcp_sender_stream_in(&c->sender));
+    byte_stream_set_error(tcp_receiver_stream_out(&c->receiver));
+    c->reset = true;
+    c->active = false;
+}
+
+/* Ends the connection when both directions are finished: the inbound stream has ended, our
+ * FIN has been sent and acknowledged, and (active close only) the linger time has passed. */
+static void check_clean_shutdown(struct tcp_connection *c) {
+    if (!byte_stream_input_ended(tcp_receiver_stream_out(&c->receiver)) || !sender_in(c, "FIN_ACKED")) {
+        return;
+    }
+    if (!c->linger_after_streams_finish ||
+        c->time_since_last_segment_received >= (uint64_t)LINGER_RTOS * c->cfg.rt_timeout) {
+        c->active = false;
+    }
+}
+
+/* Makes segments from the outbound stream, once the handshake has begun. */
+static void send_what_fits(struct tcp_connection *c) {
+    if (tcp_sender_next_seqno_absolute(&c->sender) > 0) {
+        tcp_sender_fill_window(&c->sender);
+    }
+}
+
+/* Queues a bare ACK unless some other segment (which will carry the ACK) is already queued. */
+static void ensure_reply(struct tcp_connection *c) {
+    if (!tcp_sender_has_segments(&c->sender)) {
+        tcp_sender_send_empty_segment(&c->sender, false);
+    }
+}
+
+void tcp_connection_destroy(struct tcp_connection *c) {
+    if (c->destroyed) {
+        return;
+    }
+    c->final_rst_pending = false;
+    if (c->active && !in_listen(c)) {
+        /* Leaving without a clean close: tell the peer, and keep that one RST poppable. */
+        unclean_shutdown(c, true);
+        c->final_rst_pending = tcp_connection_segments_out(c, &c->final_rst);
+        c->final_rst.payload = byte_view2_of(NULL, 0);
+    }
+    tcp_receiver_destroy(&c->receiver);
+    tcp_sender_destroy(&c->sender);
+    c->active = false;
+    c->destroyed = true;
+}
+
+void tcp_connection_connect(struct tcp_connection *c) {
+    assert(!c->destroyed);
+    if (c->active && in_listen(c)) {
+        tcp_sender_fill_window(&c->sender); /* the SYN */
+    }
+}
+
+size_t tcp_connection_write(struct tcp_connection *c, const void *data, size_t len) {
+    assert(!c->destroyed);
+    if (!c->active) {
+        return 0;
+    }
+    size_t n = byte_stream_write(tcp_sender_stream_in(&c->sender), data, len);
+    send_what_fits(c);
+    return n;
+}
+
+size_t tcp_connection_remaining_outbound_capacity(const struct tcp_connection *c) {
+    /* The sender has no const accessor for its stream; reading the capacity changes nothing. */
+    return byte_stream_remaining_capacity(tcp_sender_stream_in((struct tcp_sender *)&c->sender));
+}
+
+void tcp_connection_end_input_stream(struct tcp_connection *c) {
+    assert(!c->destroyed);
+    byte_stream_end_input(tcp_sender_stream_in(&c->sender));
+    if (c->active) {
+        send_what_fits(c);
+    }
+}
+
+struct byte_stream *tcp_connection_inbound_stream(struct tcp_connection *c) {
+    return tcp_receiver_stream_out(&c->receiver);
+}
+
+uint64_t tcp_connection_bytes_in_flight(const struct tcp_connection *c) {
+    return tcp_sender_bytes_in_flight(&c->sender);
+}
+
+size_t tcp_connection_unassembled_bytes(const struct tcp_connection *c) {
+    return tcp_receiver_unassembled_bytes(&c->receiver);
+}
+
+uint64_t tcp_connection_time_since_last_segment_received(const struct tcp_connection *c) {
+    return c->time_since_last_segment_received;
+}
+
+enum tcp_state tcp_connection_state(const struct tcp_connection *c) {
+    if (c->reset) {
+        return TCP_STATE_RESET;
+    }
+    if (!c->active) {
+        return TCP_STATE_CLOSED;
+    }
+    bool listen = receiver_in(c, "LISTEN"), fin_recv = receiver_in(c, "FIN_RECV");
+    if (sender_in(c, "CLOSED")) {
+        return TCP_STATE_LISTEN;
+    }
+    if (sender_in(c, "SYN_SENT")) {
+        /* RFC 793 p. 75: a FIN in SYN-RECEIVED leads to CLOSE-WAIT. */
+        return listen ? TCP_STATE_SYN_SENT : fin_recv ? TCP_STATE_CLOSE_WAIT : TCP_STATE_SYN_RCVD;
+    }
+    if (sender_in(c, "SYN_ACKED")) {
+        return fin_recv ? TCP_STATE_CLOSE_WAIT : TCP_STATE_ESTABLISHED;
+    }
+    if (sender_in(c, "FIN_SENT")) {
+        if (!fin_recv) {
+            return TCP_STATE_FIN_WAIT_1;
+        }
+        return c->linger_after_streams_finish ? TCP_STATE_CLOSING : TCP_STATE_LAST_ACK;
+    }
+    /* FIN_ACKED */
+    return fin_recv ? TCP_STATE_TIME_WAIT : TCP_STATE_FIN_WAIT_2;
+}
+
+/* The window we advertise: the receiver's, clamped to the 16-bit field. */
+static uint64_t advertised_window(const struct tcp_connection *c) {
+    size_t window = tcp_receiver_window_size(&c->receiver);
+    return window < MAX_WINDOW_FIELD ? window : MAX_WINDOW_FIELD;
+}
+
+/* RFC 793 p. 37: in a synchronized state a RST is valid if its seqno is in the window we
+ * advertise (a zero window accepts only RCV.NXT). */
+static bool rst_acceptable(const struct tcp_connection *c, const struct tcp_segment *seg) {
+    struct wrap32 ackno;
+    if (!tcp_receiver_ackno(&c->receiver, &ackno)) {
+        return false;
+    }
+    int64_t offset = seq_diff(seg->header.seqno, ackno);
+    uint64_t window = advertised_window(c);
+    return offset >= 0 && (uint64_t)offset < (window ? window : 1);
+}
+
+/* The SYN-SENT rules of RFC 793 p. 66-68. Returns true if the segment should be processed. */
+static bool accept_in_syn_sent(struct tcp_connection *c, const struct tcp_segment *seg) {
+    const struct tcp_header *hdr = &seg->header;
+    /* Only our SYN is outstanding, so the one acceptable ackno is the next seqno. */
+    bool ack_ok = hdr->ack && seq_eq(hdr->ackno, tcp_sender_next_seqno(&c->sender));
+    if (hdr->rst) {
+        /* A RST counts only if it acknowledges our SYN. */
+        if (ack_ok) {
+            unclean_shutdown(c, false);
+        }
+        return false;
+    }
+    /* Neither SYN nor RST: drop. An ACK for something else: drop (we do not answer it with a RST). */
+    return hdr->syn && (!hdr->ack || ack_ok);
+}
+
+void tcp_connection_segment_received(struct tcp_connection *c, const struct tcp_segment *seg) {
+    assert(!c->destroyed);
+    if (!c->active) {
+        return;
+    }
+    const struct tcp_header *hdr = &seg->header;
+    c->time_since_last_segment_received = 0;
+    if (in_listen(c)) {
+        /* LISTEN (RFC 793 p. 65): only a SYN opens the connection; RSTs and ACK-bearing
+         * segments are ignored. */
+        if (!hdr->syn || hdr->ack || hdr->rst) {
+            return;
+        }
+    } else if (receiver_in(c, "LISTEN")) {
+        if (!accept_in_syn_sent(c, seg)) {
+            return;
+        }
+    } else if (hdr->rst) {
+        if (rst_acceptable(c, seg)) {
+            unclean_shutdown(c, false);
+        }
+        return;
+    }
+
+    if (hdr->ack && !tcp_sender_ack_received(&c->sender, hdr->ackno, hdr->win)) {
+        /* RFC 793 p. 72: an ACK for data not yet sent is answered with an ACK and dropped. */
+        ensure_reply(c);
+        return;
+    }
+    tcp_receiver_segment_received(&c->receiver, seg);
+    /* Answers the peer's SYN with ours (passive open), or sends what the new window allows. */
+    tcp_sender_fill_window(&c->sender);
+
+    /* The peer finished first: this is a passive close, and there is no need to linger
+     * (CS144; RFC 793's LAST-ACK has no TIME-WAIT). */
+    if (byte_stream_input_ended(tcp_receiver_stream_out(&c->receiver)) && !fin_sent(c)) {
+        c->linger_after_streams_finish = false;
+    }
+
+    /* Every segment that occupies sequence space is acknowledged. So is a keep-alive: an empty
+     * segment one before the ackno (RFC 1122 4.2.3.6). */
+    struct wrap32 ackno;
+    bool keep_alive = tcp_segment_length_in_sequence_space(seg) == 0 && tcp_receiver_ackno(&c->receiver, &ackno) &&
+                      seq_eq(hdr->seqno, wrap32_add(ackno, UINT32_MAX));
+    if (tcp_segment_length_in_sequence_space(seg) > 0 || keep_alive) {
+        ensure_reply(c);
+    }
+    check_clean_shutdown(c);
+}
+
+void tcp_connection_tick(struct tcp_connection *c, uint64_t ms) {
+    assert(!c->destroyed);
+    if (!c->active) {
+        return;
+    }
+    c->time_since_last_segment_received += ms;
+    tcp_sender_tick(&c->sender, ms);
+    if (tcp_sender_consecutive_retransmissions(&c->sender) > c->cfg.max_retx_attempts) {
+        /* The peer has stopped answering: give up and tell it so. */
+        unclean_shutdown(c, true);
+        return;
+    }
+    check_clean_shutdown(c);
+}
+
+bool tcp_connection_segments_out(struct tcp_connection *c, struct tcp_segment *seg) {
+    if (c->destroyed) {
+        if (!c->final_rst_pending) {
+            return false;
+        }
+        *seg = c->final_rst;
+        c->final_rst_pending = false;
+        return true;
+    }
+    if (!tcp_sender_segments_out(&c->sender, seg)) {
+        return false;
+    }
+    /* The ackno and window are stamped now, so they are as fresh as possible. */
+    struct wrap32 ackno;
+    if (tcp_receiver_ackno(&c->receiver, &ackno)) {
+        seg->header.ack = true;
+        seg->header.ackno = ackno;
+        seg->header.win = (uint16_t)advertised_window(c);
+    }
+    return true;
+}
+
+bool tcp_connection_active(const struct tcp_connection *c) {
+    return c->active;
+}
+
+void tcp_connection_abort(struct tcp_connection *c) {
+    assert(!c->destroyed);
+    if (c->active) {
+        unclean_shutdown(c, !in_listen(c));
+    }
+}
