@@ -1,5 +1,6 @@
 #include "adapters/tcp_socket.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
@@ -110,7 +111,8 @@ static void take_outbound(struct tcp_socket *s) {
         return;
     }
     size_t accepted = tcp_connection_write(&s->conn, buf, (size_t)n);
-    (void)accepted; /* equal to n: we read no more than the remaining capacity */
+    assert(accepted == (size_t)n); /* we read no more than the remaining capacity */
+    (void)accepted;
 }
 
 /* Reads what the adapter has. Each segment's payload goes on to the application before the
