@@ -1,0 +1,47 @@
+#ifndef SPONGE_ADAPTERS_TCP_ADAPTER_H
+#define SPONGE_ADAPTERS_TCP_ADAPTER_H
+
+/* What the event loop needs from a carrier of TCP segments (IPv4 on a TUN device, UDP, or a
+ * lossy wrapper around either): a descriptor to poll, send one segment, receive the next one.
+ * An adapter is a small interface (function table + object) so the loop does not care which. */
+
+#include "util/error.h"
+#include "wire/tcp.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct tcp_adapter_ops {
+    /** Sends one segment (the adapter fills in ports and checksum). A full device queue is a
+     *  drop (TCP retransmits), not an error; SYSTEM only when the descriptor is broken. */
+    enum sponge_err (*send)(void *self, const struct tcp_segment *seg);
+    /** Reads the next segment meant for us, dropping (and counting) anything else. Sets
+     *  *got = false when nothing is waiting. The payload view points into the adapter's read
+     *  buffer and stays valid until the next recv. */
+    enum sponge_err (*recv)(void *self, struct tcp_segment *seg, bool *got);
+    /** The descriptor to poll for input. */
+    int (*fd)(const void *self);
+    /** Prints the adapter's counters on one line to `out`. */
+    void (*report)(const void *self, FILE *out);
+};
+
+/** An adapter: the table and the object it works on (owned by whoever made them). */
+struct tcp_adapter {
+    const struct tcp_adapter_ops *ops;
+    void *self;
+};
+
+static inline enum sponge_err tcp_adapter_send(struct tcp_adapter *a, const struct tcp_segment *seg) {
+    return a->ops->send(a->self, seg);
+}
+static inline enum sponge_err tcp_adapter_recv(struct tcp_adapter *a, struct tcp_segment *seg, bool *got) {
+    return a->ops->recv(a->self, seg, got);
+}
+static inline int tcp_adapter_fd(const struct tcp_adapter *a) {
+    return a->ops->fd(a->self);
+}
+static inline void tcp_adapter_report(const struct tcp_adapter *a, FILE *out) {
+    a->ops->report(a->self, out);
+}
+
+#endif

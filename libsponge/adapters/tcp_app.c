@@ -1,0 +1,146 @@
+#include "adapters/tcp_app.h"
+
+#include "adapters/stream_copy.h"
+#include "adapters/tun.h"
+#include "wire/ipv4.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define TUN_DEFAULT_DEVICE "tun144"
+#define TUN_RUNNING_WAIT_MS 2000
+
+const char *tcp_app_describe(enum sponge_err err) {
+    switch (err) {
+        case SPONGE_ERR_RESET:
+            return "connection reset by peer";
+        case SPONGE_ERR_TIMEOUT:
+            return "connection timed out (the peer stopped answering)";
+        default:
+            return sponge_strerror(err);
+    }
+}
+
+static enum sponge_err open_carrier(struct tcp_app_stack *st, const struct app_args *args, char *why, size_t why_len) {
+    if (st->carrier == TCP_APP_OVER_UDP) {
+        struct tcp_udp_config cfg = {.listen = args->listen};
+        if (args->listen) {
+            cfg.local_addr = args->host;
+            cfg.local_port = args->port;
+        } else {
+            cfg.remote_addr = args->host;
+            cfg.remote_port = args->port;
+        }
+        enum sponge_err err = tcp_udp_adapter_init(&st->udp, &cfg, why, why_len);
+        st->adapter = tcp_udp_adapter_as_adapter(&st->udp);
+        return err;
+    }
+    struct tcp_ipv4_config cfg = {.listen = args->listen};
+    if (args->listen) {
+        cfg.local_addr = args->host;
+        cfg.local_port = args->port;
+    } else {
+        if (args->has_source_addr) {
+            cfg.local_addr = args->source_addr;
+        } else {
+            ipv4_parse_address(TCP_IPV4_DEFAULT_ADDRESS, &cfg.local_addr);
+        }
+        cfg.local_port = args->has_source_port ? args->source_port : app_ephemeral_port();
+        cfg.remote_addr = args->host;
+        cfg.remote_port = args->port;
+    }
+    int fd = -1;
+    const char *dev = args->device ? args->device : TUN_DEFAULT_DEVICE;
+    enum sponge_err err = tun_open(dev, TUN_RUNNING_WAIT_MS, &fd, why, why_len);
+    if (err != SPONGE_OK) {
+        return err;
+    }
+    err = tcp_ipv4_adapter_init(&st->ipv4, fd, &cfg);
+    if (err != SPONGE_OK) {
+        close(fd);
+        snprintf(why, why_len, "out of memory");
+        return err;
+    }
+    st->adapter = tcp_ipv4_adapter_as_adapter(&st->ipv4);
+    return SPONGE_OK;
+}
+
+static void close_carrier(struct tcp_app_stack *st) {
+    if (st->carrier == TCP_APP_OVER_UDP) {
+        tcp_udp_adapter_destroy(&st->udp);
+    } else {
+        tcp_ipv4_adapter_destroy(&st->ipv4);
+    }
+}
+
+enum sponge_err tcp_app_open(struct tcp_app_stack *st, const struct app_args *args, enum tcp_app_carrier carrier,
+                             char *why, size_t why_len) {
+    memset(st, 0, sizeof *st);
+    st->carrier = carrier;
+    enum sponge_err err = open_carrier(st, args, why, why_len);
+    if (err != SPONGE_OK) {
+        return err;
+    }
+    struct tcp_adapter adapter = st->adapter;
+    if (args->loss_up > 0 || args->loss_down > 0) {
+        uint64_t seed = app_seed();
+        fprintf(stderr, "DEBUG: loss uplink %g downlink %g, seed %llu (set SPONGE_SEED to replay)\n", args->loss_up,
+                args->loss_down, (unsigned long long)seed);
+        lossy_adapter_init(&st->lossy, st->adapter, args->loss_up, args->loss_down, seed);
+        adapter = lossy_adapter_as_adapter(&st->lossy);
+    }
+    char host[16];
+    ipv4_format(args->host, host);
+    if (args->listen) {
+        fprintf(stderr, "DEBUG: listening on %s:%u\n", host, (unsigned)args->port);
+        err = tcp_socket_listen_and_accept(&st->sock, adapter, &args->cfg, stderr);
+    } else {
+        fprintf(stderr, "DEBUG: connecting to %s:%u\n", host, (unsigned)args->port);
+        err = tcp_socket_connect(&st->sock, adapter, &args->cfg, stderr);
+    }
+    if (err != SPONGE_OK) {
+        snprintf(why, why_len, "%s %s:%u failed: %s", args->listen ? "accept on" : "connect to", host,
+                 (unsigned)args->port,
+                 err == SPONGE_ERR_TIMEOUT ? "no answer (timed out)"
+                 : err == SPONGE_ERR_RESET ? "connection refused (reset)"
+                                           : sponge_strerror(err));
+        close_carrier(st);
+    }
+    return err;
+}
+
+enum sponge_err tcp_app_close(struct tcp_app_stack *st) {
+    enum sponge_err err = tcp_socket_wait_until_closed(&st->sock);
+    close_carrier(st);
+    return err;
+}
+
+int tcp_app_main(int argc, char **argv, enum tcp_app_carrier carrier) {
+    const char *prog = app_name(argc > 0 ? argv[0] : NULL);
+    char why[320];
+    struct app_args args;
+    unsigned options = APP_OPT_TCP | (carrier == TCP_APP_OVER_IPV4 ? APP_OPT_SOURCE | APP_OPT_DEVICE : 0);
+    if (app_args_parse(argc, argv, options, &args, why, sizeof why) != SPONGE_OK) {
+        fprintf(stderr, "%s: %s\n", prog, why);
+        return 2;
+    }
+    struct tcp_app_stack st;
+    if (tcp_app_open(&st, &args, carrier, why, sizeof why) != SPONGE_OK) {
+        fprintf(stderr, "%s: %s\n", prog, why);
+        return 1;
+    }
+    enum sponge_err copy = stream_copy(STDIN_FILENO, STDOUT_FILENO, tcp_socket_fd(&st.sock));
+    int copy_errno = errno;
+    enum sponge_err err = tcp_app_close(&st);
+    if (err != SPONGE_OK) {
+        fprintf(stderr, "%s: %s\n", prog, tcp_app_describe(err));
+        return 1;
+    }
+    if (copy != SPONGE_OK) {
+        fprintf(stderr, "%s: copying failed: %s\n", prog, strerror(copy_errno));
+        return 1;
+    }
+    return 0;
+}
