@@ -18,7 +18,8 @@
  * the ARP timers comes from CLOCK_MONOTONIC (the only clock, read here). On SIGTERM or SIGINT
  * the router stops, prints its counters on stderr (datagrams forwarded, drops by reason, each
  * interface's frames and drops by reason) and exits 0. A bad configuration gives one line
- * "router: FILE:LINE: what is wrong" on stderr and exit 1; bad arguments exit 2. */
+ * "router: FILE:LINE: what is wrong" (or "router: FILE: what is wrong" when no single line is
+ * to blame) on stderr and exit 1, as does a device that cannot be set up; bad arguments exit 2. */
 
 #include "net/router.h"
 #include "adapters/router_setup.h"
@@ -67,27 +68,28 @@ static uint64_t now_ms(void) {
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* Reads the whole file into a NUL-terminated buffer (the caller frees it), at most MAX_CONFIG_BYTES. */
-static char *read_file(const char *path) {
+/* Reads the whole file into a NUL-terminated buffer (the caller frees it), at most
+ * MAX_CONFIG_BYTES; NULL with one line in `why` if it cannot. */
+static char *read_file(const char *path, char *why, size_t why_len) {
     FILE *f = fopen(path, "r");
     if (!f) {
+        snprintf(why, why_len, "cannot read %s: %s", path, strerror(errno));
         return NULL;
     }
     char *text = malloc(MAX_CONFIG_BYTES + 1);
     size_t n = text ? fread(text, 1, MAX_CONFIG_BYTES + 1, f) : 0;
-    bool bad = !text || ferror(f) || n > MAX_CONFIG_BYTES;
+    int read_error = ferror(f) ? (errno ? errno : EIO) : 0;
     fclose(f);
-    if (bad) {
+    if (!text || read_error || n > MAX_CONFIG_BYTES || memchr(text, '\0', n)) {
+        snprintf(why, why_len, "cannot read %s: %s", path,
+                 !text                  ? "out of memory"
+                 : read_error           ? strerror(read_error)
+                 : n > MAX_CONFIG_BYTES ? "larger than 1 MiB"
+                                        : "not a text file (it holds a NUL byte)");
         free(text);
-        errno = text ? EFBIG : ENOMEM;
         return NULL;
     }
     text[n] = '\0';
-    if (strlen(text) != n) {
-        free(text);
-        errno = EINVAL; /* a NUL byte: not a text file */
-        return NULL;
-    }
     return text;
 }
 
@@ -238,19 +240,21 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: router -c CONFIG_FILE\n");
         return 2;
     }
-    char *text = read_file(config);
+    char why[256];
+    char *text = read_file(config, why, sizeof why);
     if (!text) {
-        fprintf(stderr, "router: cannot read %s: %s\n", config, strerror(errno));
+        fprintf(stderr, "router: %s\n", why);
         return 1;
     }
     struct app *a = calloc(1, sizeof *a);
-    char why[256];
     size_t line = 0;
     enum sponge_err err = a ? router_setup_parse(text, &a->setup, &line, why, sizeof why) : SPONGE_ERR_NO_MEMORY;
     free(text);
     if (err != SPONGE_OK) {
         if (err == SPONGE_ERR_NO_MEMORY) {
             fprintf(stderr, "router: out of memory\n");
+        } else if (line == 0) { /* about the whole file */
+            fprintf(stderr, "router: %s: %s\n", config, why);
         } else {
             fprintf(stderr, "router: %s:%zu: %s\n", config, line, why);
         }
