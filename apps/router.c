@@ -107,21 +107,24 @@ static void flush_frames(struct app *a) {
 }
 
 /* Takes up to READ_BURST frames from device i, routing after each so that no queue fills up
- * behind a burst. */
-static void drain_device(struct app *a, size_t i) {
+ * behind a burst. Returns false if the device cannot be read any more (it was deleted). */
+static bool drain_device(struct app *a, size_t i) {
     for (unsigned k = 0; k < READ_BURST; k++) {
         size_t len = 0;
         if (tap_read_frame(a->fds[i], a->frame, TAP_MAX_FRAME_LEN, &len) != SPONGE_OK) {
             a->dev[i].read_errors++;
-            return;
+            fprintf(stderr, "router: %s: read: %s; no longer reading this device\n", a->setup.interfaces[i].name,
+                    strerror(errno));
+            return false;
         }
         if (len == 0) {
-            return;
+            return true;
         }
         router_recv_frame(&a->router, i, a->frame, len);
         router_route(&a->router);
         flush_frames(a);
     }
+    return true;
 }
 
 static int open_devices(struct app *a) {
@@ -163,8 +166,9 @@ static int run(struct app *a, const sigset_t *wait_mask) {
             return -1;
         }
         for (size_t i = 0; ready > 0 && i < n; i++) {
-            if (pfds[i].revents & (POLLIN | POLLERR)) {
-                drain_device(a, i);
+            /* A negative fd is skipped by ppoll: a device that failed is not polled again. */
+            if ((pfds[i].revents & (POLLIN | POLLERR | POLLHUP)) && !drain_device(a, i)) {
+                pfds[i].fd = -1;
             }
         }
         uint64_t now = now_ms();
