@@ -26,6 +26,7 @@ checker="${SPONGE_BUILD:-$(dirname "$0")/../../build}/tap_capture_check"
 
 ip link set lo up
 coproc CHECK { exec "$checker" tap10 "$UDP_SPORT" "$UDP_DPORT" "$PAYLOAD"; }
+# shellcheck disable=SC2153 # CHECK_PID is set by coproc
 check_pid=$CHECK_PID
 if ! read -r -t 10 line <&"${CHECK[0]}" || [ "$line" != ready ]; then
     echo "FAIL: tap_capture_check did not start"
@@ -61,7 +62,8 @@ if read -r -t 20 line <&"${CHECK[0]}" && [ "$line" = checked ]; then
     *) echo "FAIL: the kernel did not learn $OUR_ETH from our ARP reply (ip neigh: '$neigh')" ;;
     esac
 fi
-exec {CHECK[1]}>&-
+to_checker=${CHECK[1]}
+exec {to_checker}>&-
 wait "$check_pid"
 check_rc=$?
 [ "$check_rc" = 0 ] || rc=$check_rc

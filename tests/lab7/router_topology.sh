@@ -35,6 +35,7 @@ NS_B="sponge-topo-$$-b"
 work=$(mktemp -d)
 pids=()
 made_etc_netns=""
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
     # Our own processes first (by PID): closing the routers' descriptors removes their TAPs.
     for pid in "${pids[@]}"; do
@@ -141,7 +142,7 @@ in_b ip route add default via 169.254.2.1 || fail "host B default route"
 
 # 1. ping: three replies, each having crossed both routers (B sends with TTL 64).
 ping_out=$(in_a ping -n -c 3 -W 5 169.254.2.2 2>&1)
-echo "$ping_out" | sed 's/^/  ping: /'
+while IFS= read -r l; do echo "  ping: $l"; done <<<"$ping_out"
 replies=$(echo "$ping_out" | grep -c 'bytes from 169.254.2.2')
 ttl62=$(echo "$ping_out" | grep -c 'bytes from 169.254.2.2: .*ttl=62 ')
 [ "$replies" = 3 ] || fail "ping A -> B: $replies of 3 replies"
@@ -169,7 +170,9 @@ for r in r1 r2; do
     forwarded=$(sed -n 's/^router: forwarded \([0-9]*\);.*/\1/p' "$work/$r.err")
     sed "s/^/  $r: /" "$work/$r.err"
     # At least 6 ping datagrams and ceil(1048576 / 1460) = 719 data segments.
-    [ -n "$forwarded" ] && [ "$forwarded" -ge 725 ] || fail "$r forwarded ${forwarded:-?} datagrams, expected >= 725"
+    if [ -z "$forwarded" ] || [ "$forwarded" -lt 725 ]; then
+        fail "$r forwarded ${forwarded:-?} datagrams, expected >= 725"
+    fi
     echo "ok: $r forwarded $forwarded datagrams"
 done
 echo "ok: A and B talk through our two routers"
