@@ -4,11 +4,11 @@
 # output of apt and cmake goes to a log file and is shown only when a step fails.
 
 # What the build, the tests and the tools need: compilers and cmake; clang-format for
-# format-check; python3 (http.server), socat, curl (kernel-side peers in tests); iproute2
-# and util-linux (ip, unshare: private network namespaces); libpcap-dev (udp_tcpdump);
+# format-check; python3 (http.server), socat, curl, iputils-ping (kernel-side peers in
+# tests); iproute2 and util-linux (ip, unshare: private network namespaces); libpcap-dev (udp_tcpdump);
 # tshark (decoding captures); procps and coreutils (ps, kill, timeout, sha256sum).
-SPONGE_PACKAGES=(build-essential cmake clang-format clang python3 socat curl iproute2 libpcap-dev tshark
-    procps util-linux coreutils)
+SPONGE_PACKAGES=(build-essential cmake clang-format clang python3 socat curl iputils-ping iproute2 libpcap-dev
+    tshark procps util-linux coreutils)
 
 # sponge_quiet LOG COMMAND...: runs COMMAND with its output appended to LOG; if it fails,
 # shows the last 40 lines of that output and returns its status.
