@@ -80,11 +80,6 @@ static uint64_t forward_all(struct router *r, uint8_t (*frames)[FRAME_LEN], cons
     return out;
 }
 
-static int compare_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 int main(void) {
     struct sponge_rng rng;
     const char *env = getenv("SPONGE_SEED");
@@ -149,8 +144,7 @@ int main(void) {
         }
         rates[pass] = FRAMES / (bench_now() - s) / 1e6;
     }
-    qsort(rates, PASSES, sizeof rates[0], compare_double);
-    printf("router_forward: %.2f M datagrams/s\n", rates[PASSES / 2]);
+    printf("router_forward: %.2f M datagrams/s\n", bench_median(rates, PASSES));
     router_destroy(&r);
     free(prefixes);
     free(lens);

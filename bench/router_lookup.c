@@ -13,11 +13,6 @@
 #define PASSES 7
 #define SAMPLE 200000u
 
-static int compare_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 int main(void) {
     struct sponge_rng rng;
     const char *env = getenv("SPONGE_SEED");
@@ -61,7 +56,6 @@ int main(void) {
         }
         rates[pass] = QUERIES / (bench_now() - s) / 1e6;
     }
-    qsort(rates, PASSES, sizeof rates[0], compare_double);
 
     for (uint32_t i = 0; i < SAMPLE; i++) {
         uint32_t k = (uint32_t)sponge_rng_below(&rng, QUERIES);
@@ -74,7 +68,7 @@ int main(void) {
     }
     printf("routes: %u, build %.3f s, table %.1f MiB; %u sampled answers match the reference\n", ROUTES, build_s,
            (double)lpm_table_memory(&table) / (1 << 20), SAMPLE);
-    printf("router_lookup: %.1f M lookups/s\n", rates[PASSES / 2]);
+    printf("router_lookup: %.1f M lookups/s\n", bench_median(rates, PASSES));
     lpm_table_destroy(&table);
     free(prefixes);
     free(lens);

@@ -3,17 +3,7 @@
 #ifndef SPONGE_BENCH_SYNTHETIC_ROUTES_H
 #define SPONGE_BENCH_SYNTHETIC_ROUTES_H
 
-#include "util/rng.h"
-
-#include <stdint.h>
-#include <stdlib.h>
-#include <time.h>
-
-static inline double bench_now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "bench_common.h"
 
 /* A prefix length drawn from a mix resembling a full BGP table: mostly /24, then /16-/23,
  * a few shorter and a few longer. */
