@@ -33,9 +33,21 @@ static void check_ipv4(const uint8_t *data, size_t len) {
     again.checksum = h.checksum;
     FUZZ_CHECK(memcmp(&again.options, &h.options, h.options_len) == 0);
     FUZZ_CHECK(again.version == h.version && again.ihl == h.ihl && again.tos == h.tos &&
-               again.total_len == h.total_len && again.id == h.id && again.df == h.df && again.mf == h.mf &&
-               again.frag_offset == h.frag_offset && again.ttl == h.ttl && again.protocol == h.protocol &&
-               again.src == h.src && again.dst == h.dst && again.options_len == h.options_len);
+               again.total_len == h.total_len && again.id == h.id && again.reserved_flag == h.reserved_flag &&
+               again.df == h.df && again.mf == h.mf && again.frag_offset == h.frag_offset && again.ttl == h.ttl &&
+               again.protocol == h.protocol && again.src == h.src && again.dst == h.dst &&
+               again.options_len == h.options_len);
+
+    /* A router's TTL decrement updates the checksum incrementally (RFC 1624): the header
+     * written with the carried checksum must still verify. */
+    if (h.ttl > 0) {
+        struct ipv4_header dec = h;
+        ipv4_header_decrement_ttl(&dec);
+        struct ipv4_datagram dd = {.header = dec, .payload = data + off, .payload_len = h.total_len - off};
+        FUZZ_CHECK(dec.ttl == h.ttl - 1);
+        FUZZ_CHECK(ipv4_datagram_serialize(&dd, whole, sizeof whole) == SPONGE_OK);
+        FUZZ_CHECK(ipv4_header_parse(whole, h.total_len, &again, &off2) == SPONGE_OK && again.ttl == dec.ttl);
+    }
 
     struct ipv4_datagram d;
     FUZZ_CHECK(ipv4_datagram_parse(data, len, &d) == SPONGE_OK);
