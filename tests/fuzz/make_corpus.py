@@ -84,13 +84,13 @@ seeds = {
         + b"\x03"
         + b"\x00" + bytes([1, 0, 1, 1, 5, 0, 3])                              # ARP reply from 10.0.0.2
         + b"\x03"
-        + b"\x00" + bytes([2, 0, 1, 4, 3, 1, 64]) + b"\x02\x10\x00\x03",     # IPv4 to us; tick; drain
+        + b"\x00" + bytes([2, 0, 1, 4, 3, 1, 64, 0, 0]) + b"\x02\x10\x00\x03",  # IPv4 to us; tick; drain
         struct.pack("!HBBB", 100, 1, 1, 1) + b"\x00" + bytes([0, 8]) + bytes(64) + b"\x02\xff\xff\x03",
     ],
     # config: mtu u16, pending, frames out, arp, rx queue (u8); routes; ops: 0 frame, 1 route, 2 tick, 3 drain
     "router": [
         struct.pack("!HBBBB", 1500, 4, 4, 4, 4) + bytes([2]) + bytes([1, 8, 2, 0]) + bytes([0, 0, 5, 3])
-        + b"\x00" + bytes([0, 2, 0, 3, 4, 5, 3, 9])                           # IPv4 on port 0
+        + b"\x00" + bytes([0, 2, 0, 3, 4, 5, 3, 9, 0x21, 0]) + b"\x01\x01\x01\x00"  # IPv4 (option, reserved bit)
         + b"\x01\x03"
         + b"\x00" + bytes([1, 1, 1, 2, 1, 3, 0, 3]) + b"\x01\x03",           # ARP reply on port 1
     ],

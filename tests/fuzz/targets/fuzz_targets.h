@@ -81,8 +81,8 @@ uint32_t fuzz_ip(struct fuzz_reader *in);
 /** Ethernet address N of a small set (N = 0 is broadcast). */
 struct eth_addr fuzz_eth(uint8_t n);
 /** Builds one frame into out (FUZZ_FRAME_MAX bytes) from the input: raw bytes, a well-formed
- *  ARP request/reply, or a well-formed IPv4 datagram (valid checksum), addressed to `ours`,
- *  broadcast or someone else. Returns its length. */
+ *  ARP request/reply, or a well-formed IPv4 datagram (valid checksum, maybe with options, the
+ *  reserved or MF flag), addressed to `ours`, broadcast or someone else. Returns its length. */
 size_t fuzz_make_frame(struct fuzz_reader *in, struct eth_addr ours, uint8_t *out);
 /** Checks a frame an interface emitted: from `ours`, a parsable ARP message or IPv4 datagram
  *  (header checksum valid) no longer than mtu. */

@@ -49,6 +49,17 @@ size_t fuzz_make_frame(struct fuzz_reader *in, struct eth_addr ours, uint8_t *ou
     uint32_t src = fuzz_ip(in);
     ipv4_datagram_init(&d, IPV4_PROTO_UDP, src, fuzz_ip(in), payload, plen);
     d.header.ttl = fuzz_u8(in);
+    /* Rarer header contents, still with a valid checksum: reserved flag, fragments, options. */
+    uint8_t extra = fuzz_u8(in);
+    d.header.reserved_flag = extra & 1;
+    d.header.mf = extra & 2;
+    d.header.df = !(extra & 4);
+    d.header.tos = fuzz_u8(in);
+    const uint8_t *opts;
+    size_t words = fuzz_bytes(in, (size_t)(extra >> 5) * 4, &opts) / 4;
+    memcpy(d.header.options, opts, words * 4);
+    d.header.options_len = (uint8_t)(words * 4);
+    d.header.ihl = (uint8_t)(5 + words);
     ipv4_datagram_seal(&d);
     FUZZ_CHECK(ethernet_header_serialize(&eh, out, FUZZ_FRAME_MAX) == SPONGE_OK);
     FUZZ_CHECK(ipv4_datagram_serialize(&d, out + ETH_HEADER_LEN, FUZZ_FRAME_MAX - ETH_HEADER_LEN) == SPONGE_OK);
