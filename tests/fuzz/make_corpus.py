@@ -41,6 +41,9 @@ ETH = bytes.fromhex("020000000001") + bytes.fromhex("020000000002")
 ARP = struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1, bytes.fromhex("020000000002"), bytes([10, 0, 0, 2]),
                   bytes(6), bytes([10, 0, 0, 1]))
 
+# tcp_pair: deliver the oldest queued segment each way, four times.
+PAIR_FLUSH = (b"\x00\x00\x02" + b"\x01\x00\x02") * 4
+
 seeds = {
     "parsers": [
         ipv4(0x0A000001, 0x0A000002, 17, udp(0x0A000001, 0x0A000002, b"hello")),
@@ -76,6 +79,17 @@ seeds = {
         + b"\x02" + struct.pack("!H", 400)
         + b"\x01" + struct.pack("!H", 150) + b"\x01" + struct.pack("!H", 300)
         + b"\x00" + struct.pack("!BHHHB", 4, 9, 0, 0, 0),         # RST
+    ],
+    # per side: recv cap, send cap, max payload, rto (u16), retx u8, isn u32; simultaneous-open u8;
+    # ops: code (bit 0 side, (code >> 1) % 6: 0/1 deliver (pick, how), 2 tick, 3 write, 4 read, 5 end)
+    "tcp_pair": [
+        struct.pack("!HHHHBI", 2000, 2000, 500, 100, 8, 1) + struct.pack("!HHHHBI", 2000, 2000, 300, 100, 8, 2**32 - 5)
+        + b"\x00" + PAIR_FLUSH + b"\x06" + struct.pack("!H", 1200) + PAIR_FLUSH * 2 + b"\x09" + struct.pack("!H", 2000)
+        + PAIR_FLUSH + b"\x07" + struct.pack("!H", 700) + PAIR_FLUSH + b"\x08" + struct.pack("!H", 2000)
+        + b"\x0a" + PAIR_FLUSH + b"\x0b" + PAIR_FLUSH * 2 + b"\x09\x00\x10" + b"\x04\xff" * 4,
+        struct.pack("!HHHHBI", 100, 100, 10, 50, 3, 7) + struct.pack("!HHHHBI", 50, 50, 20, 50, 3, 9) + b"\x01"
+        + PAIR_FLUSH + b"\x07" + struct.pack("!H", 80) + b"\x01\x01\x01" * 2 + b"\x05\x20" * 3 + PAIR_FLUSH * 3
+        + b"\x08" + struct.pack("!H", 90),
     ],
     # config: mtu u16, pending, frames out, arp cap (u8); ops: 0 frame, 1 send, 2 tick, 3 drain
     "network_interface": [

@@ -14,6 +14,7 @@ int fuzz_parsers(const uint8_t *data, size_t len);
 int fuzz_tcp_parse(const uint8_t *data, size_t len);
 int fuzz_reassembler(const uint8_t *data, size_t len);
 int fuzz_tcp_connection(const uint8_t *data, size_t len);
+int fuzz_tcp_pair(const uint8_t *data, size_t len);
 int fuzz_network_interface(const uint8_t *data, size_t len);
 int fuzz_router(const uint8_t *data, size_t len);
 
