@@ -6,7 +6,7 @@
 # tests/fuzz/regressions/<target>/ so that lab7/fuzz_replay replays it). Exit non-zero on any.
 #   bash etc/fuzz.sh [TARGET...]        (from anywhere in the repository)
 set -uo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 seconds=${FUZZ_SECONDS:-30}
 dir=build-fuzz
 targets=("$@")
@@ -40,6 +40,7 @@ for t in "${targets[@]}"; do
         echo "fuzz $t: FAILED (exit $status): crashing input: ${crash:-none saved}"
         grep -E 'ERROR|fuzz invariant|SUMMARY|runtime error' "$work/log" | head -n 5
         echo "  (log: $work/log)"
+        [ -n "$crash" ] && echo "  to keep it as a regression: cp $crash tests/fuzz/regressions/$t/"
         failed=$((failed + 1))
     fi
 done
