@@ -3,11 +3,12 @@
 # Installs the Debian 12 packages the build and the tests need, and builds quietly: the
 # output of apt and cmake goes to a log file and is shown only when a step fails.
 
-# What the build, the tests and the tools need: compilers and cmake; clang-format for
+# What the build, the tests and the tools need: compilers and cmake (clang and
+# libclang-rt-14-dev: the libFuzzer runtime for etc/fuzz.sh); clang-format for
 # format-check; python3 (http.server), socat, curl, iputils-ping (kernel-side peers in
 # tests); iproute2 and util-linux (ip, unshare: private network namespaces); libpcap-dev (udp_tcpdump);
 # tshark (decoding captures); procps and coreutils (ps, kill, timeout, sha256sum).
-SPONGE_PACKAGES=(build-essential cmake clang-format clang python3 socat curl iputils-ping iproute2 libpcap-dev
+SPONGE_PACKAGES=(build-essential cmake clang-format clang libclang-rt-14-dev python3 socat curl iputils-ping iproute2 libpcap-dev
     tshark procps util-linux coreutils)
 
 # sponge_quiet LOG COMMAND...: runs COMMAND with its output appended to LOG; if it fails,

@@ -1,5 +1,6 @@
 #include "adapters/tcp_app.h"
 
+#include "adapters/isn.h"
 #include "adapters/stream_copy.h"
 #include "adapters/tun.h"
 #include "wire/ipv4.h"
@@ -67,6 +68,31 @@ static enum sponge_err open_carrier(struct tcp_app_stack *st, const struct app_a
     return SPONGE_OK;
 }
 
+/* The configuration with an RFC 6528 ISN for the carrier's 4-tuple, unless a fixed one was
+ * asked for. A listener does not know its peer yet (the connection picks its ISN before the
+ * SYN arrives), so its remote half is whatever the carrier was configured with (0 for any):
+ * the key and the clock still make the ISN unpredictable. */
+static enum sponge_err choose_isn(const struct tcp_app_stack *st, const struct tcp_config *in, struct tcp_config *out) {
+    *out = *in;
+    if (in->fixed_isn_set) {
+        return SPONGE_OK;
+    }
+    struct isn_secret secret;
+    if (isn_secret_init(&secret) != SPONGE_OK) {
+        return SPONGE_ERR_SYSTEM;
+    }
+    if (st->carrier == TCP_APP_OVER_UDP) {
+        const struct tcp_udp_config *c = &st->udp.cfg;
+        out->fixed_isn =
+            isn_generate(&secret, c->local_addr, tcp_udp_adapter_local_port(&st->udp), c->remote_addr, c->remote_port);
+    } else {
+        const struct tcp_ipv4_config *c = &st->ipv4.cfg;
+        out->fixed_isn = isn_generate(&secret, c->local_addr, c->local_port, c->remote_addr, c->remote_port);
+    }
+    out->fixed_isn_set = true;
+    return SPONGE_OK;
+}
+
 static void close_carrier(struct tcp_app_stack *st) {
     if (st->carrier == TCP_APP_OVER_UDP) {
         tcp_udp_adapter_destroy(&st->udp);
@@ -93,12 +119,19 @@ enum sponge_err tcp_app_open(struct tcp_app_stack *st, const struct app_args *ar
     }
     char host[16];
     ipv4_format(args->host, host);
+    struct tcp_config cfg;
+    err = choose_isn(st, &args->cfg, &cfg);
+    if (err != SPONGE_OK) {
+        snprintf(why, why_len, "no random key for initial sequence numbers (getrandom failed)");
+        close_carrier(st);
+        return err;
+    }
     if (args->listen) {
         fprintf(stderr, "DEBUG: listening on %s:%u\n", host, (unsigned)args->port);
-        err = tcp_socket_listen_and_accept(&st->sock, adapter, &args->cfg, stderr);
+        err = tcp_socket_listen_and_accept(&st->sock, adapter, &cfg, stderr);
     } else {
         fprintf(stderr, "DEBUG: connecting to %s:%u\n", host, (unsigned)args->port);
-        err = tcp_socket_connect(&st->sock, adapter, &args->cfg, stderr);
+        err = tcp_socket_connect(&st->sock, adapter, &cfg, stderr);
     }
     if (err != SPONGE_OK) {
         snprintf(why, why_len, "%s %s:%u failed: %s", args->listen ? "accept on" : "connect to", host,

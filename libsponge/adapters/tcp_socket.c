@@ -1,5 +1,7 @@
 #include "adapters/tcp_socket.h"
 
+#include "adapters/tcp_report.h"
+
 #include <assert.h>
 #include <errno.h>
 #include <poll.h>
@@ -219,6 +221,7 @@ static void *loop_thread(void *arg) {
         fprintf(s->log, "DEBUG: connection finished: %s (state %s)\n", sponge_strerror(result),
                 tcp_state_name(tcp_connection_state(&s->conn)));
         tcp_adapter_report(&s->adapter, s->log);
+        tcp_report_counters(&s->conn, s->log);
     }
     /* Closing our end gives the application EOF (and EPIPE on write) if it has not had it. */
     close(s->loop_fd);

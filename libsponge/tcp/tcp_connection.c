@@ -231,7 +231,7 @@ static bool accept_in_syn_sent(struct tcp_connection *c, const struct tcp_segmen
     return hdr->syn && (!hdr->ack || ack_ok);
 }
 
-void tcp_connection_segment_received(struct tcp_connection *c, const struct tcp_segment *seg) {
+static void segment_received(struct tcp_connection *c, const struct tcp_segment *seg) {
     assert(!c->destroyed);
     if (!c->active) {
         return;
@@ -327,4 +327,36 @@ void tcp_connection_abort(struct tcp_connection *c) {
     if (c->active) {
         unclean_shutdown(c, !in_listen(c));
     }
+}
+
+/* Counts what segment_received ignored, judged from the state before and after it, so that
+ * the rules themselves stay in one place. */
+void tcp_connection_segment_received(struct tcp_connection *c, const struct tcp_segment *seg) {
+    assert(!c->destroyed);
+    struct tcp_connection_counters *k = &c->counters;
+    const struct tcp_header *hdr = &seg->header;
+    k->segments_received++;
+    bool was_active = c->active, listen = c->active && in_listen(c);
+    bool syn_sent = c->active && !listen && receiver_in(c, "LISTEN");
+    bool ack_unsent = hdr->ack && seq_gt(hdr->ackno, tcp_sender_next_seqno(&c->sender));
+    segment_received(c, seg);
+    if (!was_active) {
+        k->drop_not_active++;
+    } else if (listen && in_listen(c)) {
+        k->drop_in_listen++;
+    } else if (hdr->rst) {
+        if (c->reset) {
+            k->rst_accepted++;
+        } else {
+            k->rst_ignored++;
+        }
+    } else if (syn_sent && receiver_in(c, "LISTEN")) {
+        k->drop_in_syn_sent++;
+    } else if (ack_unsent && !listen && !syn_sent) {
+        k->drop_ack_unsent++;
+    }
+}
+
+const struct tcp_connection_counters *tcp_connection_counters(const struct tcp_connection *c) {
+    return &c->counters;
 }

@@ -33,7 +33,20 @@ enum tcp_state {
 /** "LISTEN", "SYN_SENT", ... */
 const char *tcp_state_name(enum tcp_state state);
 
+/** What the connection ignored, by reason (the receiver counts its own drops:
+ *  tcp_receiver_counters). Each segment given to segment_received counts at most once. */
+struct tcp_connection_counters {
+    uint64_t segments_received;
+    uint64_t drop_not_active;  /* arrived after the connection ended (closed or reset) */
+    uint64_t drop_in_listen;   /* ignored in LISTEN: not a bare SYN (RFC 793 p. 65) */
+    uint64_t drop_in_syn_sent; /* ignored in SYN-SENT: no SYN, or an ACK of something else */
+    uint64_t rst_accepted;     /* a RST that reset the connection */
+    uint64_t rst_ignored;      /* a RST that did not pass the seqno / ackno checks */
+    uint64_t drop_ack_unsent;  /* acknowledges data we never sent (RFC 793 p. 72) */
+};
+
 struct tcp_connection {
+    struct tcp_connection_counters counters; /* read freely */
     /* private: implementation-defined; see tcp_connection.c */
     struct tcp_config cfg;
     struct tcp_sender sender;
@@ -76,6 +89,9 @@ uint64_t tcp_connection_bytes_in_flight(const struct tcp_connection *c);
 size_t tcp_connection_unassembled_bytes(const struct tcp_connection *c);
 uint64_t tcp_connection_time_since_last_segment_received(const struct tcp_connection *c);
 enum tcp_state tcp_connection_state(const struct tcp_connection *c);
+
+/** The connection's counters (see tcp_connection_counters). */
+const struct tcp_connection_counters *tcp_connection_counters(const struct tcp_connection *c);
 
 /** Handles a segment from the peer (the segment is not kept). */
 void tcp_connection_segment_received(struct tcp_connection *c, const struct tcp_segment *seg);

@@ -15,7 +15,7 @@ static uint64_t next_absolute(const struct tcp_receiver *r) {
     return 1 + byte_stream_bytes_written(in) + (byte_stream_input_ended(in) ? 1 : 0);
 }
 
-void tcp_receiver_segment_received(struct tcp_receiver *r, const struct tcp_segment *seg) {
+static void receive(struct tcp_receiver *r, const struct tcp_segment *seg) {
     const struct tcp_header *hdr = &seg->header;
     if (!r->syn_received) {
         /* LISTEN: only a SYN starts the inbound stream; its seqno is the peer's ISN. */
@@ -79,4 +79,34 @@ const char *tcp_receiver_state(const struct tcp_receiver *r) {
         return "LISTEN";
     }
     return byte_stream_input_ended(in) ? "FIN_RECV" : "SYN_RECV";
+}
+
+/* True if the segment occupies sequence space and none of it lies in the window
+ * [ackno, ackno + window) (RFC 9293 section 3.10.7.4's acceptability test, zero window
+ * included). Needs the ISN: the receiver's, or this segment's if it is the first SYN. */
+static bool outside_window(const struct tcp_receiver *r, const struct tcp_segment *seg) {
+    uint64_t len = tcp_segment_length_in_sequence_space(seg);
+    if (len == 0) {
+        return false;
+    }
+    struct wrap32 isn = r->syn_received ? r->isn : seg->header.seqno;
+    uint64_t start = r->syn_received ? next_absolute(r) : 0;
+    uint64_t end = 1 + byte_stream_bytes_read(&r->reassembler.out) + r->capacity;
+    uint64_t first = unwrap(seg->header.seqno, isn, start);
+    return first + len <= start || first >= end;
+}
+
+/* Counts, then handles the segment (receive). */
+void tcp_receiver_segment_received(struct tcp_receiver *r, const struct tcp_segment *seg) {
+    r->counters.segments_received++;
+    if (!r->syn_received && !seg->header.syn) {
+        r->counters.drop_before_syn++;
+    } else if (outside_window(r, seg)) {
+        r->counters.drop_out_of_window++;
+    }
+    receive(r, seg);
+}
+
+const struct tcp_receiver_counters *tcp_receiver_counters(const struct tcp_receiver *r) {
+    return &r->counters;
 }

@@ -13,7 +13,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/** Segments the receiver took nothing from, by reason (the rest reached the reassembler). */
+struct tcp_receiver_counters {
+    uint64_t segments_received;
+    uint64_t drop_before_syn;    /* no SYN yet and this is not one (CS144 LISTEN) */
+    uint64_t drop_out_of_window; /* occupies sequence space wholly outside [ackno, ackno + window) */
+};
+
 struct tcp_receiver {
+    struct tcp_receiver_counters counters; /* read freely */
     /* private */
     struct stream_reassembler reassembler;
     size_t capacity;
@@ -29,6 +37,9 @@ void tcp_receiver_destroy(struct tcp_receiver *r);
 /** Handles one arriving segment: nothing is accepted before a SYN; data outside the window
  *  is dropped; payload is copied into the inbound stream (the segment is not kept). */
 void tcp_receiver_segment_received(struct tcp_receiver *r, const struct tcp_segment *seg);
+
+/** The receiver's drop counters. */
+const struct tcp_receiver_counters *tcp_receiver_counters(const struct tcp_receiver *r);
 
 /** The ackno to send: false (no ackno) until the SYN has arrived; otherwise the first
  *  sequence number not yet received in order (counting SYN and, once assembled, FIN). */

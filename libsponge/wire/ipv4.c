@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#define IPV4_FLAG_RESERVED 0x8000u
 #define IPV4_FLAG_DF 0x4000u
 #define IPV4_FLAG_MF 0x2000u
 #define IPV4_FRAG_OFFSET_MASK 0x1fffu
@@ -52,6 +53,7 @@ enum sponge_err ipv4_header_parse(const uint8_t *buf, size_t len, struct ipv4_he
     h->tos = buf[1];
     h->total_len = total_len;
     h->id = be16_load(buf + 4);
+    h->reserved_flag = (flags_frag & IPV4_FLAG_RESERVED) != 0;
     h->df = (flags_frag & IPV4_FLAG_DF) != 0;
     h->mf = (flags_frag & IPV4_FLAG_MF) != 0;
     h->frag_offset = flags_frag & IPV4_FRAG_OFFSET_MASK;
@@ -78,7 +80,8 @@ enum sponge_err ipv4_header_serialize(struct ipv4_header *h, uint8_t *out, size_
     out[1] = h->tos;
     be16_store(out + 2, h->total_len);
     be16_store(out + 4, h->id);
-    be16_store(out + 6, (uint16_t)((h->df ? IPV4_FLAG_DF : 0) | (h->mf ? IPV4_FLAG_MF : 0) | h->frag_offset));
+    be16_store(out + 6, (uint16_t)((h->reserved_flag ? IPV4_FLAG_RESERVED : 0) | (h->df ? IPV4_FLAG_DF : 0) |
+                                   (h->mf ? IPV4_FLAG_MF : 0) | h->frag_offset));
     out[8] = h->ttl;
     out[9] = h->protocol;
     be16_store(out + 10, 0);

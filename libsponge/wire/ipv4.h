@@ -22,6 +22,8 @@ struct ipv4_header {
     uint8_t tos;
     uint16_t total_len; /* header + payload, bytes */
     uint16_t id;
+    bool reserved_flag;   /* RFC 791's reserved flag bit ("must be zero"), carried as received so
+                           * that a forwarded header still matches its checksum */
     bool df;              /* don't fragment */
     bool mf;              /* more fragments */
     uint16_t frag_offset; /* in 8-byte units */
