@@ -3,9 +3,6 @@
 #include <assert.h>
 #include <string.h>
 
-/* The window field is 16 bits; without window scaling (RFC 7323) larger windows are clamped. */
-#define MAX_WINDOW_FIELD 65535u
-
 /* An active close waits this many initial RTOs after the last segment before closing, so that
  * a lost final ACK can still be repeated (RFC 793's TIME-WAIT, with CS144's duration). */
 #define LINGER_RTOS 10
@@ -31,6 +28,8 @@ enum sponge_err tcp_connection_init(struct tcp_connection *c, const struct tcp_c
     if (err != SPONGE_OK) {
         return err;
     }
+    /* The ISN is random (or fixed for tests): a fine per-connection timestamp offset too. */
+    tcp_negotiation_init(&c->neg, cfg, tcp_sender_next_seqno(&c->sender).raw);
     err = tcp_receiver_init(&c->receiver, cfg->recv_capacity);
     if (err != SPONGE_OK) {
         tcp_sender_destroy(&c->sender);
@@ -197,10 +196,25 @@ enum tcp_state tcp_connection_state(const struct tcp_connection *c) {
     return fin_recv ? TCP_STATE_TIME_WAIT : TCP_STATE_FIN_WAIT_2;
 }
 
-/* The window we advertise: the receiver's, clamped to the 16-bit field. */
+/* The window we advertise: the receiver's, as the (scaled) 16-bit field can tell it. */
 static uint64_t advertised_window(const struct tcp_connection *c) {
-    size_t window = tcp_receiver_window_size(&c->receiver);
-    return window < MAX_WINDOW_FIELD ? window : MAX_WINDOW_FIELD;
+    return tcp_negotiation_window_bytes(&c->neg, tcp_receiver_window_size(&c->receiver), false);
+}
+
+/* Modern mode: the peer's SYN fixes the options; afterwards PAWS screens every segment.
+ * Returns false if the segment must be dropped. */
+static bool negotiate(struct tcp_connection *c, const struct tcp_segment *seg, bool synchronized) {
+    const struct tcp_header *hdr = &seg->header;
+    if (!synchronized) {
+        if (hdr->syn) {
+            tcp_negotiation_peer_syn(&c->neg, &hdr->opts);
+            tcp_sender_set_max_payload(&c->sender, tcp_negotiation_max_payload(&c->neg));
+        }
+        return true;
+    }
+    struct wrap32 ackno;
+    bool in_order = tcp_receiver_ackno(&c->receiver, &ackno) && seq_leq(hdr->seqno, ackno);
+    return tcp_negotiation_check_arrival(&c->neg, hdr, in_order);
 }
 
 /* RFC 793 p. 37: in a synchronized state a RST is valid if its seqno is in the window we
@@ -238,6 +252,7 @@ void tcp_connection_segment_received(struct tcp_connection *c, const struct tcp_
     }
     const struct tcp_header *hdr = &seg->header;
     c->time_since_last_segment_received = 0;
+    bool synchronized = false;
     if (in_listen(c)) {
         /* LISTEN (RFC 793 p. 65): only a SYN opens the connection; RSTs and ACK-bearing
          * segments are ignored. */
@@ -253,9 +268,16 @@ void tcp_connection_segment_received(struct tcp_connection *c, const struct tcp_
             unclean_shutdown(c, false);
         }
         return;
+    } else {
+        synchronized = true;
+    }
+    if (!negotiate(c, seg, synchronized)) {
+        ensure_reply(c); /* RFC 7323 5.3 R1: an old duplicate is answered with an ACK */
+        return;
     }
 
-    if (hdr->ack && !tcp_sender_ack_received(&c->sender, hdr->ackno, hdr->win)) {
+    uint64_t peer_window = tcp_negotiation_peer_window(&c->neg, hdr);
+    if (hdr->ack && !tcp_sender_ack_received(&c->sender, hdr->ackno, peer_window)) {
         /* RFC 793 p. 72: an ACK for data not yet sent is answered with an ACK and dropped. */
         ensure_reply(c);
         return;
@@ -287,6 +309,7 @@ void tcp_connection_tick(struct tcp_connection *c, uint64_t ms) {
         return;
     }
     c->time_since_last_segment_received += ms;
+    c->clock_ms += ms;
     tcp_sender_tick(&c->sender, ms);
     if (tcp_sender_consecutive_retransmissions(&c->sender) > c->cfg.max_retx_attempts) {
         /* The peer has stopped answering: give up and tell it so. */
@@ -313,8 +336,13 @@ bool tcp_connection_segments_out(struct tcp_connection *c, struct tcp_segment *s
     if (tcp_receiver_ackno(&c->receiver, &ackno)) {
         seg->header.ack = true;
         seg->header.ackno = ackno;
-        seg->header.win = (uint16_t)advertised_window(c);
+        seg->header.win =
+            tcp_negotiation_window_field(&c->neg, tcp_receiver_window_size(&c->receiver), seg->header.syn);
+    } else if (c->cfg.modern) {
+        /* Modern mode offers a window on the initial SYN too (the labs leave it 0). */
+        seg->header.win = tcp_negotiation_window_field(&c->neg, tcp_receiver_window_size(&c->receiver), true);
     }
+    tcp_negotiation_stamp(&c->neg, &seg->header, c->clock_ms);
     return true;
 }
 

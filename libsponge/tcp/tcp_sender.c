@@ -216,6 +216,11 @@ void tcp_sender_send_empty_segment(struct tcp_sender *s, bool rst) {
     }
 }
 
+void tcp_sender_set_max_payload(struct tcp_sender *s, size_t max_payload) {
+    assert(max_payload > 0);
+    s->cfg.max_payload = max_payload;
+}
+
 uint64_t tcp_sender_bytes_in_flight(const struct tcp_sender *s) {
     return s->next_seqno - s->acked_seqno;
 }

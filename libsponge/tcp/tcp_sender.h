@@ -65,6 +65,10 @@ void tcp_sender_fill_window(struct tcp_sender *s);
  *  expired (doubling the RTO if the window is non-zero). */
 void tcp_sender_tick(struct tcp_sender *s, uint64_t ms);
 
+/** Limits the payload of segments made from now on to `max_payload` (> 0): the size agreed in
+ *  the handshake (MSS option). */
+void tcp_sender_set_max_payload(struct tcp_sender *s, size_t max_payload);
+
 /** Sequence numbers sent but not yet acknowledged (SYN and FIN count). */
 uint64_t tcp_sender_bytes_in_flight(const struct tcp_sender *s);
 
