@@ -117,6 +117,10 @@ enum sponge_err app_args_parse(int argc, char **argv, unsigned options, struct a
         if ((options & APP_OPT_TCP) && strcmp(opt, "-t") == 0) {
             ok = parse_ulong(val, 1, 60000, &n);
             out->cfg.rt_timeout = (uint32_t)n;
+            /* Modern mode: -t is the initial RTO, and also the estimated RTO's floor if lower. */
+            if (!lab && n < out->cfg.min_rto) {
+                out->cfg.min_rto = (uint32_t)n;
+            }
         } else if ((options & APP_OPT_TCP) && strcmp(opt, "-w") == 0) {
             /* Lab mode has no window scaling: the advertised window is 16 bits. */
             ok = parse_ulong(val, 1, lab ? 65535 : (1ul << 30), &n);

@@ -38,6 +38,7 @@ enum sponge_err tcp_sender_init(struct tcp_sender *s, const struct tcp_config *c
     s->cfg = *cfg;
     s->window = 1; /* before the first ack, assume room for the SYN */
     s->rto = cfg->rt_timeout;
+    rtt_estimator_init(&s->rtt, cfg->rt_timeout, cfg->min_rto, cfg->max_rto);
     if (cfg->fixed_isn_set) {
         s->isn = wrap32_of(cfg->fixed_isn);
     } else {
@@ -107,6 +108,11 @@ static bool send_new(struct tcp_sender *s, const struct tcp_sender_segment *seg)
     s->next_seqno += tcp_sender_segment_length(seg);
     s->syn_sent |= seg->syn;
     s->fin_sent |= seg->fin;
+    if (s->cfg.rtt_estimation && !s->timing) {
+        s->timing = true;
+        s->timed_end = s->next_seqno;
+        s->timed_at = s->now;
+    }
     /* RFC 6298 (5.1): start the timer when a segment is sent and it is not running. */
     if (!s->timer_running) {
         s->timer_running = true;
@@ -168,9 +174,13 @@ bool tcp_sender_ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t
             }
             segment_ring_pop(&s->outstanding);
         }
+        if (s->timing && abs_ackno >= s->timed_end) {
+            rtt_estimator_sample(&s->rtt, s->now - s->timed_at);
+            s->timing = false;
+        }
         /* RFC 6298 (5.3, 5.7): new data acknowledged resets the RTO and restarts the timer
          * (or stops it when nothing is outstanding); the back-off count starts over. */
-        s->rto = s->cfg.rt_timeout;
+        s->rto = s->cfg.rtt_estimation ? rtt_estimator_rto(&s->rtt) : s->cfg.rt_timeout;
         s->consecutive_retx = 0;
         s->timer_running = segment_ring_count(&s->outstanding) > 0;
         s->timer_elapsed = 0;
@@ -180,6 +190,7 @@ bool tcp_sender_ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t
 }
 
 void tcp_sender_tick(struct tcp_sender *s, uint64_t ms) {
+    s->now += ms;
     release_acked(s);
     if (!s->timer_running) {
         return;
@@ -197,10 +208,16 @@ void tcp_sender_tick(struct tcp_sender *s, uint64_t ms) {
     if (segment_ring_reserve(&s->queue)) {
         segment_ring_push(&s->queue, oldest);
     }
+    /* Karn's rule: an ack after a retransmission cannot tell which copy it answers. */
+    s->timing = false;
     if (back_off) {
         s->consecutive_retx++;
         if (s->rto <= UINT64_MAX / 2) {
             s->rto *= 2;
+        }
+        /* RFC 6298 5.5 allows a maximum on the backed-off RTO (at least 60 s). */
+        if (s->cfg.rtt_estimation && s->rto > s->cfg.max_rto) {
+            s->rto = s->cfg.max_rto;
         }
     }
     s->timer_elapsed = 0;

@@ -12,6 +12,7 @@
  * outstanding segment (which a retransmission sends whole) starts before them. */
 
 #include "tcp/byte_stream.h"
+#include "tcp/rtt_estimator.h"
 #include "tcp/sender_segments.h"
 #include "tcp/tcp_config.h"
 #include "tcp/wrapping_integers.h"
@@ -37,6 +38,12 @@ struct tcp_sender {
     uint64_t timer_elapsed;
     uint64_t rto;
     unsigned consecutive_retx;
+    /* modern mode: RFC 6298 estimation from one timed segment at a time (Karn's rule) */
+    uint64_t now; /* sum of ticks, ms */
+    struct rtt_estimator rtt;
+    bool timing;        /* a segment is being timed */
+    uint64_t timed_end; /* absolute seqno just past it: an ack reaching this ends the timing */
+    uint64_t timed_at;  /* when it was sent */
 };
 
 /** Creates a sender with an outbound stream of cfg->send_capacity bytes; the ISN is
