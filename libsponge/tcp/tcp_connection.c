@@ -277,7 +277,8 @@ void tcp_connection_segment_received(struct tcp_connection *c, const struct tcp_
     }
 
     uint64_t peer_window = tcp_negotiation_peer_window(&c->neg, hdr);
-    if (hdr->ack && !tcp_sender_ack_received(&c->sender, hdr->ackno, peer_window)) {
+    bool pure = tcp_segment_length_in_sequence_space(seg) == 0;
+    if (hdr->ack && !tcp_sender_ack_received_ext(&c->sender, hdr->ackno, peer_window, pure)) {
         /* RFC 793 p. 72: an ACK for data not yet sent is answered with an ACK and dropped. */
         ensure_reply(c);
         return;

@@ -39,6 +39,7 @@ enum sponge_err tcp_sender_init(struct tcp_sender *s, const struct tcp_config *c
     s->window = 1; /* before the first ack, assume room for the SYN */
     s->rto = cfg->rt_timeout;
     rtt_estimator_init(&s->rtt, cfg->rt_timeout, cfg->min_rto, cfg->max_rto);
+    congestion_init(&s->cc, cfg->congestion, cfg->max_payload);
     if (cfg->fixed_isn_set) {
         s->isn = wrap32_of(cfg->fixed_isn);
     } else {
@@ -134,7 +135,7 @@ void tcp_sender_fill_window(struct tcp_sender *s) {
     }
     /* A zero window is probed with one byte so that the peer's window update, which may be
      * lost, is eventually solicited (RFC 793 section 3.7, "Managing the Window"). */
-    uint64_t right_edge = s->acked_seqno + (s->window ? s->window : 1);
+    uint64_t right_edge = s->acked_seqno + min_u64(s->window ? s->window : 1, congestion_window(&s->cc));
     uint64_t written = byte_stream_bytes_written(&s->stream);
     bool ended = byte_stream_input_ended(&s->stream);
     while (!s->fin_sent && s->next_seqno < right_edge) {
@@ -153,7 +154,19 @@ void tcp_sender_fill_window(struct tcp_sender *s) {
     }
 }
 
+/* Queues the oldest outstanding segment again (fast retransmit or a NewReno partial ACK). */
+static void retransmit_oldest(struct tcp_sender *s) {
+    if (segment_ring_count(&s->outstanding) && segment_ring_reserve(&s->queue)) {
+        segment_ring_push(&s->queue, segment_ring_at(&s->outstanding, 0));
+    }
+    s->timing = false; /* Karn's rule */
+}
+
 bool tcp_sender_ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t window) {
+    return tcp_sender_ack_received_ext(s, ackno, window, true);
+}
+
+bool tcp_sender_ack_received_ext(struct tcp_sender *s, struct wrap32 ackno, uint64_t window, bool pure) {
     uint64_t abs_ackno = unwrap(ackno, s->isn, s->next_seqno);
     if (abs_ackno > s->next_seqno) {
         return false; /* acknowledges something never sent */
@@ -163,8 +176,14 @@ bool tcp_sender_ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t
          * at least as new as the last update). */
         return true;
     }
+    if (abs_ackno == s->acked_seqno && pure && window == s->window && segment_ring_count(&s->outstanding) &&
+        congestion_on_dupack(&s->cc, abs_ackno, tcp_sender_bytes_in_flight(s), s->next_seqno) ==
+            CONGESTION_RETRANSMIT) {
+        retransmit_oldest(s);
+    }
     s->window = window;
     if (abs_ackno > s->acked_seqno) {
+        uint64_t acked = abs_ackno - s->acked_seqno;
         s->acked_seqno = abs_ackno;
         /* A segment leaves only when every seqno it occupies is acknowledged. */
         while (segment_ring_count(&s->outstanding)) {
@@ -184,6 +203,9 @@ bool tcp_sender_ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t
         s->consecutive_retx = 0;
         s->timer_running = segment_ring_count(&s->outstanding) > 0;
         s->timer_elapsed = 0;
+        if (congestion_on_ack(&s->cc, abs_ackno, acked, s->now, rtt_estimator_srtt(&s->rtt)) == CONGESTION_RETRANSMIT) {
+            retransmit_oldest(s);
+        }
     }
     release_acked(s);
     return true;
@@ -211,6 +233,7 @@ void tcp_sender_tick(struct tcp_sender *s, uint64_t ms) {
     /* Karn's rule: an ack after a retransmission cannot tell which copy it answers. */
     s->timing = false;
     if (back_off) {
+        congestion_on_timeout(&s->cc, tcp_sender_bytes_in_flight(s), s->next_seqno);
         s->consecutive_retx++;
         if (s->rto <= UINT64_MAX / 2) {
             s->rto *= 2;
@@ -236,6 +259,7 @@ void tcp_sender_send_empty_segment(struct tcp_sender *s, bool rst) {
 void tcp_sender_set_max_payload(struct tcp_sender *s, size_t max_payload) {
     assert(max_payload > 0);
     s->cfg.max_payload = max_payload;
+    congestion_init(&s->cc, s->cfg.congestion, max_payload);
 }
 
 uint64_t tcp_sender_bytes_in_flight(const struct tcp_sender *s) {

@@ -12,6 +12,7 @@
  * outstanding segment (which a retransmission sends whole) starts before them. */
 
 #include "tcp/byte_stream.h"
+#include "tcp/congestion.h"
 #include "tcp/rtt_estimator.h"
 #include "tcp/sender_segments.h"
 #include "tcp/tcp_config.h"
@@ -41,9 +42,10 @@ struct tcp_sender {
     /* modern mode: RFC 6298 estimation from one timed segment at a time (Karn's rule) */
     uint64_t now; /* sum of ticks, ms */
     struct rtt_estimator rtt;
-    bool timing;        /* a segment is being timed */
-    uint64_t timed_end; /* absolute seqno just past it: an ack reaching this ends the timing */
-    uint64_t timed_at;  /* when it was sent */
+    bool timing;          /* a segment is being timed */
+    uint64_t timed_end;   /* absolute seqno just past it: an ack reaching this ends the timing */
+    uint64_t timed_at;    /* when it was sent */
+    struct congestion cc; /* modern mode: NewReno or CUBIC; TCP_CC_NONE in the labs */
 };
 
 /** Creates a sender with an outbound stream of cfg->send_capacity bytes; the ISN is
@@ -59,6 +61,11 @@ struct byte_stream *tcp_sender_stream_in(struct tcp_sender *s);
 /** The peer acknowledged everything before `ackno` and offers `window` bytes past it.
  *  Returns false (and changes nothing) if ackno acknowledges data never sent. */
 bool tcp_sender_ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t window);
+
+/** As ack_received, for the connection, which knows more about the segment: `pure` if it
+ *  carries no data, SYN or FIN, so that an unchanged ackno and window make it a duplicate
+ *  ACK (RFC 5681 section 2) for congestion control. ack_received treats every ACK as pure. */
+bool tcp_sender_ack_received_ext(struct tcp_sender *s, struct wrap32 ackno, uint64_t window, bool pure);
 
 /** Queues a segment with no payload and no SYN/FIN at the next seqno (not tracked for
  *  retransmission): for pure ACKs and RSTs made by the connection. */
