@@ -203,7 +203,10 @@ bool tcp_sender_ack_received_ext(struct tcp_sender *s, struct wrap32 ackno, uint
         s->consecutive_retx = 0;
         s->timer_running = segment_ring_count(&s->outstanding) > 0;
         s->timer_elapsed = 0;
-        if (congestion_on_ack(&s->cc, abs_ackno, acked, s->now, rtt_estimator_srtt(&s->rtt)) == CONGESTION_RETRANSMIT) {
+        /* The SYN's acknowledgement opens no congestion window: only data counts. */
+        bool syn_acked = abs_ackno == acked;
+        if (!(syn_acked && acked == 1) && congestion_on_ack(&s->cc, abs_ackno, acked - syn_acked, s->now,
+                                                            rtt_estimator_srtt(&s->rtt)) == CONGESTION_RETRANSMIT) {
             retransmit_oldest(s);
         }
     }
