@@ -145,6 +145,10 @@ enum congestion_action congestion_on_dupack(struct congestion *cc, uint64_t ackn
     return CONGESTION_RETRANSMIT;
 }
 
+bool congestion_recovering(const struct congestion *cc, uint64_t ackno) {
+    return cc->algo != TCP_CC_NONE && (cc->in_recovery || (cc->recover && ackno <= cc->recover));
+}
+
 void congestion_on_timeout(struct congestion *cc, uint64_t flight, uint64_t snd_nxt) {
     if (cc->algo == TCP_CC_NONE) {
         return;

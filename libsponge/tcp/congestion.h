@@ -49,6 +49,10 @@ enum congestion_action congestion_on_ack(struct congestion *cc, uint64_t ackno, 
  *  seqno. Returns RETRANSMIT on the third one (fast retransmit, RFC 6582 3.2 step 2). */
 enum congestion_action congestion_on_dupack(struct congestion *cc, uint64_t ackno, uint64_t flight, uint64_t snd_nxt);
 
+/** True while losses found up to `recover` are being repaired: in fast recovery, or after a
+ *  timeout until the data then outstanding is acknowledged (`ackno` is the cumulative ACK). */
+bool congestion_recovering(const struct congestion *cc, uint64_t ackno);
+
 /** The retransmission timer expired with `flight` bytes outstanding (RFC 5681 3.1 eq. 4). */
 void congestion_on_timeout(struct congestion *cc, uint64_t flight, uint64_t snd_nxt);
 

@@ -278,6 +278,12 @@ void tcp_connection_segment_received(struct tcp_connection *c, const struct tcp_
 
     uint64_t peer_window = tcp_negotiation_peer_window(&c->neg, hdr);
     bool pure = tcp_segment_length_in_sequence_space(seg) == 0;
+    if (hdr->ack && c->neg.sack_ok) {
+        tcp_sender_sack_received(&c->sender, hdr->opts.sack, hdr->opts.sack_count);
+    }
+    if (byte_view2_len(&seg->payload)) {
+        c->last_data_seqno = hdr->seqno;
+    }
     if (hdr->ack && !tcp_sender_ack_received_ext(&c->sender, hdr->ackno, peer_window, pure)) {
         /* RFC 793 p. 72: an ACK for data not yet sent is answered with an ACK and dropped. */
         ensure_reply(c);
@@ -320,6 +326,21 @@ void tcp_connection_tick(struct tcp_connection *c, uint64_t ms) {
     check_clean_shutdown(c);
 }
 
+/* RFC 2018 section 4: report the out-of-order data, the block holding the most recently
+ * received segment first (serialize drops the last blocks if the options run out of room). */
+static void add_sack_blocks(const struct tcp_connection *c, struct tcp_options *opts) {
+    size_t n = tcp_receiver_sack_blocks(&c->receiver, opts->sack, TCP_MAX_SACK_BLOCKS);
+    for (size_t i = 1; i < n; i++) {
+        if (seq_leq(opts->sack[i].left, c->last_data_seqno) && seq_lt(c->last_data_seqno, opts->sack[i].right)) {
+            struct tcp_sack_block recent = opts->sack[i];
+            memmove(&opts->sack[1], &opts->sack[0], i * sizeof opts->sack[0]);
+            opts->sack[0] = recent;
+            break;
+        }
+    }
+    opts->sack_count = (uint8_t)n;
+}
+
 bool tcp_connection_segments_out(struct tcp_connection *c, struct tcp_segment *seg) {
     if (c->destroyed) {
         if (!c->final_rst_pending) {
@@ -344,6 +365,9 @@ bool tcp_connection_segments_out(struct tcp_connection *c, struct tcp_segment *s
         seg->header.win = tcp_negotiation_window_field(&c->neg, tcp_receiver_window_size(&c->receiver), true);
     }
     tcp_negotiation_stamp(&c->neg, &seg->header, c->clock_ms);
+    if (seg->header.ack && c->neg.sack_ok) {
+        add_sack_blocks(c, &seg->header.opts);
+    }
     return true;
 }
 

@@ -46,8 +46,9 @@ struct tcp_connection {
     bool destroyed;
     bool final_rst_pending; /* a RST queued by destroy, still poppable after it */
     struct tcp_segment final_rst;
-    struct tcp_negotiation neg; /* handshake options (modern mode) */
-    uint64_t clock_ms;          /* sum of ticks: the timestamps' clock */
+    struct tcp_negotiation neg;    /* handshake options (modern mode) */
+    uint64_t clock_ms;             /* sum of ticks: the timestamps' clock */
+    struct wrap32 last_data_seqno; /* seqno of the latest segment with payload (first SACK block) */
 };
 
 /** Creates a connection in LISTEN. Returns SPONGE_OK, SPONGE_ERR_NO_MEMORY, or SPONGE_ERR_SYSTEM

@@ -40,6 +40,7 @@ enum sponge_err tcp_sender_init(struct tcp_sender *s, const struct tcp_config *c
     s->rto = cfg->rt_timeout;
     rtt_estimator_init(&s->rtt, cfg->rt_timeout, cfg->min_rto, cfg->max_rto);
     congestion_init(&s->cc, cfg->congestion, cfg->max_payload);
+    sack_scoreboard_init(&s->sacked);
     if (cfg->fixed_isn_set) {
         s->isn = wrap32_of(cfg->fixed_isn);
     } else {
@@ -162,6 +163,49 @@ static void retransmit_oldest(struct tcp_sender *s) {
     s->timing = false; /* Karn's rule */
 }
 
+/* RFC 6675-style hole filling: resends the first outstanding segment after rexmit_high that
+ * the peer has not SACKed and that lies below the highest SACKed byte (data beyond it may
+ * simply still be in flight). One per ACK, so that ACKs pace the recovery. Returns false if
+ * there was no such hole. */
+static bool retransmit_next_hole(struct tcp_sender *s) {
+    uint64_t highest = sack_scoreboard_highest(&s->sacked);
+    for (size_t i = 0; i < segment_ring_count(&s->outstanding); i++) {
+        const struct tcp_sender_segment *seg = segment_ring_at(&s->outstanding, i);
+        uint64_t end = seg->seqno + tcp_sender_segment_length(seg);
+        if (seg->seqno >= highest) {
+            return false;
+        }
+        if (end <= s->rexmit_high || sack_scoreboard_covers(&s->sacked, seg->seqno, end)) {
+            continue;
+        }
+        if (segment_ring_reserve(&s->queue)) {
+            segment_ring_push(&s->queue, seg);
+        }
+        s->rexmit_high = end;
+        s->timing = false; /* Karn's rule */
+        return true;
+    }
+    return false;
+}
+
+/* Loss detected (duplicate ACKs, or a partial ACK without SACK information): the oldest
+ * segment is resent first. */
+static void start_recovery(struct tcp_sender *s) {
+    retransmit_oldest(s);
+    const struct tcp_sender_segment *oldest = segment_ring_at(&s->outstanding, 0);
+    s->rexmit_high = oldest->seqno + tcp_sender_segment_length(oldest);
+}
+
+void tcp_sender_sack_received(struct tcp_sender *s, const struct tcp_sack_block *blocks, size_t count) {
+    for (size_t i = 0; i < count; i++) {
+        uint64_t left = unwrap(blocks[i].left, s->isn, s->next_seqno);
+        uint64_t right = unwrap(blocks[i].right, s->isn, s->next_seqno);
+        if (s->acked_seqno < left && left < right && right <= s->next_seqno) {
+            sack_scoreboard_add(&s->sacked, left, right);
+        }
+    }
+}
+
 bool tcp_sender_ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t window) {
     return tcp_sender_ack_received_ext(s, ackno, window, true);
 }
@@ -179,7 +223,9 @@ bool tcp_sender_ack_received_ext(struct tcp_sender *s, struct wrap32 ackno, uint
     if (abs_ackno == s->acked_seqno && pure && window == s->window && segment_ring_count(&s->outstanding) &&
         congestion_on_dupack(&s->cc, abs_ackno, tcp_sender_bytes_in_flight(s), s->next_seqno) ==
             CONGESTION_RETRANSMIT) {
-        retransmit_oldest(s);
+        start_recovery(s);
+    } else if (abs_ackno == s->acked_seqno && congestion_recovering(&s->cc, abs_ackno)) {
+        retransmit_next_hole(s); /* a duplicate in recovery: SACK may show the next hole */
     }
     s->window = window;
     if (abs_ackno > s->acked_seqno) {
@@ -207,8 +253,18 @@ bool tcp_sender_ack_received_ext(struct tcp_sender *s, struct wrap32 ackno, uint
         bool syn_acked = abs_ackno == acked;
         if (!(syn_acked && acked == 1) && congestion_on_ack(&s->cc, abs_ackno, acked - syn_acked, s->now,
                                                             rtt_estimator_srtt(&s->rtt)) == CONGESTION_RETRANSMIT) {
-            retransmit_oldest(s);
+            /* A partial ACK: the next hole (RFC 6582 step 5), known more exactly with SACK. */
+            sack_scoreboard_ack(&s->sacked, abs_ackno);
+            if (!retransmit_next_hole(s) && segment_ring_count(&s->outstanding) &&
+                segment_ring_at(&s->outstanding, 0)->seqno >= s->rexmit_high) {
+                start_recovery(s); /* no SACK information: the oldest is the hole */
+            }
+        } else if (congestion_recovering(&s->cc, abs_ackno)) {
+            /* After a timeout, the holes the SACKs show are resent as the ACKs come back. */
+            sack_scoreboard_ack(&s->sacked, abs_ackno);
+            retransmit_next_hole(s);
         }
+        sack_scoreboard_ack(&s->sacked, abs_ackno);
     }
     release_acked(s);
     return true;
@@ -237,6 +293,7 @@ void tcp_sender_tick(struct tcp_sender *s, uint64_t ms) {
     s->timing = false;
     if (back_off) {
         congestion_on_timeout(&s->cc, tcp_sender_bytes_in_flight(s), s->next_seqno);
+        s->rexmit_high = oldest->seqno + tcp_sender_segment_length(oldest);
         s->consecutive_retx++;
         if (s->rto <= UINT64_MAX / 2) {
             s->rto *= 2;

@@ -14,6 +14,7 @@
 #include "tcp/byte_stream.h"
 #include "tcp/congestion.h"
 #include "tcp/rtt_estimator.h"
+#include "tcp/sack_scoreboard.h"
 #include "tcp/sender_segments.h"
 #include "tcp/tcp_config.h"
 #include "tcp/wrapping_integers.h"
@@ -42,10 +43,12 @@ struct tcp_sender {
     /* modern mode: RFC 6298 estimation from one timed segment at a time (Karn's rule) */
     uint64_t now; /* sum of ticks, ms */
     struct rtt_estimator rtt;
-    bool timing;          /* a segment is being timed */
-    uint64_t timed_end;   /* absolute seqno just past it: an ack reaching this ends the timing */
-    uint64_t timed_at;    /* when it was sent */
-    struct congestion cc; /* modern mode: NewReno or CUBIC; TCP_CC_NONE in the labs */
+    bool timing;                   /* a segment is being timed */
+    uint64_t timed_end;            /* absolute seqno just past it: an ack reaching this ends the timing */
+    uint64_t timed_at;             /* when it was sent */
+    struct congestion cc;          /* modern mode: NewReno or CUBIC; TCP_CC_NONE in the labs */
+    struct sack_scoreboard sacked; /* modern mode: what the peer reported by SACK */
+    uint64_t rexmit_high;          /* end of the highest hole resent in this recovery */
 };
 
 /** Creates a sender with an outbound stream of cfg->send_capacity bytes; the ISN is
@@ -66,6 +69,11 @@ bool tcp_sender_ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t
  *  carries no data, SYN or FIN, so that an unchanged ackno and window make it a duplicate
  *  ACK (RFC 5681 section 2) for congestion control. ack_received treats every ACK as pure. */
 bool tcp_sender_ack_received_ext(struct tcp_sender *s, struct wrap32 ackno, uint64_t window, bool pure);
+
+/** SACK blocks (RFC 2018) from an arriving segment, given before its ack: recorded in the
+ *  scoreboard so that loss recovery resends only the holes (RFC 6675). Implausible blocks
+ *  (outside the unacknowledged data) are ignored. */
+void tcp_sender_sack_received(struct tcp_sender *s, const struct tcp_sack_block *blocks, size_t count);
 
 /** Queues a segment with no payload and no SYN/FIN at the next seqno (not tracked for
  *  retransmission): for pure ACKs and RSTs made by the connection. */
