@@ -328,7 +328,8 @@ void tcp_connection_tick(struct tcp_connection *c, uint64_t ms) {
 
 /* RFC 2018 section 4: report the out-of-order data, the block holding the most recently
  * received segment first (serialize drops the last blocks if the options run out of room). */
-static void add_sack_blocks(const struct tcp_connection *c, struct tcp_options *opts) {
+static void add_sack_blocks(const struct tcp_connection *c, struct tcp_segment *seg) {
+    struct tcp_options *opts = &seg->header.opts;
     size_t n = tcp_receiver_sack_blocks(&c->receiver, opts->sack, TCP_MAX_SACK_BLOCKS);
     for (size_t i = 1; i < n; i++) {
         if (seq_leq(opts->sack[i].left, c->last_data_seqno) && seq_lt(c->last_data_seqno, opts->sack[i].right)) {
@@ -338,7 +339,9 @@ static void add_sack_blocks(const struct tcp_connection *c, struct tcp_options *
             break;
         }
     }
-    opts->sack_count = (uint8_t)n;
+    /* A full data segment has no room left for blocks: the pure ACKs carry them. */
+    size_t room = tcp_negotiation_sack_room(&c->neg, byte_view2_len(&seg->payload));
+    opts->sack_count = (uint8_t)(n < room ? n : room);
 }
 
 bool tcp_connection_segments_out(struct tcp_connection *c, struct tcp_segment *seg) {
@@ -366,7 +369,7 @@ bool tcp_connection_segments_out(struct tcp_connection *c, struct tcp_segment *s
     }
     tcp_negotiation_stamp(&c->neg, &seg->header, c->clock_ms);
     if (seg->header.ack && c->neg.sack_ok) {
-        add_sack_blocks(c, &seg->header.opts);
+        add_sack_blocks(c, seg);
     }
     return true;
 }

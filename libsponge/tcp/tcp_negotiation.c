@@ -50,6 +50,16 @@ size_t tcp_negotiation_max_payload(const struct tcp_negotiation *n) {
     return mss;
 }
 
+size_t tcp_negotiation_sack_room(const struct tcp_negotiation *n, size_t payload_len) {
+    /* The segment size both ends accept, data plus options. */
+    size_t limit = n->cfg.max_payload;
+    if (n->peer_mss && n->peer_mss < limit) {
+        limit = n->peer_mss;
+    }
+    size_t used = payload_len + (n->timestamps ? TIMESTAMPS_OPTION_BYTES : 0) + 4; /* NOP NOP kind len */
+    return used >= limit ? 0 : (limit - used) / 8;
+}
+
 uint64_t tcp_negotiation_peer_window(const struct tcp_negotiation *n, const struct tcp_header *hdr) {
     return hdr->syn ? hdr->win : (uint64_t)hdr->win << n->snd_shift;
 }

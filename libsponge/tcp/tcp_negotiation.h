@@ -40,6 +40,10 @@ void tcp_negotiation_peer_syn(struct tcp_negotiation *n, const struct tcp_option
  *  the bytes that the timestamps option takes from every segment (as RFC 6691 advises). */
 size_t tcp_negotiation_max_payload(const struct tcp_negotiation *n);
 
+/** How many SACK blocks fit in a segment with `payload_len` bytes of data so that data and
+ *  options stay within the agreed segment size (RFC 9293 3.7.1: options count against it). */
+size_t tcp_negotiation_sack_room(const struct tcp_negotiation *n, size_t payload_len);
+
 /** The peer's window in bytes from the header's field (a SYN's window is never scaled). */
 uint64_t tcp_negotiation_peer_window(const struct tcp_negotiation *n, const struct tcp_header *hdr);
 

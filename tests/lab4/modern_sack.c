@@ -133,6 +133,13 @@ static void receiver_reports_blocks(struct harness *h) {
     EXPECT_EQ(h, "blocks", 2, out.header.opts.sack_count);
     EXPECT_EQ(h, "first block: the most recent", PEER_ISN + 31, out.header.opts.sack[0].left.raw);
     EXPECT_EQ(h, "second block", PEER_ISN + 11, out.header.opts.sack[1].left.raw);
+    static char data[2001];
+    memset(data, 'w', 2000);
+    WRITE(h, &c, data);
+    SENT(h, &c, &out, .payload_len = OPT_U64(1460));
+    EXPECT_EQ(h, "a full segment has no room for blocks", 0, out.header.opts.sack_count);
+    SENT(h, &c, &out, .payload_len = OPT_U64(540));
+    EXPECT_EQ(h, "a short one carries them", 2, out.header.opts.sack_count);
     PEER_SENDS(h, &c, .ack = true, .seqno = PEER_ISN + 1, .ackno = 1001, .win = 4000, .payload = "0123456789");
     SENT(h, &c, &out, .ackno = OPT_U64(PEER_ISN + 16));
     EXPECT_EQ(h, "blocks", 1, out.header.opts.sack_count);
