@@ -85,7 +85,7 @@ uint16_t app_ephemeral_port(void) {
 static void usage(char *why, size_t why_len, const char *prog, unsigned options, const char *problem) {
     snprintf(why, why_len, "%s (usage: %s [-l]%s%s%s%s HOST PORT)", problem, prog,
              (options & APP_OPT_SOURCE) ? " [-a ADDR] [-s PORT]" : "",
-             (options & APP_OPT_TCP) ? " [--lab] [-t RTO] [-w WIN]" : "",
+             (options & APP_OPT_TCP) ? " [--lab] [--cc ALGO] [--nodelay] [-t RTO] [-w WIN]" : "",
              (options & APP_OPT_DEVICE) ? " [-d TUNDEV]" : "", (options & APP_OPT_TCP) ? " [-Lu RATE] [-Ld RATE]" : "");
 }
 
@@ -114,6 +114,10 @@ enum sponge_err app_args_parse(int argc, char **argv, unsigned options, struct a
         if ((options & APP_OPT_TCP) && strcmp(opt, "--lab") == 0) {
             continue;
         }
+        if ((options & APP_OPT_TCP) && strcmp(opt, "--nodelay") == 0) {
+            out->cfg.nagle = false;
+            continue;
+        }
         if ((options & APP_OPT_TCP) && strcmp(opt, "-t") == 0) {
             ok = parse_ulong(val, 1, 60000, &n);
             out->cfg.rt_timeout = (uint32_t)n;
@@ -125,6 +129,18 @@ enum sponge_err app_args_parse(int argc, char **argv, unsigned options, struct a
             /* Lab mode has no window scaling: the advertised window is 16 bits. */
             ok = parse_ulong(val, 1, lab ? 65535 : (1ul << 30), &n);
             out->cfg.recv_capacity = n;
+        } else if ((options & APP_OPT_TCP) && strcmp(opt, "--cc") == 0) {
+            /* Congestion control: newreno (the modern default), cubic, or none. */
+            ok = val != NULL;
+            if (ok && strcmp(val, "cubic") == 0) {
+                out->cfg.congestion = TCP_CC_CUBIC;
+            } else if (ok && strcmp(val, "newreno") == 0) {
+                out->cfg.congestion = TCP_CC_NEWRENO;
+            } else if (ok && strcmp(val, "none") == 0) {
+                out->cfg.congestion = TCP_CC_NONE;
+            } else {
+                ok = false;
+            }
         } else if ((options & APP_OPT_TCP) && strcmp(opt, "-Lu") == 0) {
             ok = parse_rate(val, &out->loss_up);
         } else if ((options & APP_OPT_TCP) && strcmp(opt, "-Ld") == 0) {

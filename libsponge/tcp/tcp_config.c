@@ -12,6 +12,8 @@ void tcp_config_default(struct tcp_config *cfg) {
         .min_rto = TCP_MODERN_MIN_RTO,
         .max_rto = TCP_MODERN_MAX_RTO,
         .congestion = TCP_CC_NONE,
+        .delayed_ack_ms = TCP_MODERN_DELAYED_ACK_MS,
+        .keepalive_probes = TCP_MODERN_KEEPALIVE_PROBES,
     };
 }
 
@@ -23,6 +25,9 @@ void tcp_config_set_modern(struct tcp_config *cfg, bool on) {
     cfg->opt_sack_permitted = on;
     cfg->rtt_estimation = on;
     cfg->congestion = on ? TCP_CC_NEWRENO : TCP_CC_NONE;
+    cfg->nagle = on;
+    cfg->delayed_ack = on;
+    cfg->persist_backoff = on;
     cfg->recv_capacity = on ? TCP_MODERN_CAPACITY : TCP_DEFAULT_CAPACITY;
     cfg->send_capacity = on ? TCP_MODERN_CAPACITY : TCP_DEFAULT_CAPACITY;
     cfg->max_payload = on ? TCP_MODERN_MAX_PAYLOAD : TCP_DEFAULT_MAX_PAYLOAD;

@@ -17,6 +17,8 @@
 #define TCP_MODERN_MAX_PAYLOAD 1460
 #define TCP_MODERN_MIN_RTO 200
 #define TCP_MODERN_MAX_RTO 60000
+#define TCP_MODERN_DELAYED_ACK_MS 40
+#define TCP_MODERN_KEEPALIVE_PROBES 9
 
 /** Congestion control of the sender (off: the peer's window alone limits it, as in the labs). */
 enum tcp_congestion { TCP_CC_NONE, TCP_CC_NEWRENO, TCP_CC_CUBIC };
@@ -39,6 +41,12 @@ struct tcp_config {
     uint32_t min_rto;        /* ms, lower bound of the estimated RTO */
     uint32_t max_rto;        /* ms, upper bound of every RTO, backed off or not */
     enum tcp_congestion congestion;
+    bool nagle;                /* RFC 896 / RFC 1122 4.2.3.4: hold small segments while data is unacked */
+    bool delayed_ack;          /* RFC 1122 4.2.3.2 / RFC 5681 4.2: ACK every second segment or after */
+    uint32_t delayed_ack_ms;   /* ... this many ms */
+    bool persist_backoff;      /* RFC 1122 4.2.2.17: zero-window probes back off, without giving up */
+    uint32_t keepalive_ms;     /* RFC 1122 4.2.3.6: idle time before keep-alive probes (0: none) */
+    unsigned keepalive_probes; /* unanswered probes (one per keepalive_ms) before giving up */
 };
 
 /** Fills `cfg` with the defaults: 64000-byte streams, payloads of 1000, RTO 1000 ms,

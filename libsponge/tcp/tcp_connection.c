@@ -245,6 +245,41 @@ static bool accept_in_syn_sent(struct tcp_connection *c, const struct tcp_segmen
     return hdr->syn && (!hdr->ack || ack_ok);
 }
 
+/* Acknowledges a segment, at once or (delayed ACKs, RFC 1122 4.2.3.2 and RFC 5681 4.2) with
+ * the next segment: every second in-order data segment is ACKed, the first waits at most
+ * delayed_ack_ms; out-of-order data, data filling a hole, SYN and FIN are ACKed at once. */
+static void acknowledge(struct tcp_connection *c, const struct tcp_segment *seg, bool in_order) {
+    bool delayable = c->cfg.delayed_ack && in_order && !seg->header.syn && !seg->header.fin &&
+                     tcp_receiver_unassembled_bytes(&c->receiver) == 0;
+    if (tcp_sender_has_segments(&c->sender)) {
+        return; /* a queued segment carries the ACK */
+    }
+    if (delayable && c->delack_segments == 0) {
+        c->delack_segments = 1;
+        c->delack_elapsed = 0;
+        return;
+    }
+    tcp_sender_send_empty_segment(&c->sender, false);
+}
+
+/* RFC 1122 4.2.3.6: after keepalive_ms of silence on an idle connection, probe once per
+ * keepalive_ms; give up after keepalive_probes unanswered probes. */
+static void keep_alive_tick(struct tcp_connection *c) {
+    if (!c->cfg.keepalive_ms || !sender_in(c, "SYN_ACKED") || !receiver_in(c, "SYN_RECV") ||
+        tcp_sender_bytes_in_flight(&c->sender) > 0) {
+        return;
+    }
+    if (c->time_since_last_segment_received < (uint64_t)c->cfg.keepalive_ms * (c->keepalives_sent + 1)) {
+        return;
+    }
+    if (c->keepalives_sent >= c->cfg.keepalive_probes) {
+        unclean_shutdown(c, true);
+        return;
+    }
+    c->keepalives_sent++;
+    tcp_sender_send_keepalive(&c->sender);
+}
+
 void tcp_connection_segment_received(struct tcp_connection *c, const struct tcp_segment *seg) {
     assert(!c->destroyed);
     if (!c->active) {
@@ -252,6 +287,7 @@ void tcp_connection_segment_received(struct tcp_connection *c, const struct tcp_
     }
     const struct tcp_header *hdr = &seg->header;
     c->time_since_last_segment_received = 0;
+    c->keepalives_sent = 0;
     bool synchronized = false;
     if (in_listen(c)) {
         /* LISTEN (RFC 793 p. 65): only a SYN opens the connection; RSTs and ACK-bearing
@@ -289,6 +325,10 @@ void tcp_connection_segment_received(struct tcp_connection *c, const struct tcp_
         ensure_reply(c);
         return;
     }
+    struct wrap32 expected;
+    /* In order, and not filling a hole (RFC 5681 4.2 wants an immediate ACK for that). */
+    bool in_order = tcp_receiver_ackno(&c->receiver, &expected) && seq_eq(hdr->seqno, expected) &&
+                    tcp_receiver_unassembled_bytes(&c->receiver) == 0;
     tcp_receiver_segment_received(&c->receiver, seg);
     /* Answers the peer's SYN with ours (passive open), or sends what the new window allows. */
     tcp_sender_fill_window(&c->sender);
@@ -305,7 +345,7 @@ void tcp_connection_segment_received(struct tcp_connection *c, const struct tcp_
     bool keep_alive = tcp_segment_length_in_sequence_space(seg) == 0 && tcp_receiver_ackno(&c->receiver, &ackno) &&
                       seq_eq(hdr->seqno, wrap32_add(ackno, UINT32_MAX));
     if (tcp_segment_length_in_sequence_space(seg) > 0 || keep_alive) {
-        ensure_reply(c);
+        acknowledge(c, seg, in_order && !keep_alive);
     }
     check_clean_shutdown(c);
 }
@@ -321,6 +361,16 @@ void tcp_connection_tick(struct tcp_connection *c, uint64_t ms) {
     if (tcp_sender_consecutive_retransmissions(&c->sender) > c->cfg.max_retx_attempts) {
         /* The peer has stopped answering: give up and tell it so. */
         unclean_shutdown(c, true);
+        return;
+    }
+    if (c->delack_segments) {
+        c->delack_elapsed += ms;
+        if (c->delack_elapsed >= c->cfg.delayed_ack_ms) {
+            ensure_reply(c);
+        }
+    }
+    keep_alive_tick(c);
+    if (!c->active) {
         return;
     }
     check_clean_shutdown(c);
@@ -361,6 +411,7 @@ bool tcp_connection_segments_out(struct tcp_connection *c, struct tcp_segment *s
     if (tcp_receiver_ackno(&c->receiver, &ackno)) {
         seg->header.ack = true;
         seg->header.ackno = ackno;
+        c->delack_segments = 0; /* this segment acknowledges everything so far */
         seg->header.win =
             tcp_negotiation_window_field(&c->neg, tcp_receiver_window_size(&c->receiver), seg->header.syn);
     } else if (c->cfg.modern) {

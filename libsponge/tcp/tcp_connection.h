@@ -49,6 +49,9 @@ struct tcp_connection {
     struct tcp_negotiation neg;    /* handshake options (modern mode) */
     uint64_t clock_ms;             /* sum of ticks: the timestamps' clock */
     struct wrap32 last_data_seqno; /* seqno of the latest segment with payload (first SACK block) */
+    unsigned delack_segments;      /* in-order data segments not yet acknowledged (delayed ACK) */
+    uint64_t delack_elapsed;       /* ms since the first of them */
+    unsigned keepalives_sent;      /* since the last segment received */
 };
 
 /** Creates a connection in LISTEN. Returns SPONGE_OK, SPONGE_ERR_NO_MEMORY, or SPONGE_ERR_SYSTEM

@@ -148,6 +148,11 @@ void tcp_sender_fill_window(struct tcp_sender *s) {
         if (n == 0 && !fin) {
             return;
         }
+        /* Nagle (RFC 1122 4.2.3.4): while data is unacknowledged, a segment shorter than the
+         * maximum waits for more bytes or for the ACK (the FIN still goes). */
+        if (s->cfg.nagle && n < s->cfg.max_payload && !fin && s->next_seqno > s->acked_seqno) {
+            return;
+        }
         struct tcp_sender_segment seg = {.seqno = s->next_seqno, .payload_len = (uint32_t)n, .fin = fin};
         if (!send_new(s, &seg)) {
             return; /* the caller has not popped; the rest waits for the next call */
@@ -220,7 +225,8 @@ bool tcp_sender_ack_received_ext(struct tcp_sender *s, struct wrap32 ackno, uint
          * at least as new as the last update). */
         return true;
     }
-    if (abs_ackno == s->acked_seqno && pure && window == s->window && segment_ring_count(&s->outstanding) &&
+    /* A duplicate ACK (RFC 5681 section 2); a zero window's answers to probes are not ones. */
+    if (abs_ackno == s->acked_seqno && pure && window == s->window && window && segment_ring_count(&s->outstanding) &&
         congestion_on_dupack(&s->cc, abs_ackno, tcp_sender_bytes_in_flight(s), s->next_seqno) ==
             CONGESTION_RETRANSMIT) {
         start_recovery(s);
@@ -291,6 +297,11 @@ void tcp_sender_tick(struct tcp_sender *s, uint64_t ms) {
     }
     /* Karn's rule: an ack after a retransmission cannot tell which copy it answers. */
     s->timing = false;
+    if (!back_off && s->cfg.persist_backoff) {
+        /* Persist timer (RFC 1122 4.2.2.17): probes of a zero window back off too, but do not
+         * count towards giving up: a peer that keeps answering keeps the connection. */
+        s->rto = s->rto * 2 < s->cfg.max_rto ? s->rto * 2 : s->cfg.max_rto;
+    }
     if (back_off) {
         congestion_on_timeout(&s->cc, tcp_sender_bytes_in_flight(s), s->next_seqno);
         s->rexmit_high = oldest->seqno + tcp_sender_segment_length(oldest);
@@ -304,6 +315,15 @@ void tcp_sender_tick(struct tcp_sender *s, uint64_t ms) {
         }
     }
     s->timer_elapsed = 0;
+}
+
+void tcp_sender_send_keepalive(struct tcp_sender *s) {
+    release_acked(s);
+    /* RFC 1122 4.2.3.6: no data, seqno one before the next, so the peer must answer. */
+    struct tcp_sender_segment seg = {.seqno = s->next_seqno - 1};
+    if (s->next_seqno > 0 && segment_ring_reserve(&s->queue)) {
+        segment_ring_push(&s->queue, &seg);
+    }
 }
 
 void tcp_sender_send_empty_segment(struct tcp_sender *s, bool rst) {

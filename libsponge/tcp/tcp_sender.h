@@ -75,6 +75,9 @@ bool tcp_sender_ack_received_ext(struct tcp_sender *s, struct wrap32 ackno, uint
  *  (outside the unacknowledged data) are ignored. */
 void tcp_sender_sack_received(struct tcp_sender *s, const struct tcp_sack_block *blocks, size_t count);
 
+/** Queues a keep-alive: no payload, seqno one before the next (not tracked). */
+void tcp_sender_send_keepalive(struct tcp_sender *s);
+
 /** Queues a segment with no payload and no SYN/FIN at the next seqno (not tracked for
  *  retransmission): for pure ACKs and RSTs made by the connection. */
 void tcp_sender_send_empty_segment(struct tcp_sender *s, bool rst);

@@ -6,10 +6,13 @@
 
 #include "connection_steps.h"
 
-/* The modern configuration with a fixed ISN. */
+/* The modern configuration with a fixed ISN, without Nagle and delayed ACKs (which would hold
+ * back the segments most tests look at; modern_timers.c tests them). */
 static inline struct tcp_config modern_config(uint32_t isn) {
     struct tcp_config cfg = test_config(isn);
     tcp_config_set_modern(&cfg, true);
+    cfg.nagle = false;
+    cfg.delayed_ack = false;
     return cfg;
 }
 
