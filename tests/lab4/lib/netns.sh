@@ -18,7 +18,8 @@
 #   SIZE       bytes each sending side sends (random data)
 #   WINDOW     default, or the -w value (receive window) of our end
 #   LOSS       none, up (-Lu 0.1), down (-Ld 0.1) or both, on our end
-#   MODE       optional: modern (the apps' default) or lab (--lab on every end that is ours)
+#   MODE       optional: modern (the apps' default), lab (--lab on every end that is ours) or
+#              cubic (modern with --cc cubic on every end that is ours)
 #
 # Addresses: tun144 kernel side 169.254.144.1/24, our stack 169.254.144.9; tun145 kernel
 # side 169.254.145.1/24, our stack 169.254.145.9. Nothing leaves the namespace.
@@ -120,6 +121,7 @@ e2e_our_opts() {
     local window=$1 loss=$2 mode=${3:-modern}
     printf -- '-t %s' "$E2E_RTO"
     [ "$mode" = lab ] && printf -- ' --lab'
+    [ "$mode" = cubic ] && printf -- ' --cc cubic'
     [ "$window" != default ] && printf -- ' -w %s' "$window"
     case $loss in
         none) ;;
@@ -146,6 +148,7 @@ e2e_case() {
     local d=$E2E_DIR
     local -a ours peer_opts=(-t "$E2E_RTO")
     [ "$mode" = lab ] && peer_opts+=(--lab)
+    [ "$mode" = cubic ] && peer_opts+=(--cc cubic)
     local words
     words=$(e2e_our_opts "$window" "$loss" "$mode") || { echo "bad LOSS $loss"; return 1; }
     read -r -a ours <<<"$words"
