@@ -418,9 +418,11 @@ bool tcp_connection_segments_out(struct tcp_connection *c, struct tcp_segment *s
         /* Modern mode offers a window on the initial SYN too (the labs leave it 0). */
         seg->header.win = tcp_negotiation_window_field(&c->neg, tcp_receiver_window_size(&c->receiver), true);
     }
-    tcp_negotiation_stamp(&c->neg, &seg->header, c->clock_ms);
-    if (seg->header.ack && c->neg.sack_ok) {
-        add_sack_blocks(c, seg);
+    if (c->cfg.opt_mss || c->cfg.opt_window_scale || c->cfg.opt_timestamps || c->cfg.opt_sack_permitted) {
+        tcp_negotiation_stamp(&c->neg, &seg->header, c->clock_ms);
+        if (seg->header.ack && c->neg.sack_ok) {
+            add_sack_blocks(c, seg);
+        }
     }
     return true;
 }

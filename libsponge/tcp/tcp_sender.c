@@ -136,7 +136,11 @@ void tcp_sender_fill_window(struct tcp_sender *s) {
     }
     /* A zero window is probed with one byte so that the peer's window update, which may be
      * lost, is eventually solicited (RFC 793 section 3.7, "Managing the Window"). */
-    uint64_t right_edge = s->acked_seqno + min_u64(s->window ? s->window : 1, congestion_window(&s->cc));
+    uint64_t window = s->window ? s->window : 1;
+    if (s->cfg.congestion != TCP_CC_NONE) {
+        window = min_u64(window, congestion_window(&s->cc)); /* RFC 5681: min(cwnd, rwnd) */
+    }
+    uint64_t right_edge = s->acked_seqno + window;
     uint64_t written = byte_stream_bytes_written(&s->stream);
     bool ended = byte_stream_input_ended(&s->stream);
     while (!s->fin_sent && s->next_seqno < right_edge) {
@@ -211,6 +215,40 @@ void tcp_sender_sack_received(struct tcp_sender *s, const struct tcp_sack_block 
     }
 }
 
+/* Congestion control for an ACK that repeats the cumulative ackno. A duplicate ACK (RFC 5681
+ * section 2) carries nothing and keeps the window; a zero window's answers to probes are not
+ * duplicates. */
+static void same_ack(struct tcp_sender *s, uint64_t abs_ackno, uint64_t window, bool pure) {
+    if (pure && window == s->window && window && segment_ring_count(&s->outstanding) &&
+        congestion_on_dupack(&s->cc, abs_ackno, tcp_sender_bytes_in_flight(s), s->next_seqno) ==
+            CONGESTION_RETRANSMIT) {
+        start_recovery(s);
+    } else if (congestion_recovering(&s->cc, abs_ackno)) {
+        retransmit_next_hole(s); /* a duplicate in recovery: SACK may show the next hole */
+    }
+}
+
+/* Congestion control for an ACK of `acked` new sequence numbers (up to abs_ackno). */
+static void new_ack(struct tcp_sender *s, uint64_t abs_ackno, uint64_t acked) {
+    sack_scoreboard_ack(&s->sacked, abs_ackno);
+    /* The SYN's acknowledgement opens no congestion window: only data counts. */
+    bool syn_acked = abs_ackno == acked;
+    if (syn_acked && acked == 1) {
+        return;
+    }
+    if (congestion_on_ack(&s->cc, abs_ackno, acked - syn_acked, s->now, rtt_estimator_srtt(&s->rtt)) ==
+        CONGESTION_RETRANSMIT) {
+        /* A partial ACK: the next hole (RFC 6582 step 5), known more exactly with SACK. */
+        if (!retransmit_next_hole(s) && segment_ring_count(&s->outstanding) &&
+            segment_ring_at(&s->outstanding, 0)->seqno >= s->rexmit_high) {
+            start_recovery(s); /* no SACK information: the oldest is the hole */
+        }
+    } else if (congestion_recovering(&s->cc, abs_ackno)) {
+        /* After a timeout, the holes the SACKs show are resent as the ACKs come back. */
+        retransmit_next_hole(s);
+    }
+}
+
 bool tcp_sender_ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t window) {
     return tcp_sender_ack_received_ext(s, ackno, window, true);
 }
@@ -225,13 +263,8 @@ bool tcp_sender_ack_received_ext(struct tcp_sender *s, struct wrap32 ackno, uint
          * at least as new as the last update). */
         return true;
     }
-    /* A duplicate ACK (RFC 5681 section 2); a zero window's answers to probes are not ones. */
-    if (abs_ackno == s->acked_seqno && pure && window == s->window && window && segment_ring_count(&s->outstanding) &&
-        congestion_on_dupack(&s->cc, abs_ackno, tcp_sender_bytes_in_flight(s), s->next_seqno) ==
-            CONGESTION_RETRANSMIT) {
-        start_recovery(s);
-    } else if (abs_ackno == s->acked_seqno && congestion_recovering(&s->cc, abs_ackno)) {
-        retransmit_next_hole(s); /* a duplicate in recovery: SACK may show the next hole */
+    if (s->cfg.congestion != TCP_CC_NONE && abs_ackno == s->acked_seqno) {
+        same_ack(s, abs_ackno, window, pure);
     }
     s->window = window;
     if (abs_ackno > s->acked_seqno) {
@@ -255,22 +288,9 @@ bool tcp_sender_ack_received_ext(struct tcp_sender *s, struct wrap32 ackno, uint
         s->consecutive_retx = 0;
         s->timer_running = segment_ring_count(&s->outstanding) > 0;
         s->timer_elapsed = 0;
-        /* The SYN's acknowledgement opens no congestion window: only data counts. */
-        bool syn_acked = abs_ackno == acked;
-        if (!(syn_acked && acked == 1) && congestion_on_ack(&s->cc, abs_ackno, acked - syn_acked, s->now,
-                                                            rtt_estimator_srtt(&s->rtt)) == CONGESTION_RETRANSMIT) {
-            /* A partial ACK: the next hole (RFC 6582 step 5), known more exactly with SACK. */
-            sack_scoreboard_ack(&s->sacked, abs_ackno);
-            if (!retransmit_next_hole(s) && segment_ring_count(&s->outstanding) &&
-                segment_ring_at(&s->outstanding, 0)->seqno >= s->rexmit_high) {
-                start_recovery(s); /* no SACK information: the oldest is the hole */
-            }
-        } else if (congestion_recovering(&s->cc, abs_ackno)) {
-            /* After a timeout, the holes the SACKs show are resent as the ACKs come back. */
-            sack_scoreboard_ack(&s->sacked, abs_ackno);
-            retransmit_next_hole(s);
+        if (s->cfg.congestion != TCP_CC_NONE) {
+            new_ack(s, abs_ackno, acked);
         }
-        sack_scoreboard_ack(&s->sacked, abs_ackno);
     }
     release_acked(s);
     return true;
