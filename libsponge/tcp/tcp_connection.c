@@ -212,6 +212,9 @@ static bool negotiate(struct tcp_connection *c, const struct tcp_segment *seg, b
         }
         return true;
     }
+    if (!c->neg.timestamps) {
+        return true;
+    }
     struct wrap32 ackno;
     bool in_order = tcp_receiver_ackno(&c->receiver, &ackno) && seq_leq(hdr->seqno, ackno);
     return tcp_negotiation_check_arrival(&c->neg, hdr, in_order);
@@ -327,7 +330,7 @@ void tcp_connection_segment_received(struct tcp_connection *c, const struct tcp_
     }
     struct wrap32 expected;
     /* In order, and not filling a hole (RFC 5681 4.2 wants an immediate ACK for that). */
-    bool in_order = tcp_receiver_ackno(&c->receiver, &expected) && seq_eq(hdr->seqno, expected) &&
+    bool in_order = c->cfg.delayed_ack && tcp_receiver_ackno(&c->receiver, &expected) && seq_eq(hdr->seqno, expected) &&
                     tcp_receiver_unassembled_bytes(&c->receiver) == 0;
     tcp_receiver_segment_received(&c->receiver, seg);
     /* Answers the peer's SYN with ours (passive open), or sends what the new window allows. */

@@ -60,20 +60,6 @@ size_t tcp_negotiation_sack_room(const struct tcp_negotiation *n, size_t payload
     return used >= limit ? 0 : (limit - used) / 8;
 }
 
-uint64_t tcp_negotiation_peer_window(const struct tcp_negotiation *n, const struct tcp_header *hdr) {
-    return hdr->syn ? hdr->win : (uint64_t)hdr->win << n->snd_shift;
-}
-
-uint16_t tcp_negotiation_window_field(const struct tcp_negotiation *n, uint64_t window, bool syn) {
-    uint64_t field = syn ? window : window >> n->rcv_shift;
-    return (uint16_t)(field < MAX_WINDOW_FIELD ? field : MAX_WINDOW_FIELD);
-}
-
-uint64_t tcp_negotiation_window_bytes(const struct tcp_negotiation *n, uint64_t window, bool syn) {
-    uint64_t field = tcp_negotiation_window_field(n, window, syn);
-    return syn ? field : field << n->rcv_shift;
-}
-
 void tcp_negotiation_stamp(const struct tcp_negotiation *n, struct tcp_header *hdr, uint64_t now_ms) {
     struct tcp_options *o = &hdr->opts;
     /* A SYN+ACK carries an option only if the peer's SYN did (RFC 7323 2.2, 3.2; RFC 2018 2). */

@@ -45,12 +45,21 @@ size_t tcp_negotiation_max_payload(const struct tcp_negotiation *n);
 size_t tcp_negotiation_sack_room(const struct tcp_negotiation *n, size_t payload_len);
 
 /** The peer's window in bytes from the header's field (a SYN's window is never scaled). */
-uint64_t tcp_negotiation_peer_window(const struct tcp_negotiation *n, const struct tcp_header *hdr);
+static inline uint64_t tcp_negotiation_peer_window(const struct tcp_negotiation *n, const struct tcp_header *hdr) {
+    return hdr->syn ? hdr->win : (uint64_t)hdr->win << n->snd_shift;
+}
 
-/** The window we can actually advertise (a multiple of 2^rcv_shift, at most 65535 << shift),
- *  and the header field for it. `syn`: the segment is a SYN (never scaled). */
-uint64_t tcp_negotiation_window_bytes(const struct tcp_negotiation *n, uint64_t window, bool syn);
-uint16_t tcp_negotiation_window_field(const struct tcp_negotiation *n, uint64_t window, bool syn);
+/** The header field for the window we advertise: scaled (not on a SYN), at most 65535. */
+static inline uint16_t tcp_negotiation_window_field(const struct tcp_negotiation *n, uint64_t window, bool syn) {
+    uint64_t field = syn ? window : window >> n->rcv_shift;
+    return (uint16_t)(field < UINT16_MAX ? field : UINT16_MAX);
+}
+
+/** The window we can actually advertise: a multiple of 2^rcv_shift, at most 65535 << shift. */
+static inline uint64_t tcp_negotiation_window_bytes(const struct tcp_negotiation *n, uint64_t window, bool syn) {
+    uint64_t field = tcp_negotiation_window_field(n, window, syn);
+    return syn ? field : field << n->rcv_shift;
+}
 
 /** Adds the options an outgoing segment carries: on a SYN our offer (on a SYN+ACK only the
  *  options the peer offered too); on others the timestamps, if agreed. `now_ms` is our clock. */
