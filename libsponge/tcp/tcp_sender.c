@@ -278,13 +278,20 @@ bool tcp_sender_ack_received_ext(struct tcp_sender *s, struct wrap32 ackno, uint
             }
             segment_ring_pop(&s->outstanding);
         }
-        if (s->timing && abs_ackno >= s->timed_end) {
+        bool sampled = s->timing && abs_ackno >= s->timed_end;
+        if (sampled) {
             rtt_estimator_sample(&s->rtt, s->now - s->timed_at);
             s->timing = false;
         }
         /* RFC 6298 (5.3, 5.7): new data acknowledged resets the RTO and restarts the timer
-         * (or stops it when nothing is outstanding); the back-off count starts over. */
-        s->rto = s->cfg.rtt_estimation ? rtt_estimator_rto(&s->rtt) : s->cfg.rt_timeout;
+         * (or stops it when nothing is outstanding); the back-off count starts over. With
+         * estimation, a backed-off RTO stays until a new measurement (RFC 6298 section 5's
+         * note, Karn's algorithm): an ACK after a retransmission says nothing about the RTT. */
+        if (!s->cfg.rtt_estimation) {
+            s->rto = s->cfg.rt_timeout;
+        } else if (sampled || s->consecutive_retx == 0) {
+            s->rto = rtt_estimator_rto(&s->rtt);
+        }
         s->consecutive_retx = 0;
         s->timer_running = segment_ring_count(&s->outstanding) > 0;
         s->timer_elapsed = 0;

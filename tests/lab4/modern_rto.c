@@ -57,16 +57,30 @@ static void rto_from_handshake_and_karn(struct harness *h) {
     EXPECT_NOTHING_SENT(h, &c);
     TICK(h, &c, 1);
     EXPECT_SENT(h, &c, .payload = "abc");
-    /* Acked long after the first send: Karn's rule takes no sample, so the RTO goes back to 300
-     * (a sample of ~1000 ms would have made it larger). */
+    /* Acked after retransmissions: Karn's rule takes no sample, and the backed-off RTO (500)
+     * stays until a measurement (with the lab rule it would be back at 300). */
     TICK(h, &c, 200);
     PEER_SENDS(h, &c, .ack = true, .seqno = PEER_ISN + 1, .ackno = ISN + 4, .win = 10000);
     WRITE(h, &c, "def");
     EXPECT_SENT(h, &c, .payload = "def");
-    TICK(h, &c, 299);
+    TICK(h, &c, 499);
     EXPECT_NOTHING_SENT(h, &c);
     TICK(h, &c, 1);
     EXPECT_SENT(h, &c, .payload = "def");
+    TICK(h, &c, 10);
+    PEER_SENDS(h, &c, .ack = true, .seqno = PEER_ISN + 1, .ackno = ISN + 7, .win = 10000);
+    /* "ghi" is acknowledged after 40 ms, never resent: the sample collapses the RTO to
+     * SRTT 92.5 + 4 RTTVAR 52.5 = 302.5 -> 303. */
+    WRITE(h, &c, "ghi");
+    EXPECT_SENT(h, &c, .payload = "ghi");
+    TICK(h, &c, 40);
+    PEER_SENDS(h, &c, .ack = true, .seqno = PEER_ISN + 1, .ackno = ISN + 10, .win = 10000);
+    WRITE(h, &c, "jkl");
+    EXPECT_SENT(h, &c, .payload = "jkl");
+    TICK(h, &c, 302);
+    EXPECT_NOTHING_SENT(h, &c);
+    TICK(h, &c, 1);
+    EXPECT_SENT(h, &c, .payload = "jkl");
     conn_end(h, &c);
 
     cfg = modern_config(ISN);
