@@ -311,7 +311,11 @@ void tcp_connection_segment_received(struct tcp_connection *c, const struct tcp_
         synchronized = true;
     }
     if (!negotiate(c, seg, synchronized)) {
-        ensure_reply(c); /* RFC 7323 5.3 R1: an old duplicate is answered with an ACK */
+        /* RFC 7323 5.3 R1: an old duplicate is answered with an ACK; a segment without
+         * timestamps is dropped silently (3.2). */
+        if (hdr->opts.has_timestamps) {
+            ensure_reply(c);
+        }
         return;
     }
 

@@ -113,6 +113,7 @@ static void paws(struct harness *h) {
     EXPECT_EQ(h, "TSecr unchanged", 300, out.header.opts.ts_ecr);
     /* Without timestamps once they are agreed: dropped (RFC 7323 3.2), not acknowledged. */
     PEER_SENDS(h, &c, .ack = true, .seqno = PEER_ISN + 4, .ackno = ISN + 1, .win = 4000, .payload = "bare");
+    EXPECT_NOTHING_SENT(h, &c);
     EXPECT_UNASSEMBLED(h, &c, 0);
     EXPECT_READ(h, &c, "new");
     /* An out-of-order segment with a newer TSval is taken but does not update TS.Recent. */
