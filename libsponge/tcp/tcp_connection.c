@@ -321,6 +321,13 @@ void tcp_connection_segment_received(struct tcp_connection *c, const struct tcp_
 
     uint64_t peer_window = tcp_negotiation_peer_window(&c->neg, hdr);
     bool pure = tcp_segment_length_in_sequence_space(seg) == 0;
+    if (hdr->ack && c->neg.timestamps && hdr->opts.has_timestamps && hdr->opts.ts_ecr) {
+        /* RFC 7323 4 (RTTM): the echoed TSval tells when the acknowledged segment left. */
+        uint32_t rtt = (uint32_t)c->clock_ms - (hdr->opts.ts_ecr - c->neg.ts_offset);
+        if (rtt < UINT32_MAX / 2) {
+            tcp_sender_timestamp_echo(&c->sender, rtt);
+        }
+    }
     if (hdr->ack && c->neg.sack_ok) {
         tcp_sender_sack_received(&c->sender, hdr->opts.sack, hdr->opts.sack_count);
     }

@@ -249,11 +249,24 @@ static void new_ack(struct tcp_sender *s, uint64_t abs_ackno, uint64_t acked) {
     }
 }
 
+static bool ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t window, bool pure);
+
+void tcp_sender_timestamp_echo(struct tcp_sender *s, uint64_t rtt_ms) {
+    s->echo_pending = s->cfg.rtt_estimation;
+    s->echo_rtt = rtt_ms;
+}
+
 bool tcp_sender_ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t window) {
     return tcp_sender_ack_received_ext(s, ackno, window, true);
 }
 
 bool tcp_sender_ack_received_ext(struct tcp_sender *s, struct wrap32 ackno, uint64_t window, bool pure) {
+    bool accepted = ack_received(s, ackno, window, pure);
+    s->echo_pending = false;
+    return accepted;
+}
+
+static bool ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t window, bool pure) {
     uint64_t abs_ackno = unwrap(ackno, s->isn, s->next_seqno);
     if (abs_ackno > s->next_seqno) {
         return false; /* acknowledges something never sent */
@@ -278,10 +291,10 @@ bool tcp_sender_ack_received_ext(struct tcp_sender *s, struct wrap32 ackno, uint
             }
             segment_ring_pop(&s->outstanding);
         }
-        bool sampled = s->timing && abs_ackno >= s->timed_end;
+        bool sampled = s->echo_pending || (s->timing && abs_ackno >= s->timed_end);
         if (sampled) {
-            rtt_estimator_sample(&s->rtt, s->now - s->timed_at);
-            s->timing = false;
+            rtt_estimator_sample(&s->rtt, s->echo_pending ? s->echo_rtt : s->now - s->timed_at);
+            s->timing = s->timing && abs_ackno < s->timed_end;
         }
         /* RFC 6298 (5.3, 5.7): new data acknowledged resets the RTO and restarts the timer
          * (or stops it when nothing is outstanding); the back-off count starts over. With

@@ -46,6 +46,8 @@ struct tcp_sender {
     bool timing;                   /* a segment is being timed */
     uint64_t timed_end;            /* absolute seqno just past it: an ack reaching this ends the timing */
     uint64_t timed_at;             /* when it was sent */
+    bool echo_pending;             /* the ACK being processed echoes a timestamp (RFC 7323 RTTM) */
+    uint64_t echo_rtt;             /* ... giving this RTT */
     struct congestion cc;          /* modern mode: NewReno or CUBIC; TCP_CC_NONE in the labs */
     struct sack_scoreboard sacked; /* modern mode: what the peer reported by SACK */
     uint64_t rexmit_high;          /* end of the highest hole resent in this recovery */
@@ -74,6 +76,11 @@ bool tcp_sender_ack_received_ext(struct tcp_sender *s, struct wrap32 ackno, uint
  *  scoreboard so that loss recovery resends only the holes (RFC 6675). Implausible blocks
  *  (outside the unacknowledged data) are ignored. */
 void tcp_sender_sack_received(struct tcp_sender *s, const struct tcp_sack_block *blocks, size_t count);
+
+/** The ACK about to be passed to ack_received(_ext) echoes one of our timestamps, `rtt_ms`
+ *  ago (RFC 7323 section 4): if it acknowledges new data, this is the RTT sample, valid even
+ *  for retransmitted segments. Applies to that one ACK only. */
+void tcp_sender_timestamp_echo(struct tcp_sender *s, uint64_t rtt_ms);
 
 /** Queues a keep-alive: no payload, seqno one before the next (not tracked). */
 void tcp_sender_send_keepalive(struct tcp_sender *s);

@@ -110,9 +110,38 @@ static void rto_from_handshake_and_karn(struct harness *h) {
     conn_end(h, &c);
 }
 
+static void rtt_from_timestamps(struct harness *h) {
+    struct tcp_connection c;
+    struct tcp_config cfg = modern_config(ISN);
+    cfg.min_rto = 10;
+    conn_begin(h, &c, "modern: timestamps give RTT samples even for retransmitted data (RFC 7323 4)", &cfg);
+    CONNECT(h, &c);
+    EXPECT_SENT(h, &c, .syn = TRI_YES);
+    TICK(h, &c, 100);
+    struct tcp_options syn = {.has_timestamps = true, .ts_val = 1, .ts_ecr = ISN};
+    PEER_SENDS_OPTS(h, &c, syn, .syn = true, .ack = true, .seqno = PEER_ISN, .ackno = ISN + 1, .win = 10000);
+    EXPECT_SENT(h, &c, .ack = TRI_YES); /* SRTT 100, RTTVAR 50: RTO 300 */
+    WRITE(h, &c, "abc");
+    EXPECT_SENT(h, &c, .payload = "abc");
+    TICK(h, &c, 300);
+    EXPECT_SENT(h, &c, .payload = "abc"); /* RTO now 600 */
+    TICK(h, &c, 50);
+    /* The ACK echoes the retransmission's TSval (sent at 400 ms): a sample of 50 ms. */
+    PEER_SENDS_OPTS(h, &c, ts_opts(2, ISN + 400), .ack = true, .seqno = PEER_ISN + 1, .ackno = ISN + 4, .win = 10000);
+    /* SRTT 93.75, RTTVAR 50: RTO 293.75 -> 294, not the backed-off 600. */
+    WRITE(h, &c, "def");
+    EXPECT_SENT(h, &c, .payload = "def");
+    TICK(h, &c, 293);
+    EXPECT_NOTHING_SENT(h, &c);
+    TICK(h, &c, 1);
+    EXPECT_SENT(h, &c, .payload = "def");
+    conn_end(h, &c);
+}
+
 int main(void) {
     struct harness h;
     estimator_arithmetic(&h);
     rto_from_handshake_and_karn(&h);
+    rtt_from_timestamps(&h);
     return 0;
 }
