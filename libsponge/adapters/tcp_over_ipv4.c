@@ -17,6 +17,7 @@ enum sponge_err tcp_ipv4_adapter_init(struct tcp_ipv4_adapter *a, int tun_fd, co
     if (a->rbuf == NULL) {
         return SPONGE_ERR_NO_MEMORY;
     }
+    pcap_file_open_from_env(&a->pcap, PCAP_LINK_IPV4);
     return SPONGE_OK;
 }
 
@@ -27,6 +28,7 @@ void tcp_ipv4_adapter_destroy(struct tcp_ipv4_adapter *a) {
     }
     free(a->rbuf);
     a->rbuf = NULL;
+    pcap_file_close(&a->pcap);
 }
 
 const char *tcp_ipv4_drop_name(enum tcp_ipv4_drop reason) {
@@ -78,6 +80,8 @@ static enum sponge_err ipv4_send(void *self, const struct tcp_segment *seg) {
         return SPONGE_ERR_SYSTEM;
     }
     a->sent++;
+    const struct byte_view pieces[3] = {{headers, ip_len + th_len}, seg->payload.part[0], seg->payload.part[1]};
+    pcap_file_write(&a->pcap, pieces, 3);
     return SPONGE_OK;
 }
 
@@ -139,6 +143,7 @@ static enum sponge_err ipv4_recv(void *self, struct tcp_segment *seg, bool *got)
             }
             return SPONGE_ERR_SYSTEM;
         }
+        pcap_file_write_bytes(&a->pcap, a->rbuf, (size_t)n);
         if (accept_datagram(a, (size_t)n, seg)) {
             a->received++;
             *got = true;

@@ -4,8 +4,10 @@
 /* TCP segments carried in IPv4 datagrams on a TUN descriptor (lab 4's "real wires").
  * Outgoing: [IPv4 header + TCP header] and the payload's two pieces go out with one writev,
  * so payload bytes are not copied in user space. Incoming: each datagram is parsed in place in
- * one read buffer; anything not for this connection is dropped and counted by reason. */
+ * one read buffer; anything not for this connection is dropped and counted by reason.
+ * With SPONGE_PCAP=FILE set, every datagram sent and read is also written to FILE (raw IPv4). */
 
+#include "adapters/pcap_file.h"
 #include "adapters/tcp_adapter.h"
 
 #include <stdbool.h>
@@ -47,6 +49,7 @@ struct tcp_ipv4_adapter {
     size_t rcap;
     uint64_t sent, send_dropped, received;
     uint64_t dropped[TCP_IPV4_DROP_COUNT];
+    struct pcap_file pcap; /* SPONGE_PCAP capture (closed if unset) */
 };
 
 /** Sets up the adapter on the TUN descriptor `tun_fd` (non-blocking; the adapter takes
