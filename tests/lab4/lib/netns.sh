@@ -21,6 +21,9 @@
 #   WINDOW     default, or the -w value (receive window) of our end
 #   LOSS       none, up (-Lu 0.1), down (-Ld 0.1) or both, on our end
 #
+# A case prints nothing when it passes, except lines starting with "NOTE: " (measurements,
+# counters), which the runner shows under its PASS line.
+#
 # Addresses: tun144 kernel side 169.254.144.1/24, our stack 169.254.144.9; tun145 kernel
 # side 169.254.145.1/24, our stack 169.254.145.9; tap10 kernel side 169.254.10.1/24, our
 # stack 169.254.10.9 (its next hop 169.254.10.1). Nothing leaves the namespace.
@@ -298,6 +301,8 @@ e2e_main() {
         elapsed=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
         if [ "$rc" = 0 ]; then
             printf 'PASS  %-52s %5ss\n' "$spec" "$elapsed"
+            # A passing case may report measurements on lines starting with "NOTE: ".
+            sed -n 's/^NOTE: /      /p' "$out"
         else
             failed=$((failed + 1))
             [ "$rc" = 124 ] && echo "deadline of ${E2E_DEADLINE}s passed" >>"$out"
