@@ -1,0 +1,291 @@
+/* router: our Router (lab 6) on real TAP devices (lab 7's wire).
+ *
+ *   router -c FILE
+ *
+ * FILE says which interfaces and routes the router has (format: libsponge/adapters/router_setup.h):
+ *
+ *   interface tapA 02:00:00:00:01:01 169.254.1.1    # name, our MAC, our IP
+ *   interface tapL 02:00:00:00:0c:01 169.254.12.1
+ *   route 169.254.1.0/24 tapA                       # directly attached
+ *   route 169.254.2.0/24 tapL via 169.254.12.2      # through a next hop
+ *   route 0.0.0.0/0 tapL via 169.254.12.2
+ *
+ * Each interface's TAP device is created (or attached to, if it exists) in the router's network
+ * namespace and brought up; when all are up and running the router prints READY on stdout. The
+ * devices may then be moved to other namespaces (`ip link set tapA netns NS`): the router keeps
+ * their descriptors. Frames read from a device go to router_recv_frame, router_route forwards
+ * what they carried, and every frame the interfaces queue is written to its device. Time for
+ * the ARP timers comes from CLOCK_MONOTONIC (the only clock, read here). On SIGTERM or SIGINT
+ * the router stops, prints its counters on stderr (datagrams forwarded, drops by reason, each
+ * interface's frames and drops by reason) and exits 0. A bad configuration gives one line
+ * "router: FILE:LINE: what is wrong" (or "router: FILE: what is wrong" when no single line is
+ * to blame) on stderr and exit 1, as does a device that cannot be set up; bad arguments exit 2. */
+
+#include "net/router.h"
+#include "adapters/router_setup.h"
+#include "adapters/tap.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_CONFIG_BYTES (1 << 20)
+#define RUNNING_WAIT_MS 5000
+#define TICK_MS 100    /* the longest poll: ARP timers are seconds long */
+#define READ_BURST 64u /* frames taken from one device before looking at the others */
+
+/* The one piece of global mutable state: the signal handler can reach nothing else. It is only
+ * set by the handler and read by the loop (C11 7.14.1.1 allows exactly this). */
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int sig) {
+    (void)sig;
+    stop_requested = 1;
+}
+
+/* What the program adds to the router's own counters, per interface. */
+struct device_counters {
+    uint64_t read_errors;
+    uint64_t write_errors; /* frames the device refused (down, full): not sent */
+};
+
+struct app {
+    struct router_setup setup;
+    struct router router;
+    int fds[ROUTER_SETUP_MAX_INTERFACES];
+    struct device_counters dev[ROUTER_SETUP_MAX_INTERFACES];
+    uint8_t *frame; /* TAP_MAX_FRAME_LEN bytes, for reads */
+};
+
+static uint64_t now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Reads the whole file into a NUL-terminated buffer (the caller frees it), at most
+ * MAX_CONFIG_BYTES; NULL with one line in `why` if it cannot. */
+static char *read_file(const char *path, char *why, size_t why_len) {
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(why, why_len, "cannot read %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *text = malloc(MAX_CONFIG_BYTES + 1);
+    size_t n = text ? fread(text, 1, MAX_CONFIG_BYTES + 1, f) : 0;
+    int read_error = ferror(f) ? (errno ? errno : EIO) : 0;
+    fclose(f);
+    if (!text || read_error || n > MAX_CONFIG_BYTES || memchr(text, '\0', n)) {
+        snprintf(why, why_len, "cannot read %s: %s", path,
+                 !text                  ? "out of memory"
+                 : read_error           ? strerror(read_error)
+                 : n > MAX_CONFIG_BYTES ? "larger than 1 MiB"
+                                        : "not a text file (it holds a NUL byte)");
+        free(text);
+        return NULL;
+    }
+    text[n] = '\0';
+    return text;
+}
+
+/* Writes every frame the interfaces have queued to their devices. */
+static void flush_frames(struct app *a) {
+    for (size_t i = 0; i < a->setup.interface_count; i++) {
+        struct network_interface *ni = router_interface(&a->router, i);
+        struct byte_view frame;
+        while (network_interface_frames_out(ni, &frame)) {
+            if (tap_write_frame(a->fds[i], frame.data, frame.len) != SPONGE_OK) {
+                a->dev[i].write_errors++;
+            }
+        }
+    }
+}
+
+/* Takes up to READ_BURST frames from device i, routing after each so that no queue fills up
+ * behind a burst. */
+static void drain_device(struct app *a, size_t i) {
+    for (unsigned k = 0; k < READ_BURST; k++) {
+        size_t len = 0;
+        if (tap_read_frame(a->fds[i], a->frame, TAP_MAX_FRAME_LEN, &len) != SPONGE_OK) {
+            a->dev[i].read_errors++;
+            return;
+        }
+        if (len == 0) {
+            return;
+        }
+        router_recv_frame(&a->router, i, a->frame, len);
+        router_route(&a->router);
+        flush_frames(a);
+    }
+}
+
+static int open_devices(struct app *a) {
+    char why[256];
+    for (size_t i = 0; i < a->setup.interface_count; i++) {
+        const char *name = a->setup.interfaces[i].name;
+        if (tap_open(name, TAP_CREATE_OR_ATTACH, &a->fds[i], why, sizeof why) != SPONGE_OK) {
+            fprintf(stderr, "router: %s\n", why);
+            return -1;
+        }
+        if (tap_set_up(name, why, sizeof why) != SPONGE_OK) {
+            fprintf(stderr, "router: %s\n", why);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < a->setup.interface_count; i++) {
+        if (tap_wait_running(a->setup.interfaces[i].name, RUNNING_WAIT_MS, why, sizeof why) != SPONGE_OK) {
+            fprintf(stderr, "router: %s\n", why);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Runs until SIGTERM or SIGINT. Those signals stay blocked except inside ppoll, so a signal
+ * can never slip in between the flag test and the wait. */
+static int run(struct app *a, const sigset_t *wait_mask) {
+    size_t n = a->setup.interface_count;
+    struct pollfd pfds[ROUTER_SETUP_MAX_INTERFACES];
+    for (size_t i = 0; i < n; i++) {
+        pfds[i] = (struct pollfd){.fd = a->fds[i], .events = POLLIN};
+    }
+    uint64_t last_tick = now_ms();
+    while (!stop_requested) {
+        struct timespec timeout = {.tv_sec = 0, .tv_nsec = TICK_MS * 1000000L};
+        int ready = ppoll(pfds, n, &timeout, wait_mask);
+        if (ready < 0 && errno != EINTR) {
+            fprintf(stderr, "router: poll: %s\n", strerror(errno));
+            return -1;
+        }
+        for (size_t i = 0; ready > 0 && i < n; i++) {
+            if (pfds[i].revents & (POLLIN | POLLERR)) {
+                drain_device(a, i);
+            }
+        }
+        uint64_t now = now_ms();
+        if (now > last_tick) {
+            router_tick(&a->router, now - last_tick);
+            last_tick = now;
+            flush_frames(a);
+        }
+    }
+    return 0;
+}
+
+static void print_counters(struct app *a) {
+    const struct router_counters *rc = router_counters(&a->router);
+    fprintf(stderr, "router: forwarded %llu; dropped: ttl_expired %llu no_route %llu bad_header %llu queue_full %llu\n",
+            (unsigned long long)rc->forwarded, (unsigned long long)rc->drop_ttl_expired,
+            (unsigned long long)rc->drop_no_route, (unsigned long long)rc->drop_bad_header,
+            (unsigned long long)rc->drop_queue_full);
+    for (size_t i = 0; i < a->setup.interface_count; i++) {
+        const struct network_interface_counters *c = network_interface_counters(router_interface(&a->router, i));
+        fprintf(stderr,
+                "router: %s: frames_in %llu datagrams_in %llu arp_in %llu frames_out %llu arp_requests %llu "
+                "arp_replies %llu read_errors %llu write_errors %llu; dropped: not_for_us %llu bad_ethernet %llu "
+                "bad_ipv4 %llu bad_arp %llu bad_ethertype %llu oversize %llu pending_full %llu arp_timeout %llu "
+                "frames_out_full %llu\n",
+                a->setup.interfaces[i].name, (unsigned long long)c->frames_received,
+                (unsigned long long)c->datagrams_received, (unsigned long long)c->arp_received,
+                (unsigned long long)c->frames_sent, (unsigned long long)c->arp_requests_sent,
+                (unsigned long long)c->arp_replies_sent, (unsigned long long)a->dev[i].read_errors,
+                (unsigned long long)a->dev[i].write_errors, (unsigned long long)c->drop_not_for_us,
+                (unsigned long long)c->drop_bad_ethernet, (unsigned long long)c->drop_bad_ipv4,
+                (unsigned long long)c->drop_bad_arp, (unsigned long long)c->drop_bad_ethertype,
+                (unsigned long long)c->drop_oversize, (unsigned long long)c->drop_pending_full,
+                (unsigned long long)c->drop_arp_timeout, (unsigned long long)c->drop_frames_out_full);
+    }
+}
+
+/* Blocks SIGTERM and SIGINT (delivered only inside ppoll, with *wait_mask) and installs the handler. */
+static int setup_signals(sigset_t *wait_mask) {
+    sigset_t block;
+    sigemptyset(&block);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    if (sigprocmask(SIG_BLOCK, &block, wait_mask) != 0 || sigaction(SIGTERM, &sa, NULL) != 0 ||
+        sigaction(SIGINT, &sa, NULL) != 0) {
+        return -1;
+    }
+    sigdelset(wait_mask, SIGTERM);
+    sigdelset(wait_mask, SIGINT);
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, const char **config) {
+    *config = NULL;
+    int opt;
+    while ((opt = getopt(argc, argv, "c:h")) != -1) {
+        if (opt == 'c') {
+            *config = optarg;
+        } else {
+            return -1;
+        }
+    }
+    return *config && optind == argc ? 0 : -1;
+}
+
+int main(int argc, char **argv) {
+    const char *config;
+    if (parse_args(argc, argv, &config) != 0) {
+        fprintf(stderr, "usage: router -c CONFIG_FILE\n");
+        return 2;
+    }
+    char why[256];
+    char *text = read_file(config, why, sizeof why);
+    if (!text) {
+        fprintf(stderr, "router: %s\n", why);
+        return 1;
+    }
+    struct app *a = calloc(1, sizeof *a);
+    size_t line = 0;
+    enum sponge_err err = a ? router_setup_parse(text, &a->setup, &line, why, sizeof why) : SPONGE_ERR_NO_MEMORY;
+    free(text);
+    if (err != SPONGE_OK) {
+        if (err == SPONGE_ERR_NO_MEMORY) {
+            fprintf(stderr, "router: out of memory\n");
+        } else if (line == 0) { /* about the whole file */
+            fprintf(stderr, "router: %s: %s\n", config, why);
+        } else {
+            fprintf(stderr, "router: %s:%zu: %s\n", config, line, why);
+        }
+        free(a);
+        return 1;
+    }
+    for (size_t i = 0; i < ROUTER_SETUP_MAX_INTERFACES; i++) {
+        a->fds[i] = -1;
+    }
+    struct router_config rcfg = router_default_config();
+    int rc = 1;
+    sigset_t wait_mask;
+    bool made = router_init(&a->router, &rcfg) == SPONGE_OK; /* destroy is safe either way */
+    a->frame = malloc(TAP_MAX_FRAME_LEN);
+    if (!made || !a->frame || router_setup_apply(&a->setup, &a->router) != SPONGE_OK) {
+        fprintf(stderr, "router: out of memory\n");
+    } else if (setup_signals(&wait_mask) != 0) {
+        fprintf(stderr, "router: cannot set up signal handling: %s\n", strerror(errno));
+    } else if (open_devices(a) == 0) {
+        printf("READY\n");
+        fflush(stdout);
+        rc = run(a, &wait_mask) == 0 ? 0 : 1;
+        print_counters(a);
+    }
+    router_destroy(&a->router);
+    for (size_t i = 0; i < a->setup.interface_count; i++) {
+        if (a->fds[i] >= 0) {
+            close(a->fds[i]);
+        }
+    }
+    free(a->frame);
+    free(a);
+    return rc;
+}
