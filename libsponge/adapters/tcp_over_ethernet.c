@@ -154,3 +154,7 @@ struct tcp_adapter tcp_eth_adapter_as_adapter(struct tcp_eth_adapter *a) {
 const struct network_interface_counters *tcp_eth_adapter_iface_counters(const struct tcp_eth_adapter *a) {
     return &a->ni.counters;
 }
+
+const struct tcp_ipv4_filter *tcp_eth_adapter_filter(const struct tcp_eth_adapter *a) {
+    return &a->filter;
+}

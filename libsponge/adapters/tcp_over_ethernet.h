@@ -54,6 +54,9 @@ void tcp_eth_adapter_destroy(struct tcp_eth_adapter *a);
 /** The generic adapter interface for the event loop (borrows `a`). */
 struct tcp_adapter tcp_eth_adapter_as_adapter(struct tcp_eth_adapter *a);
 
+/** The TCP/IPv4 checks' drop counters (tcp_ipv4_filter_dropped). */
+const struct tcp_ipv4_filter *tcp_eth_adapter_filter(const struct tcp_eth_adapter *a);
+
 /** The NetworkInterface's counters (ARP, frames, drops by reason). */
 const struct network_interface_counters *tcp_eth_adapter_iface_counters(const struct tcp_eth_adapter *a);
 
