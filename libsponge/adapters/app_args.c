@@ -85,7 +85,10 @@ uint16_t app_ephemeral_port(void) {
 static void usage(char *why, size_t why_len, const char *prog, unsigned options, const char *problem) {
     snprintf(why, why_len, "%s (usage: %s [-l]%s%s%s%s HOST PORT)", problem, prog,
              (options & APP_OPT_SOURCE) ? " [-a ADDR] [-s PORT]" : "",
-             (options & APP_OPT_TCP) ? " [-t RTO] [-w WIN]" : "", (options & APP_OPT_DEVICE) ? " [-d TUNDEV]" : "",
+             (options & APP_OPT_TCP) ? " [-t RTO] [-w WIN]" : "",
+             (options & APP_OPT_GATEWAY)  ? " [-d TAPDEV] [-g NEXT_HOP]"
+             : (options & APP_OPT_DEVICE) ? " [-d TUNDEV]"
+                                          : "",
              (options & APP_OPT_TCP) ? " [-Lu RATE] [-Ld RATE]" : "");
 }
 
@@ -123,6 +126,9 @@ enum sponge_err app_args_parse(int argc, char **argv, unsigned options, struct a
             ok = parse_ulong(val, 1, 65535, &n);
             out->source_port = (uint16_t)n;
             out->has_source_port = true;
+        } else if ((options & APP_OPT_GATEWAY) && strcmp(opt, "-g") == 0) {
+            ok = val != NULL && ipv4_parse_address(val, &out->next_hop);
+            out->has_next_hop = true;
         } else if ((options & APP_OPT_DEVICE) && strcmp(opt, "-d") == 0) {
             ok = val != NULL && *val != '\0';
             out->device = val;

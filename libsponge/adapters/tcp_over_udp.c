@@ -224,7 +224,7 @@ static void udp_report(const void *self, FILE *out) {
         (unsigned long long)a->dropped[TCP_UDP_DROP_NOT_SYN], (unsigned long long)a->dropped[TCP_UDP_DROP_ICMP_ERROR]);
 }
 
-static const struct tcp_adapter_ops udp_ops = {udp_send, udp_recv, udp_fd, udp_report};
+static const struct tcp_adapter_ops udp_ops = {.send = udp_send, .recv = udp_recv, .fd = udp_fd, .report = udp_report};
 
 struct tcp_adapter tcp_udp_adapter_as_adapter(struct tcp_udp_adapter *a) {
     return (struct tcp_adapter){&udp_ops, a};
