@@ -4,7 +4,8 @@
 # datagram it sends and receives to a pcap file; tshark (with checksum validation on) must
 # find every IPv4 and TCP checksum good, and its reassembled TCP stream must equal the bytes
 # each side sent. Cases: our TCP on tun144 against the kernel (socat) as client and as
-# server, and our TCP in UDP (tcp_udp both ends; the capture is TCP in synthesized IPv4).
+# server, our TCP in UDP (tcp_udp both ends; the capture is TCP in synthesized IPv4), and our
+# TCP through our NetworkInterface on tap10 (tcp_ip_ethernet; an Ethernet capture, ARP too).
 # Each case runs in its own network namespace (lib/netns.sh).
 # shellcheck source=lib/netns.sh
 source "$(dirname "$0")/lib/netns.sh"
@@ -13,6 +14,7 @@ E2E_CASES=(
     "capture ipv4 client"
     "capture ipv4 server"
     "capture udp client"
+    "capture eth client"
 )
 SIZE=65536
 
@@ -21,7 +23,8 @@ check_capture() {
     local pcap=$1 client_sent=$2 server_sent=$3 d=$E2E_DIR problems=""
     local -a opts=(-o tcp.check_checksum:TRUE -o ip.check_checksum:TRUE)
     local total good bad
-    total=$(tshark -r "$pcap" 2>/dev/null | wc -l)
+    # Packets that carry IPv4 (an Ethernet capture also has the ARP exchange).
+    total=$(tshark -r "$pcap" -Y ip 2>/dev/null | wc -l)
     # Wireshark's checksum status: 0 bad, 1 good, 2 unverified.
     bad=$(tshark -r "$pcap" "${opts[@]}" -Y 'tcp.checksum.status == 0 || ip.checksum.status == 0' 2>/dev/null | wc -l)
     good=$(tshark -r "$pcap" "${opts[@]}" -Y 'tcp.checksum.status == 1 && ip.checksum.status == 1' 2>/dev/null |
@@ -79,6 +82,12 @@ case_capture() {
             our_cmd=("$b/tcp_ipv4" -l -t "$E2E_RTO" 169.254.144.9 "$p")
             peer_cmd=(socat -t 60 STDIO "TCP:169.254.144.9:$p")
             ready=(e2e_tun_attached tun144)
+            ;;
+        eth/client)
+            e2e_setup_tap tap10 169.254.10.1/24
+            peer_cmd=(socat -t 60 STDIO "TCP-LISTEN:$p,bind=169.254.10.1,reuseaddr")
+            our_cmd=("$b/tcp_ip_ethernet" -t "$E2E_RTO" 169.254.10.1 "$p")
+            ready=(e2e_tcp_listening "$p")
             ;;
         udp/client)
             peer_cmd=("$b/tcp_udp" -l -t "$E2E_RTO" 127.0.0.1 "$p")
