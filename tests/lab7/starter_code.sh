@@ -23,6 +23,7 @@ unit_tests=(
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+export TMPDIR=$work # the failing tests' captures (sponge-*.pcap) go here and vanish with it
 failed=0
 problem() {
     echo "FAIL lab$1: $2"
