@@ -191,8 +191,8 @@ def stub_part(text, stage):
             out += [p for p in pending if p.strip() == ""][:1]
         pending = []
     out += pending
-    result = "".join(out)
-    return re.sub(r"\n{3,}", "\n\n", result)
+    result = re.sub(r"\n{3,}", "\n\n", "".join(out))
+    return "\n" + result.lstrip("\n")  # one blank line after the BEGIN marker
 
 
 def export(text, stage):
