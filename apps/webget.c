@@ -6,8 +6,12 @@
  * addition to CS144's command line so tests can use a local server on a free port).
  *
  * --native  use the operating system's TCP (lab 0);
- * default   use this project's TCP over the TUN device DEV (`-d`, default tun144), in
- *           modern mode (tcp_config_set_modern); --lab gives the labs' behaviour.
+ * default   use this project's TCP over the TUN device DEV (`-d`, default tun144), our
+ *           address 169.254.144.9, in modern mode (tcp_config_set_modern); --lab gives the
+ *           labs' behaviour;
+ * -d tapN   a DEV whose name starts with "tap" is a TAP device: the datagrams go through
+ *           our NetworkInterface (Ethernet + ARP) to the next hop 169.254.10.1, our address
+ *           169.254.10.9 (lab 5, as tcp_ip_ethernet).
  *
  * Errors (bad arguments, unknown host, refused connection) print one line on stderr and
  * exit non-zero. */
@@ -36,7 +40,7 @@
 struct webget_args {
     bool native;
     bool lab;                   /* --lab: our TCP without the modern set */
-    const char *dev;            /* TUN device for our TCP */
+    const char *dev;            /* TUN (or, named tap*, TAP) device for our TCP */
     const char *authority;      /* HOST[:PORT] as given: the Host header's value */
     char host[WEBGET_HOST_MAX]; /* HOST without the port */
     char port[6];               /* decimal, 1..65535 */
@@ -229,8 +233,9 @@ static int webget_native(const struct webget_args *args, const char *request, si
     return ok ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
-/* Lab 4: the request over this project's TCP, in IPv4 datagrams on TUN device args->dev
- * (our address 169.254.144.9). We do not shut down our sending side after the request: the
+/* Lab 4/5: the request over this project's TCP, in IPv4 datagrams on TUN device args->dev
+ * (our address 169.254.144.9), or in Ethernet frames on a TAP device (a name starting with
+ * "tap"; our address 169.254.10.9, next hop 169.254.10.1). We do not shut down our sending side after the request: the
  * server closes first ("Connection: close"), so ours is the passive close and needs no linger. */
 static int webget_our_tcp(const struct webget_args *args, const char *request, size_t request_len) {
     struct app_args tcp_args;
@@ -245,7 +250,8 @@ static int webget_our_tcp(const struct webget_args *args, const char *request, s
     }
     struct tcp_app_stack stack;
     char why[320];
-    if (tcp_app_open(&stack, &tcp_args, TCP_APP_OVER_IPV4, why, sizeof why) != SPONGE_OK) {
+    enum tcp_app_carrier carrier = strncmp(args->dev, "tap", 3) == 0 ? TCP_APP_OVER_ETHERNET : TCP_APP_OVER_IPV4;
+    if (tcp_app_open(&stack, &tcp_args, carrier, why, sizeof why) != SPONGE_OK) {
         fprintf(stderr, "webget: %s\n", why);
         return EXIT_FAILURE;
     }

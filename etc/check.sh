@@ -24,11 +24,36 @@ fi
 result='^[[:space:]]*[0-9]+/[0-9]+ Test +#[0-9]+: '
 skipped='[*][*][*]Skipped|Not Run [(]Disabled[)]'
 
-# Failing tests' output (ctest prints it right after the result line), up to 400 lines.
+# Failing tests' output (ctest prints it right after the result line), harness message first:
+# from the test's first "FAIL" line on (the "ok:" lines of its passing cases and ctest's
+# framing are left out), at most 40 lines a test and 400 in all. A test that printed no FAIL
+# line (a crash, a timeout, an executable that was never built) gets one, from ctest's verdict.
 awk -v result="$result" -v skipped="$skipped" '
-$0 ~ result { show = ($0 !~ /  Passed/ && $0 !~ skipped) }
-/^[[:space:]]*Start +[0-9]+: / || /^[0-9]+% tests passed/ { show = 0 }
-show && !/^[[:space:]]*$/ { print }' "$log" | sed -n '1,400p'
+function flush() {
+    if (name == "") return
+    if (nlines == 0 || !seen_fail) print "FAIL: " name ": " verdict
+    for (i = 1; i <= nlines && i <= 40; i++) print lines[i]
+    if (nlines > 40) print "  ... (" nlines - 40 " more lines: ctest -R " name " --output-on-failure)"
+    if (nlines > 0) print "  (test " name ")\n"
+    name = ""
+}
+$0 ~ result {
+    flush()
+    if ($0 !~ /  Passed/ && $0 !~ skipped) {
+        name = $0; sub(/^.*Test +#[0-9]+: /, "", name); sub(/ .*$/, "", name)
+        verdict = $0; sub(/^.*Test +#[0-9]+: [^ ]+ [.]*/, "", verdict); sub(/^[*]+/, "", verdict)
+        sub(/ +[0-9.]+ sec$/, "", verdict)
+        if (verdict == "Not Run") verdict = "not run (its executable was not built: see the build output)"
+        nlines = 0; seen_fail = 0
+    }
+    next
+}
+/^[[:space:]]*Start +[0-9]+: / || /^[0-9]+% tests passed/ { flush(); next }
+name != "" && !/^[[:space:]]*$/ {
+    if (!seen_fail && /^FAIL/) { seen_fail = 1; nlines = 0 }
+    if (seen_fail || !/^(ok|seed): /) lines[++nlines] = $0
+}
+END { flush() }' "$log" | sed -n '1,400p'
 
 # The last line a skipped test printed is its reason (ctest keeps it in LastTest.log).
 awk -v result="$result" -v skipped="$skipped" '

@@ -86,7 +86,10 @@ static void usage(char *why, size_t why_len, const char *prog, unsigned options,
     snprintf(why, why_len, "%s (usage: %s [-l]%s%s%s%s HOST PORT)", problem, prog,
              (options & APP_OPT_SOURCE) ? " [-a ADDR] [-s PORT]" : "",
              (options & APP_OPT_TCP) ? " [--lab] [--cc ALGO] [--nodelay] [-t RTO] [-w WIN]" : "",
-             (options & APP_OPT_DEVICE) ? " [-d TUNDEV]" : "", (options & APP_OPT_TCP) ? " [-Lu RATE] [-Ld RATE]" : "");
+             (options & APP_OPT_GATEWAY)  ? " [-d TAPDEV] [-g NEXT_HOP]"
+             : (options & APP_OPT_DEVICE) ? " [-d TUNDEV]"
+                                          : "",
+             (options & APP_OPT_TCP) ? " [-Lu RATE] [-Ld RATE]" : "");
 }
 
 enum sponge_err app_args_parse(int argc, char **argv, unsigned options, struct app_args *out, char *why,
@@ -152,6 +155,9 @@ enum sponge_err app_args_parse(int argc, char **argv, unsigned options, struct a
             ok = parse_ulong(val, 1, 65535, &n);
             out->source_port = (uint16_t)n;
             out->has_source_port = true;
+        } else if ((options & APP_OPT_GATEWAY) && strcmp(opt, "-g") == 0) {
+            ok = val != NULL && ipv4_parse_address(val, &out->next_hop);
+            out->has_next_hop = true;
         } else if ((options & APP_OPT_DEVICE) && strcmp(opt, "-d") == 0) {
             ok = val != NULL && *val != '\0';
             out->device = val;

@@ -4,7 +4,9 @@
 /* Command lines of the copy apps (CONTRACT.md section 2), parsed in one place:
  *   tcp_native [-l] HOST PORT
  *   tcp_udp    [-l] [-t RTO] [-w WIN] [-Lu RATE] [-Ld RATE] HOST PORT
- *   tcp_ipv4   [-l] [-a ADDR] [-s PORT] [-t RTO] [-w WIN] [-d TUNDEV] [-Lu RATE] [-Ld RATE] HOST PORT */
+ *   tcp_ipv4   [-l] [-a ADDR] [-s PORT] [-t RTO] [-w WIN] [-d TUNDEV] [-Lu RATE] [-Ld RATE] HOST PORT
+ *   tcp_ip_ethernet [-l] [-a ADDR] [-s PORT] [-t RTO] [-w WIN] [-d TAPDEV] [-g NEXT_HOP] [-Lu RATE] [-Ld RATE]
+ *              HOST PORT */
 
 #include "tcp/tcp_config.h"
 #include "util/error.h"
@@ -15,9 +17,10 @@
 
 /** Which options an app accepts (besides -l, HOST and PORT). */
 enum app_option {
-    APP_OPT_TCP = 1,    /* -t -w -Lu -Ld */
-    APP_OPT_SOURCE = 2, /* -a -s */
-    APP_OPT_DEVICE = 4, /* -d */
+    APP_OPT_TCP = 1,     /* -t -w -Lu -Ld */
+    APP_OPT_SOURCE = 2,  /* -a -s */
+    APP_OPT_DEVICE = 4,  /* -d */
+    APP_OPT_GATEWAY = 8, /* -g (and -d names a TAP device) */
 };
 
 struct app_args {
@@ -28,7 +31,9 @@ struct app_args {
     uint32_t source_addr;
     bool has_source_port; /* -s */
     uint16_t source_port;
-    const char *device;        /* -d, NULL if not given */
+    const char *device; /* -d, NULL if not given */
+    bool has_next_hop;  /* -g */
+    uint32_t next_hop;
     struct tcp_config cfg;     /* modern (lab with --lab), with -t (rt_timeout) and -w (recv_capacity) */
     double loss_up, loss_down; /* -Lu, -Ld */
 };

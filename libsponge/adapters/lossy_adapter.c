@@ -46,7 +46,14 @@ static void lossy_report(const void *self, FILE *out) {
     tcp_adapter_report(&l->inner, out);
 }
 
-static const struct tcp_adapter_ops lossy_ops = {lossy_send, lossy_recv, lossy_fd, lossy_report};
+/* Time passes for the wrapped carrier as if the wrapper were not there. */
+static enum sponge_err lossy_tick(void *self, uint64_t ms) {
+    struct lossy_adapter *l = self;
+    return tcp_adapter_tick(&l->inner, ms);
+}
+
+static const struct tcp_adapter_ops lossy_ops = {
+    .send = lossy_send, .recv = lossy_recv, .fd = lossy_fd, .report = lossy_report, .tick = lossy_tick};
 
 struct tcp_adapter lossy_adapter_as_adapter(struct lossy_adapter *l) {
     return (struct tcp_adapter){&lossy_ops, l};

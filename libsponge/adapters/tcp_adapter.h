@@ -1,14 +1,16 @@
 #ifndef SPONGE_ADAPTERS_TCP_ADAPTER_H
 #define SPONGE_ADAPTERS_TCP_ADAPTER_H
 
-/* What the event loop needs from a carrier of TCP segments (IPv4 on a TUN device, UDP, or a
- * lossy wrapper around either): a descriptor to poll, send one segment, receive the next one.
+/* What the event loop needs from a carrier of TCP segments (IPv4 on a TUN device, IPv4 in
+ * Ethernet on a TAP device, UDP, or a lossy wrapper around any): a descriptor to poll, send one
+ * segment, receive the next one, and (for carriers with timers of their own) the passing time.
  * An adapter is a small interface (function table + object) so the loop does not care which. */
 
 #include "util/error.h"
 #include "wire/tcp.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct tcp_adapter_ops {
@@ -23,6 +25,9 @@ struct tcp_adapter_ops {
     int (*fd)(const void *self);
     /** Prints the adapter's counters on one line to `out`. */
     void (*report)(const void *self, FILE *out);
+    /** `ms` milliseconds have passed (the loop's clock), for carriers with timers of their own
+     *  (ARP); may send what the timers produce. NULL when the carrier has none. */
+    enum sponge_err (*tick)(void *self, uint64_t ms);
 };
 
 /** An adapter: the table and the object it works on (owned by whoever made them). */
@@ -39,6 +44,9 @@ static inline enum sponge_err tcp_adapter_recv(struct tcp_adapter *a, struct tcp
 }
 static inline int tcp_adapter_fd(const struct tcp_adapter *a) {
     return a->ops->fd(a->self);
+}
+static inline enum sponge_err tcp_adapter_tick(struct tcp_adapter *a, uint64_t ms) {
+    return a->ops->tick ? a->ops->tick(a->self, ms) : SPONGE_OK;
 }
 static inline void tcp_adapter_report(const struct tcp_adapter *a, FILE *out) {
     a->ops->report(a->self, out);

@@ -2,16 +2,19 @@
 
 #include "adapters/isn.h"
 #include "adapters/stream_copy.h"
+#include "adapters/tap.h"
 #include "adapters/tun.h"
 #include "wire/ipv4.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #define TUN_DEFAULT_DEVICE "tun144"
-#define TUN_RUNNING_WAIT_MS 2000
+/* How long a device may take to come up once we have attached to it. */
+#define DEVICE_RUNNING_WAIT_MS 2000
 
 const char *tcp_app_describe(enum sponge_err err) {
     switch (err) {
@@ -24,20 +27,8 @@ const char *tcp_app_describe(enum sponge_err err) {
     }
 }
 
-static enum sponge_err open_carrier(struct tcp_app_stack *st, const struct app_args *args, char *why, size_t why_len) {
-    if (st->carrier == TCP_APP_OVER_UDP) {
-        struct tcp_udp_config cfg = {.listen = args->listen};
-        if (args->listen) {
-            cfg.local_addr = args->host;
-            cfg.local_port = args->port;
-        } else {
-            cfg.remote_addr = args->host;
-            cfg.remote_port = args->port;
-        }
-        enum sponge_err err = tcp_udp_adapter_init(&st->udp, &cfg, why, why_len);
-        st->adapter = tcp_udp_adapter_as_adapter(&st->udp);
-        return err;
-    }
+/* Our end and the peer's, from HOST PORT (the peer, or in listen mode our own address) and -a/-s. */
+static struct tcp_ipv4_config ipv4_endpoints(const struct app_args *args, const char *default_addr) {
     struct tcp_ipv4_config cfg = {.listen = args->listen};
     if (args->listen) {
         cfg.local_addr = args->host;
@@ -46,15 +37,34 @@ static enum sponge_err open_carrier(struct tcp_app_stack *st, const struct app_a
         if (args->has_source_addr) {
             cfg.local_addr = args->source_addr;
         } else {
-            ipv4_parse_address(TCP_IPV4_DEFAULT_ADDRESS, &cfg.local_addr);
+            ipv4_parse_address(default_addr, &cfg.local_addr);
         }
         cfg.local_port = args->has_source_port ? args->source_port : app_ephemeral_port();
         cfg.remote_addr = args->host;
         cfg.remote_port = args->port;
     }
+    return cfg;
+}
+
+static enum sponge_err open_udp(struct tcp_app_stack *st, const struct app_args *args, char *why, size_t why_len) {
+    struct tcp_udp_config cfg = {.listen = args->listen};
+    if (args->listen) {
+        cfg.local_addr = args->host;
+        cfg.local_port = args->port;
+    } else {
+        cfg.remote_addr = args->host;
+        cfg.remote_port = args->port;
+    }
+    enum sponge_err err = tcp_udp_adapter_init(&st->udp, &cfg, why, why_len);
+    st->adapter = tcp_udp_adapter_as_adapter(&st->udp);
+    return err;
+}
+
+static enum sponge_err open_ipv4(struct tcp_app_stack *st, const struct app_args *args, char *why, size_t why_len) {
+    struct tcp_ipv4_config cfg = ipv4_endpoints(args, TCP_IPV4_DEFAULT_ADDRESS);
     int fd = -1;
     const char *dev = args->device ? args->device : TUN_DEFAULT_DEVICE;
-    enum sponge_err err = tun_open(dev, TUN_RUNNING_WAIT_MS, &fd, why, why_len);
+    enum sponge_err err = tun_open(dev, DEVICE_RUNNING_WAIT_MS, &fd, why, why_len);
     if (err != SPONGE_OK) {
         return err;
     }
@@ -86,18 +96,72 @@ static enum sponge_err choose_isn(const struct tcp_app_stack *st, const struct t
         out->fixed_isn =
             isn_generate(&secret, c->local_addr, tcp_udp_adapter_local_port(&st->udp), c->remote_addr, c->remote_port);
     } else {
-        const struct tcp_ipv4_config *c = &st->ipv4.cfg;
+        const struct tcp_ipv4_config *c =
+            st->carrier == TCP_APP_OVER_ETHERNET ? &st->eth.filter.cfg : &st->ipv4.filter.cfg;
         out->fixed_isn = isn_generate(&secret, c->local_addr, c->local_port, c->remote_addr, c->remote_port);
     }
     out->fixed_isn_set = true;
     return SPONGE_OK;
 }
 
+/* The TAP device must exist (the test or the user made it): we attach, as with TUN. */
+static enum sponge_err open_ethernet(struct tcp_app_stack *st, const struct app_args *args, char *why, size_t why_len) {
+    struct tcp_eth_config cfg = {
+        .ip = ipv4_endpoints(args, TCP_ETH_DEFAULT_ADDRESS),
+        .eth = tcp_eth_random_address(),
+        .next_hop = args->next_hop,
+        .iface = network_interface_default_config(),
+    };
+    if (!args->has_next_hop) {
+        ipv4_parse_address(TCP_ETH_DEFAULT_GATEWAY, &cfg.next_hop);
+    }
+    int fd = -1;
+    const char *dev = args->device ? args->device : TCP_ETH_DEFAULT_DEVICE;
+    enum sponge_err err = tap_open(dev, TAP_ATTACH, &fd, why, why_len);
+    if (err != SPONGE_OK) {
+        return err;
+    }
+    err = tap_wait_running(dev, DEVICE_RUNNING_WAIT_MS, why, why_len);
+    if (err == SPONGE_OK) {
+        err = tcp_eth_adapter_init(&st->eth, fd, &cfg);
+        if (err != SPONGE_OK) {
+            snprintf(why, why_len, "out of memory");
+        }
+    }
+    if (err != SPONGE_OK) {
+        close(fd);
+        return err;
+    }
+    char mac[18];
+    fprintf(stderr, "DEBUG: %s: our Ethernet address %s\n", dev, eth_addr_format(cfg.eth, mac));
+    st->adapter = tcp_eth_adapter_as_adapter(&st->eth);
+    return SPONGE_OK;
+}
+
+static enum sponge_err open_carrier(struct tcp_app_stack *st, const struct app_args *args, char *why, size_t why_len) {
+    switch (st->carrier) {
+        case TCP_APP_OVER_UDP:
+            return open_udp(st, args, why, why_len);
+        case TCP_APP_OVER_IPV4:
+            return open_ipv4(st, args, why, why_len);
+        case TCP_APP_OVER_ETHERNET:
+            return open_ethernet(st, args, why, why_len);
+    }
+    assert(false);
+    return SPONGE_ERR_INVALID_ARGUMENT;
+}
+
 static void close_carrier(struct tcp_app_stack *st) {
-    if (st->carrier == TCP_APP_OVER_UDP) {
-        tcp_udp_adapter_destroy(&st->udp);
-    } else {
-        tcp_ipv4_adapter_destroy(&st->ipv4);
+    switch (st->carrier) {
+        case TCP_APP_OVER_UDP:
+            tcp_udp_adapter_destroy(&st->udp);
+            break;
+        case TCP_APP_OVER_IPV4:
+            tcp_ipv4_adapter_destroy(&st->ipv4);
+            break;
+        case TCP_APP_OVER_ETHERNET:
+            tcp_eth_adapter_destroy(&st->eth);
+            break;
     }
 }
 
@@ -154,7 +218,13 @@ int tcp_app_main(int argc, char **argv, enum tcp_app_carrier carrier) {
     const char *prog = app_name(argc > 0 ? argv[0] : NULL);
     char why[320];
     struct app_args args;
-    unsigned options = APP_OPT_TCP | (carrier == TCP_APP_OVER_IPV4 ? APP_OPT_SOURCE | APP_OPT_DEVICE : 0);
+    unsigned options = APP_OPT_TCP;
+    if (carrier != TCP_APP_OVER_UDP) {
+        options |= APP_OPT_SOURCE | APP_OPT_DEVICE;
+    }
+    if (carrier == TCP_APP_OVER_ETHERNET) {
+        options |= APP_OPT_GATEWAY;
+    }
     if (app_args_parse(argc, argv, options, &args, why, sizeof why) != SPONGE_OK) {
         fprintf(stderr, "%s: %s\n", prog, why);
         return 2;

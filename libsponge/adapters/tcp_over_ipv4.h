@@ -4,49 +4,27 @@
 /* TCP segments carried in IPv4 datagrams on a TUN descriptor (lab 4's "real wires").
  * Outgoing: [IPv4 header + TCP header] and the payload's two pieces go out with one writev,
  * so payload bytes are not copied in user space. Incoming: each datagram is parsed in place in
- * one read buffer; anything not for this connection is dropped and counted by reason. */
+ * one read buffer; anything not for this connection is dropped and counted by reason
+ * (tcp_ipv4_filter, shared with the Ethernet carrier).
+ * With SPONGE_PCAP=FILE set, every datagram sent and read is also written to FILE (raw IPv4). */
 
+#include "adapters/pcap_file.h"
 #include "adapters/tcp_adapter.h"
+#include "adapters/tcp_ipv4_filter.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 
 #define TCP_IPV4_DEFAULT_ADDRESS "169.254.144.9"
 
-/** Who we are and who the peer is (host order). In listen mode the peer is unknown: the
- *  first SYN to local_addr:local_port fixes it (remote_* are then ignored). */
-struct tcp_ipv4_config {
-    uint32_t local_addr;
-    uint16_t local_port;
-    uint32_t remote_addr;
-    uint16_t remote_port;
-    bool listen;
-};
-
-/** Why an incoming datagram was dropped (one counter each). */
-enum tcp_ipv4_drop {
-    TCP_IPV4_DROP_BAD_IP,       /* IPv4 header did not parse (includes IPv6 and bad checksums) */
-    TCP_IPV4_DROP_FRAGMENT,     /* a fragment: we do not reassemble */
-    TCP_IPV4_DROP_NOT_TCP,      /* another protocol */
-    TCP_IPV4_DROP_NOT_OUR_ADDR, /* destination is not our address */
-    TCP_IPV4_DROP_BAD_TCP,      /* TCP header did not parse */
-    TCP_IPV4_DROP_BAD_CHECKSUM, /* TCP checksum did not verify */
-    TCP_IPV4_DROP_NOT_OUR_PORT, /* destination port is not ours */
-    TCP_IPV4_DROP_OTHER_PEER,   /* from an address/port that is not our peer */
-    TCP_IPV4_DROP_NOT_SYN,      /* listening, and it is not a SYN */
-    TCP_IPV4_DROP_COUNT
-};
-
 struct tcp_ipv4_adapter {
     /* private */
     int fd;
-    struct tcp_ipv4_config cfg;
-    bool peer_known;
-    uint16_t next_id;
+    struct tcp_ipv4_filter filter;
     uint8_t *rbuf;
     size_t rcap;
     uint64_t sent, send_dropped, received;
-    uint64_t dropped[TCP_IPV4_DROP_COUNT];
+    struct pcap_file pcap; /* SPONGE_PCAP capture (closed if unset) */
 };
 
 /** Sets up the adapter on the TUN descriptor `tun_fd` (non-blocking; the adapter takes
@@ -58,8 +36,5 @@ void tcp_ipv4_adapter_destroy(struct tcp_ipv4_adapter *a);
 
 /** The generic adapter interface for the event loop (borrows `a`). */
 struct tcp_adapter tcp_ipv4_adapter_as_adapter(struct tcp_ipv4_adapter *a);
-
-/** Name of a drop reason, for logs ("bad_ip", ...). */
-const char *tcp_ipv4_drop_name(enum tcp_ipv4_drop reason);
 
 #endif

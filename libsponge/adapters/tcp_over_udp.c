@@ -1,5 +1,6 @@
 #include "adapters/tcp_over_udp.h"
 
+#include "util/checksum.h"
 #include "wire/ipv4.h"
 
 #include <arpa/inet.h>
@@ -60,6 +61,7 @@ enum sponge_err tcp_udp_adapter_init(struct tcp_udp_adapter *a, const struct tcp
     if (getsockname(a->fd, (struct sockaddr *)&bound, &bound_len) == 0) {
         a->cfg.local_port = ntohs(bound.sin_port);
     }
+    pcap_file_open_from_env(&a->pcap, PCAP_LINK_IPV4);
     return SPONGE_OK;
 }
 
@@ -70,10 +72,52 @@ void tcp_udp_adapter_destroy(struct tcp_udp_adapter *a) {
     }
     free(a->rbuf);
     a->rbuf = NULL;
+    pcap_file_close(&a->pcap);
 }
 
 uint16_t tcp_udp_adapter_local_port(const struct tcp_udp_adapter *a) {
     return a->cfg.local_port;
+}
+
+/* Writes one datagram (`first`, then the pieces `rest`) to the capture as a TCP segment in IPv4
+ * from `src` to `dst` (host order). The segment's checksum covers a pseudo-header with zero
+ * addresses; RFC 1624 updates move it to the real ones. A datagram too short to be TCP, or
+ * longer than IPv4 allows, is not captured. */
+static void capture(struct tcp_udp_adapter *a, uint32_t src, uint32_t dst, const uint8_t *first, size_t first_len,
+                    const struct byte_view rest[2]) {
+    size_t len = first_len + rest[0].len + rest[1].len;
+    if (first_len < TCP_MIN_HEADER_LEN || len > UINT16_MAX - IPV4_MAX_HEADER_LEN) {
+        return;
+    }
+    uint8_t th[TCP_MIN_HEADER_LEN];
+    memcpy(th, first, sizeof th);
+    uint16_t sum = (uint16_t)(th[16] << 8 | th[17]);
+    const uint16_t words[4] = {(uint16_t)(src >> 16), (uint16_t)src, (uint16_t)(dst >> 16), (uint16_t)dst};
+    for (int i = 0; i < 4; i++) {
+        sum = checksum_update16(sum, 0, words[i]);
+    }
+    th[16] = (uint8_t)(sum >> 8);
+    th[17] = (uint8_t)sum;
+    struct ipv4_header ip;
+    ipv4_header_init(&ip, IPV4_PROTO_TCP, src, dst, (uint16_t)len);
+    uint8_t iph[IPV4_MAX_HEADER_LEN];
+    size_t ip_len = 0;
+    if (ipv4_header_serialize(&ip, iph, sizeof iph, &ip_len) != SPONGE_OK) {
+        return;
+    }
+    const struct byte_view pieces[5] = {
+        {iph, ip_len}, {th, sizeof th}, {first + sizeof th, first_len - sizeof th}, rest[0], rest[1]};
+    pcap_file_write(&a->pcap, pieces, 5);
+}
+
+/* Our address as the peer sees it (the connected socket's local address). */
+static uint32_t local_addr(const struct tcp_udp_adapter *a) {
+    struct sockaddr_in sa;
+    socklen_t sa_len = sizeof sa;
+    if (getsockname(a->fd, (struct sockaddr *)&sa, &sa_len) != 0) {
+        return a->cfg.local_addr;
+    }
+    return ntohl(sa.sin_addr.s_addr);
 }
 
 static enum sponge_err udp_send(void *self, const struct tcp_segment *seg) {
@@ -105,6 +149,10 @@ static enum sponge_err udp_send(void *self, const struct tcp_segment *seg) {
         return SPONGE_ERR_SYSTEM;
     }
     a->sent++;
+    if (pcap_file_is_open(&a->pcap)) {
+        const struct byte_view rest[2] = {seg->payload.part[0], seg->payload.part[1]};
+        capture(a, local_addr(a), a->cfg.remote_addr, header, header_len, rest);
+    }
     return SPONGE_OK;
 }
 
@@ -149,6 +197,10 @@ static enum sponge_err udp_recv(void *self, struct tcp_segment *seg, bool *got) 
             }
             return SPONGE_ERR_SYSTEM;
         }
+        if (pcap_file_is_open(&a->pcap)) {
+            const struct byte_view none[2] = {{NULL, 0}, {NULL, 0}};
+            capture(a, ntohl(from.sin_addr.s_addr), local_addr(a), a->rbuf, (size_t)n, none);
+        }
         if (accept_datagram(a, (size_t)n, &from, seg)) {
             a->received++;
             *got = true;
@@ -172,7 +224,7 @@ static void udp_report(const void *self, FILE *out) {
         (unsigned long long)a->dropped[TCP_UDP_DROP_NOT_SYN], (unsigned long long)a->dropped[TCP_UDP_DROP_ICMP_ERROR]);
 }
 
-static const struct tcp_adapter_ops udp_ops = {udp_send, udp_recv, udp_fd, udp_report};
+static const struct tcp_adapter_ops udp_ops = {.send = udp_send, .recv = udp_recv, .fd = udp_fd, .report = udp_report};
 
 struct tcp_adapter tcp_udp_adapter_as_adapter(struct tcp_udp_adapter *a) {
     return (struct tcp_adapter){&udp_ops, a};

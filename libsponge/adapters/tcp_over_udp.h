@@ -4,8 +4,14 @@
 /* TCP segments carried in UDP datagrams (no IP header of our own): each datagram is one
  * serialized TCP header followed by the payload. The TCP checksum is computed over a
  * pseudo-header with zero addresses (the UDP layer owns the addressing; UDP has its own
- * checksum too). The TCP ports are set to the UDP ports. */
+ * checksum too). The TCP ports are set to the UDP ports.
+ *
+ * With SPONGE_PCAP=FILE set, every datagram sent and received is written to FILE as the TCP
+ * segment it carries, in a synthesized IPv4 header between the UDP endpoints' addresses (the
+ * TCP checksum adjusted to those addresses), so Wireshark decodes and follows it as plain TCP;
+ * the UDP header is left out. */
 
+#include "adapters/pcap_file.h"
 #include "adapters/tcp_adapter.h"
 
 #include <stdbool.h>
@@ -39,6 +45,7 @@ struct tcp_udp_adapter {
     size_t rcap;
     uint64_t sent, send_dropped, received;
     uint64_t dropped[TCP_UDP_DROP_COUNT];
+    struct pcap_file pcap; /* SPONGE_PCAP capture (closed if unset) */
 };
 
 /** Creates, binds and (client mode) connects the UDP socket. Returns SPONGE_OK, NO_MEMORY, or

@@ -188,6 +188,10 @@ static enum sponge_err run_loop(struct tcp_socket *s) {
         uint64_t elapsed_ms = (now_ns - last_ns) / 1000000u;
         if (elapsed_ms > 0) {
             last_ns += elapsed_ms * 1000000u;
+            err = tcp_adapter_tick(&s->adapter, elapsed_ms);
+            if (err != SPONGE_OK) {
+                break; /* the adapter failed: abort below */
+            }
             bool was_active = tcp_connection_active(&s->conn);
             tcp_connection_tick(&s->conn, elapsed_ms);
             if (was_active && tcp_connection_state(&s->conn) == TCP_STATE_RESET) {

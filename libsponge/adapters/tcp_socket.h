@@ -9,7 +9,8 @@
  *   - shutdown(fd, SHUT_WR) (or close) ends the outbound stream (FIN);
  *   - the inbound stream is written to the application; its end becomes EOF on fd;
  *   - a reset or a timeout closes fd, and wait_until_closed says which.
- * Time for the connection comes from CLOCK_MONOTONIC, here and nowhere else in the library. */
+ * Time for the connection and the adapter's timers (tcp_adapter_tick) comes from
+ * CLOCK_MONOTONIC, here and nowhere else in the library. */
 
 #include "adapters/tcp_adapter.h"
 #include "tcp/tcp_config.h"

@@ -8,6 +8,8 @@
 #define CHUNK_SLOTS 256u
 #define DEFAULT_MAX_CHUNKS ((size_t)1 << 20)
 
+/* LAB6 BEGIN: the longest-prefix-match table */
+
 enum sponge_err lpm_table_init(struct lpm_table *t, size_t max_chunks) {
     memset(t, 0, sizeof *t);
     t->max_chunks = max_chunks ? max_chunks : DEFAULT_MAX_CHUNKS;

@@ -16,6 +16,8 @@ struct network_interface_config network_interface_default_config(void) {
     return c;
 }
 
+/* LAB5 BEGIN: NetworkInterface, datagrams into Ethernet frames with ARP */
+
 enum sponge_err network_interface_init(struct network_interface *ni, struct eth_addr eth, uint32_t ip,
                                        const struct network_interface_config *cfg) {
     assert(cfg->max_datagram_len >= IPV4_MIN_HEADER_LEN && cfg->max_datagram_len <= UINT16_MAX);

@@ -6,6 +6,8 @@
 
 #define INITIAL_ACTIONS 8
 
+/* LAB6 BEGIN: the router's routes and their actions */
+
 enum sponge_err route_table_init(struct route_table *t) {
     memset(t, 0, sizeof *t);
     t->actions = malloc(INITIAL_ACTIONS * sizeof *t->actions);

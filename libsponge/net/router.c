@@ -9,6 +9,8 @@ struct router_config router_default_config(void) {
     return c;
 }
 
+/* LAB6 BEGIN: Router, longest-prefix match forwarding between interfaces */
+
 enum sponge_err router_init(struct router *r, const struct router_config *cfg) {
     assert(cfg->rx_queue_capacity > 0);
     memset(r, 0, sizeof *r);

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* LAB0 BEGIN: ByteStream, a bounded in-order byte buffer */
+
 /* Ring layout: the readable bytes are ring[head .. head+size) and the free space follows
  * them, both taken modulo capacity. Capacity need not be a power of two, so positions are
  * wrapped with one compare-and-subtract instead of a division. */

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+/* LAB1 BEGIN: StreamReassembler, substrings in any order into the byte stream */
+
 enum sponge_err stream_reassembler_init(struct stream_reassembler *r, size_t capacity) {
     memset(r, 0, sizeof *r);
     enum sponge_err err = byte_stream_init(&r->out, capacity);

@@ -19,6 +19,8 @@ const char *tcp_state_name(enum tcp_state state) {
     return (unsigned)state < sizeof names / sizeof names[0] ? names[state] : "UNKNOWN";
 }
 
+/* LAB4 BEGIN: TCPConnection, sender and receiver together with RFC 793's states */
+
 enum sponge_err tcp_connection_init(struct tcp_connection *c, const struct tcp_config *cfg) {
     memset(c, 0, sizeof *c);
     c->cfg = *cfg;

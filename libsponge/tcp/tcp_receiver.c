@@ -1,5 +1,7 @@
 #include "tcp/tcp_receiver.h"
 
+/* LAB2 BEGIN: TCPReceiver, segments into the reassembler, ackno and window */
+
 enum sponge_err tcp_receiver_init(struct tcp_receiver *r, size_t capacity) {
     *r = (struct tcp_receiver){.capacity = capacity};
     return stream_reassembler_init(&r->reassembler, capacity);

@@ -14,6 +14,8 @@
  * application writes less than a full payload at a time. */
 #define SENDER_RING_SLACK 8
 
+/* LAB3 BEGIN: TCPSender, the outbound stream into segments, acks and retransmission */
+
 static uint64_t min_u64(uint64_t a, uint64_t b) {
     return a < b ? a : b;
 }

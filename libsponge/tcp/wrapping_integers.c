@@ -2,6 +2,8 @@
 
 #define SPAN (UINT64_C(1) << 32)
 
+/* LAB2 BEGIN: wrap and unwrap between 64-bit and 32-bit sequence numbers */
+
 struct wrap32 wrap(uint64_t n, struct wrap32 isn) {
     /* Only the low 32 bits of n survive: sequence space is modulo 2^32 (RFC 793, 3.3). */
     return wrap32_add(isn, (uint32_t)n);

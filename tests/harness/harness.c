@@ -61,6 +61,9 @@ _Noreturn void harness_fail(struct harness *h, const char *file, int line, const
     if (h->seeded) {
         fprintf(stderr, "  replay with SPONGE_SEED=%" PRIu64 "\n", h->seed);
     }
+    if (h->on_fail) {
+        h->on_fail(h);
+    }
     exit(1);
 }
 
@@ -81,6 +84,9 @@ uint64_t harness_seed(struct harness *h) {
 }
 
 int harness_end(struct harness *h) {
+    if (h->on_end) {
+        h->on_end(h);
+    }
     printf("ok: %s (%u steps)\n", h->test_name, h->steps);
     return 0;
 }

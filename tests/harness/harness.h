@@ -39,6 +39,12 @@ struct harness {
     unsigned notes; /* history lines recorded (steps and notes) */
     uint64_t seed;
     bool seeded;
+    /* Optional extra failure output of a helper library (tcp_harness: the scenario's segments
+     * as a pcap file): harness_fail calls on_fail after the report, harness_end calls on_end
+     * (to free `extra`). */
+    void (*on_fail)(struct harness *h);
+    void (*on_end)(struct harness *h);
+    void *extra;
 };
 
 /** Starts a test case named `name` (a string literal or one that outlives the test). */

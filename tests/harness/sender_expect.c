@@ -1,5 +1,7 @@
 #include "sender_expect.h"
 
+#include "tcp_capture.h"
+
 #include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -77,6 +79,14 @@ bool sender_test_ack(struct sender_test *t, const char *file, int line, uint64_t
     harness_step(&t->h, file, line,
                  "ack arrives: ackno isn+%" PRIu64 " (raw %" PRIu32 "), window %" PRIu64 "; fill_window", rel_ackno,
                  ackno.raw, window);
+    /* For the failure capture: the ack as the segment that would carry it. */
+    struct tcp_segment ack;
+    memset(&ack, 0, sizeof ack);
+    ack.header.ack = true;
+    ack.header.ackno = ackno;
+    ack.header.win = (uint16_t)(window > UINT16_MAX ? UINT16_MAX : window);
+    ack.header.data_offset = TCP_MIN_HEADER_LEN / 4;
+    tcp_harness_record(&t->h, &ack, true);
     bool accepted = tcp_sender_ack_received(&t->sender, ackno, window);
     tcp_sender_fill_window(&t->sender);
     return accepted;
@@ -127,6 +137,7 @@ void sender_expect_segment(struct sender_test *t, const char *file, int line, st
     if (!tcp_sender_segments_out(&t->sender, &seg)) {
         harness_fail(&t->h, file, line, "expected a segment (%s), but none was queued", desc);
     }
+    tcp_harness_record(&t->h, &seg, false);
     size_t len = byte_view2_len(&seg.payload);
     uint32_t rel = (uint32_t)(seg.header.seqno.raw - t->cfg.fixed_isn);
     harness_note(&t->h, "  segment seen:%s%s%s seqno isn+%" PRIu32 " (raw %" PRIu32 "), %zu payload bytes",
@@ -163,6 +174,7 @@ void sender_expect_no_segment(struct sender_test *t, const char *file, int line)
     if (tcp_sender_has_segments(&t->sender)) {
         struct tcp_segment seg;
         tcp_sender_segments_out(&t->sender, &seg);
+        tcp_harness_record(&t->h, &seg, false);
         harness_fail(&t->h, file, line, "a segment was queued:%s%s seqno isn+%" PRIu32 ", %zu payload bytes",
                      seg.header.syn ? " SYN" : "", seg.header.fin ? " FIN" : "",
                      (uint32_t)(seg.header.seqno.raw - t->cfg.fixed_isn), byte_view2_len(&seg.payload));

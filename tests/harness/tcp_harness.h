@@ -15,9 +15,12 @@
  *                    .syn = TRI_YES, .ack = TRI_NO, .seqno = OPT_U64(0), .payload = "hello");
  *     EXPECT_NO_SEGMENT(&h, tcp_connection_segments_out(&c, &out), &out);
  *
- * Every segment checked is noted in the history, so a failure shows what was sent. */
+ * Every segment checked is noted in the history, so a failure shows what was sent. Every
+ * segment that arrives or is sent is also recorded (tcp_harness_record): when the test fails,
+ * they are written to a pcap file whose path the failure report prints. */
 
 #include "harness.h"
+#include "tcp_capture.h"
 #include "wire/tcp.h"
 
 #include <stdbool.h>

@@ -12,6 +12,8 @@
 #              routed  our TCP on tun144 to our TCP on tun145, the kernel forwarding between
 #              native  our TCP on tun144 to the kernel's TCP (tcp_native)
 #              socat   our TCP on tun144 to the kernel's TCP (socat)
+#              tap_native, tap_socat  the same through our NetworkInterface (Ethernet + ARP)
+#                      on tap10 (tcp_ip_ethernet); the kernel is the ARP peer
 #   ROLE       client | server: the role of "our end" (the one with the window and loss options;
 #              in udp/routed cases both ends are ours, the other one uses the default window)
 #   DIRECTION  send (our end sends), recv (our end receives), duplex (both send)
@@ -21,8 +23,12 @@
 #   MODE       optional: modern (the apps' default), lab (--lab on every end that is ours) or
 #              cubic (modern with --cc cubic on every end that is ours)
 #
+# A case prints nothing when it passes, except lines starting with "NOTE: " (measurements,
+# counters), which the runner shows under its PASS line.
+#
 # Addresses: tun144 kernel side 169.254.144.1/24, our stack 169.254.144.9; tun145 kernel
-# side 169.254.145.1/24, our stack 169.254.145.9. Nothing leaves the namespace.
+# side 169.254.145.1/24, our stack 169.254.145.9; tap10 kernel side 169.254.10.1/24, our
+# stack 169.254.10.9 (its next hop 169.254.10.1). Nothing leaves the namespace.
 
 set -u
 
@@ -103,7 +109,15 @@ e2e_setup_tun() {
     ip link set "$1" up
 }
 
-# A TUN device has carrier once a process (our stack) has attached to it.
+# e2e_setup_tap DEV KERNEL_ADDR/PREFIX: a TAP device; the kernel answers ARP on it.
+e2e_setup_tap() {
+    ip tuntap add mode tap name "$1"
+    sysctl -qw "net.ipv6.conf.$1.disable_ipv6=1"
+    ip addr add "$2" dev "$1"
+    ip link set "$1" up
+}
+
+# A TUN or TAP device has carrier once a process (our stack) has attached to it.
 e2e_tun_attached() {
     ip link show "$1" 2>/dev/null | grep -q LOWER_UP
 }
@@ -192,22 +206,29 @@ e2e_case() {
             fi
             ready=(e2e_tun_attached tun145)
             ;;
-        native | socat)
-            e2e_setup_tun tun144 169.254.144.1/24
-            if [ "$role" = server ]; then
-                our_cmd=("$b/tcp_ipv4" -l "${ours[@]}" 169.254.144.9 "$p")
-                if [ "$kind" = native ]; then
-                    peer_cmd=("$b/tcp_native" 169.254.144.9 "$p")
-                else
-                    peer_cmd=(socat -t 60 STDIO "TCP:169.254.144.9:$p")
-                fi
-                ready=(e2e_tun_attached tun144)
+        native | socat | tap_native | tap_socat)
+            # Our end: tcp_ipv4 on tun144, or tcp_ip_ethernet on tap10; the kernel at NET.1.
+            local app=tcp_ipv4 dev=tun144 net=169.254.144
+            if [ "${kind#tap_}" != "$kind" ]; then
+                app=tcp_ip_ethernet dev=tap10 net=169.254.10
+                e2e_setup_tap "$dev" "$net.1/24"
             else
-                our_cmd=("$b/tcp_ipv4" "${ours[@]}" 169.254.144.1 "$p")
-                if [ "$kind" = native ]; then
-                    peer_cmd=("$b/tcp_native" -l 169.254.144.1 "$p")
+                e2e_setup_tun "$dev" "$net.1/24"
+            fi
+            if [ "$role" = server ]; then
+                our_cmd=("$b/$app" -l "${ours[@]}" "$net.9" "$p")
+                if [ "${kind#tap_}" = native ]; then
+                    peer_cmd=("$b/tcp_native" "$net.9" "$p")
                 else
-                    peer_cmd=(socat -t 60 STDIO "TCP-LISTEN:$p,bind=169.254.144.1,reuseaddr")
+                    peer_cmd=(socat -t 60 STDIO "TCP:$net.9:$p")
+                fi
+                ready=(e2e_tun_attached "$dev")
+            else
+                our_cmd=("$b/$app" "${ours[@]}" "$net.1" "$p")
+                if [ "${kind#tap_}" = native ]; then
+                    peer_cmd=("$b/tcp_native" -l "$net.1" "$p")
+                else
+                    peer_cmd=(socat -t 60 STDIO "TCP-LISTEN:$p,bind=$net.1,reuseaddr")
                 fi
                 ready=(e2e_tcp_listening "$p")
             fi
@@ -286,6 +307,8 @@ e2e_main() {
         elapsed=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
         if [ "$rc" = 0 ]; then
             printf 'PASS  %-52s %5ss\n' "$spec" "$elapsed"
+            # A passing case may report measurements on lines starting with "NOTE: ".
+            sed -n 's/^NOTE: /      /p' "$out"
         else
             failed=$((failed + 1))
             [ "$rc" = 124 ] && echo "deadline of ${E2E_DEADLINE}s passed" >>"$out"

@@ -1,0 +1,79 @@
+#ifndef SPONGE_ADAPTERS_TCP_IPV4_FILTER_H
+#define SPONGE_ADAPTERS_TCP_IPV4_FILTER_H
+
+/* What every carrier of TCP-in-IPv4 shares (a TUN device carrying bare datagrams, or a
+ * NetworkInterface on a TAP device carrying them in Ethernet frames): the connection's two
+ * endpoints, the IPv4 header of each outgoing segment, and the checks an incoming datagram
+ * must pass to reach the connection. Every datagram refused is counted by reason. */
+
+#include "wire/ipv4.h"
+#include "wire/tcp.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/** Who we are and who the peer is (host order). In listen mode the peer is unknown: the
+ *  first SYN to local_addr:local_port fixes it (remote_* are then ignored). */
+struct tcp_ipv4_config {
+    uint32_t local_addr;
+    uint16_t local_port;
+    uint32_t remote_addr;
+    uint16_t remote_port;
+    bool listen;
+};
+
+/** Why an incoming datagram was dropped (one counter each). */
+enum tcp_ipv4_drop {
+    TCP_IPV4_DROP_BAD_IP,       /* IPv4 header did not parse (includes IPv6 and bad checksums) */
+    TCP_IPV4_DROP_FRAGMENT,     /* a fragment: we do not reassemble */
+    TCP_IPV4_DROP_NOT_TCP,      /* another protocol */
+    TCP_IPV4_DROP_NOT_OUR_ADDR, /* destination is not our address */
+    TCP_IPV4_DROP_BAD_TCP,      /* TCP header did not parse */
+    TCP_IPV4_DROP_BAD_CHECKSUM, /* TCP checksum did not verify */
+    TCP_IPV4_DROP_NOT_OUR_PORT, /* destination port is not ours */
+    TCP_IPV4_DROP_OTHER_PEER,   /* from an address/port that is not our peer */
+    TCP_IPV4_DROP_NOT_SYN,      /* listening, and it is not a SYN */
+    TCP_IPV4_DROP_COUNT
+};
+
+struct tcp_ipv4_filter {
+    /* private */
+    struct tcp_ipv4_config cfg;
+    bool peer_known;
+    uint16_t next_id;
+    uint64_t dropped[TCP_IPV4_DROP_COUNT];
+};
+
+/** Starts with `cfg` (copied); the peer is known unless cfg->listen. */
+void tcp_ipv4_filter_init(struct tcp_ipv4_filter *f, const struct tcp_ipv4_config *cfg);
+
+/** Addresses an outgoing segment: *out is `seg` with our ports, *ip a fresh 20-byte header
+ *  (next identification, total length for out's header and payload; its checksum is left to
+ *  the serializer). Returns false when there is no one to send to yet (listening, no SYN
+ *  seen): the segment is then to be dropped. seg's payload stays the caller's. */
+bool tcp_ipv4_filter_address(struct tcp_ipv4_filter *f, const struct tcp_segment *seg, struct tcp_segment *out,
+                             struct ipv4_header *ip);
+
+/** Checks a parsed datagram (header `ip`, its payload buf[0..len)): true if it carries a
+ *  segment for our connection, parsed into *seg (payload a view into buf). Otherwise the
+ *  reason is counted and false returned. While listening, the first acceptable SYN chooses
+ *  the peer for the connection's life. */
+bool tcp_ipv4_filter_accept(struct tcp_ipv4_filter *f, const struct ipv4_header *ip, const uint8_t *buf, size_t len,
+                            struct tcp_segment *seg);
+
+/** Like tcp_ipv4_filter_accept for a whole datagram buf[0..len) that has not been parsed yet
+ *  (a header that does not parse counts as bad_ip). */
+bool tcp_ipv4_filter_accept_bytes(struct tcp_ipv4_filter *f, const uint8_t *buf, size_t len, struct tcp_segment *seg);
+
+/** Prints " dropped in: bad_ip=N fragment=N ..." (no newline) to `out`. */
+void tcp_ipv4_filter_report(const struct tcp_ipv4_filter *f, FILE *out);
+
+/** Name of a drop reason, for logs ("bad_ip", ...). */
+const char *tcp_ipv4_drop_name(enum tcp_ipv4_drop reason);
+
+/** The number of datagrams dropped for `reason`. */
+uint64_t tcp_ipv4_filter_dropped(const struct tcp_ipv4_filter *f, enum tcp_ipv4_drop reason);
+
+#endif
