@@ -43,7 +43,7 @@
 #define QUEUE_SLOTS 4096
 /* Largest packet kept (the TUN devices' MTU is 1500). */
 #define SLOT_BYTES 2048
-#define TUN_WAIT_MS 2000
+#define TUN_WAIT_MS 10000 /* a loaded machine delays the carrier (linkwatch) */
 
 struct impairment {
     double loss, dup, reorder; /* probabilities in [0, 1] */
