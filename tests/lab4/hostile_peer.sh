@@ -62,7 +62,11 @@ case_malformed() {
     local want report name n got
     want=$(sed -n 's/^expect-drops: //p' "$E2E_DIR/peer.out")
     report=$(grep -m1 '^tcp_ipv4: sent' "$E2E_DIR/ours.err")
-    [ -n "$want" ] && [ -n "$report" ] || { echo "missing counters (peer: '$want', app: '$report')"; hostile_show_logs; return 1; }
+    if [ -z "$want" ] || [ -z "$report" ]; then
+        echo "missing counters (peer: '$want', app: '$report')"
+        hostile_show_logs
+        return 1
+    fi
     for kv in $want; do
         name=${kv%=*} n=${kv#*=}
         got=$(grep -o " $name=[0-9]*" <<<"$report" | cut -d= -f2)

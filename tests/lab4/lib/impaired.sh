@@ -1,7 +1,7 @@
-#!/usr/bin/env bash
-# shellcheck source-path=SCRIPTDIR
-# Lab 4 end to end: our TCP (tcp_ipv4 on tun144) against the Linux kernel's TCP (socat) through
-# the impairment relay (apps/impair_relay.c, netem's meanings; the kernel here has no netem).
+# shellcheck shell=bash
+# Common code of the tests/lab4/impaired_*.sh tests (sourced after lib/netns.sh): our TCP
+# (tcp_ipv4 on tun144) against the Linux kernel's TCP (socat) through the impairment relay
+# (apps/impair_relay.c, netem's meanings; the kernel here has no netem).
 #
 # Topology (the relay's header comment has the reasoning):
 #   namespace A: tcp_ipv4 on tun144 (kernel side 169.254.144.1) --A's kernel forwards-->
@@ -10,10 +10,9 @@
 # Each case: 1 MiB each way at once (duplex) must arrive intact (sha256) within
 # IMPAIRED_DEADLINE seconds, and the relay's counters must show the impairment happened.
 #
-# A case line: NAME SEED RELAY_OPTIONS... (the relay seed makes the impairments reproducible;
-# the TCPs' own timing still varies). IMPAIRED_REPEAT=N runs every case N times.
-# shellcheck source=lib/netns.sh
-source "$(dirname "$0")/lib/netns.sh"
+# A case line: impaired NAME SEED RELAY_OPTIONS... (the relay's seed makes its decisions
+# reproducible; the TCPs' own timing still varies). IMPAIRED_REPEAT=N runs every case N times.
+
 IMPAIRED_SIZE=1048576
 IMPAIRED_DEADLINE=${IMPAIRED_DEADLINE:-180}
 
@@ -72,7 +71,8 @@ case_impaired() {
     e2e_wait_for own_netns "$bpid" ||
         { echo "namespace B did not appear"; return 1; }
     e2e_spawn relay /dev/null /dev/null "$b/impair_relay" -s "$seed" "$@" tun145 tun145b
-    e2e_wait_for e2e_tun_attached tun145b || { echo "relay did not attach"; cat "$d/relay.err"; return 1; }
+    # The relay names both devices once it holds them (only then may tun145b move away).
+    e2e_wait_for grep -q '<->' "$d/relay.err" || { echo "relay did not attach"; cat "$d/relay.err"; return 1; }
     ip link set tun145b netns "$bpid"
     local -a inb=(nsenter -t "$bpid" -n)
     "${inb[@]}" ip link set lo up
@@ -99,6 +99,8 @@ case_impaired() {
     local rc_ours=0 rc_peer=0
     # shellcheck disable=SC2154
     wait "$E2E_PID_ours" || rc_ours=$?
+    # shellcheck disable=SC2154
+    [ "$rc_ours" = 0 ] || kill "$E2E_PID_peer" # our end gave up: do not wait for socat's timeout
     # shellcheck disable=SC2154
     wait "$E2E_PID_peer" || rc_peer=$?
     local secs
@@ -138,17 +140,18 @@ case_impaired() {
     sed -n 's/^impair_relay: \([ab]->[ab]\)/  \1/p' "$d/relay.err"
 }
 
+# shellcheck disable=SC2034 # read by e2e_main (lib/netns.sh)
 E2E_TOOLS=(socat nsenter)
+# shellcheck disable=SC2034
 E2E_DEADLINE=$IMPAIRED_DEADLINE
-E2E_CASES=()
-for _ in $(seq "${IMPAIRED_REPEAT:-1}"); do
-    E2E_CASES+=(
-        "impaired loss 11 -l 10"
-        "impaired dup 12 -u 5"
-        "impaired reorder 13 -r 25 -d 10"
-        "impaired delay 14 -d 20"
-        "impaired all 15 -l 10 -u 5 -r 25 -d 20"
-    )
-done
-[ "${1:-}" = __case ] || echo "each case: 1 MiB each way, deadline ${IMPAIRED_DEADLINE} s"
-e2e_main "$@"
+
+# impaired_main "$@": runs the cases in IMPAIRED_CASES, each IMPAIRED_REPEAT times.
+impaired_main() {
+    local _
+    E2E_CASES=()
+    for _ in $(seq "${IMPAIRED_REPEAT:-1}"); do
+        E2E_CASES+=("${IMPAIRED_CASES[@]}")
+    done
+    [ "${1:-}" = __case ] || echo "each case: 1 MiB each way, deadline ${IMPAIRED_DEADLINE} s"
+    e2e_main "$@"
+}
