@@ -80,10 +80,12 @@ case_impaired() {
     "${inb[@]}" sysctl -qw net.ipv6.conf.tun145.disable_ipv6=1
     "${inb[@]}" ip addr add 169.254.145.1/24 dev tun145
     "${inb[@]}" ip link set tun145 up
-    # The kernel's minimum RTO is 200 ms, and it doubles per lost retransmission: against a peer
-    # without SACK (ours) under 10% loss both ways it spends most of its time waiting. A 20 ms
-    # floor on this route (as a LAN with a 1 ms RTT might have) keeps the case short.
+    # The kernel's RTO is at least 200 ms and doubles per timeout; against our TCP (no SACK, no
+    # timestamps) under 10% loss, Karn's rule gives it no RTT sample to undo the doubling while
+    # it recovers, so it backs off to tens of seconds. A 20 ms floor on this route (a LAN with
+    # a 1 ms RTT might have that) and a 1 s ceiling (the smallest tcp_rto_max_ms) keep it moving.
     "${inb[@]}" ip route add 169.254.144.0/24 dev tun145 rto_min 20ms
+    "${inb[@]}" sysctl -qw net.ipv4.tcp_rto_max_ms=1000
 
     head -c "$IMPAIRED_SIZE" /dev/urandom >"$d/data_ours"
     head -c "$IMPAIRED_SIZE" /dev/urandom >"$d/data_peer"
