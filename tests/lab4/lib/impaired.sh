@@ -83,9 +83,12 @@ case_impaired() {
     # The kernel's RTO is at least 200 ms and doubles per timeout; against our TCP (no SACK, no
     # timestamps) under 10% loss, Karn's rule gives it no RTT sample to undo the doubling while
     # it recovers, so it backs off to tens of seconds. A 20 ms floor on this route (a LAN with
-    # a 1 ms RTT might have that) and a 1 s ceiling (the smallest tcp_rto_max_ms) keep it moving.
+    # a 1 ms RTT might have that) and a 1 s ceiling (the smallest tcp_rto_max_ms) keep it moving;
+    # with the ceiling, 15 retries (tcp_retries2) would be only ~15 s of stalling before the
+    # kernel gives up on us, so it gets 60; so does the socket socat closes once it has handed
+    # the kernel all its data (an orphan, which gets only tcp_orphan_retries, 8 by default).
     "${inb[@]}" ip route add 169.254.144.0/24 dev tun145 rto_min 20ms
-    "${inb[@]}" sysctl -qw net.ipv4.tcp_rto_max_ms=1000
+    "${inb[@]}" sysctl -qw net.ipv4.tcp_rto_max_ms=1000 net.ipv4.tcp_retries2=60 net.ipv4.tcp_orphan_retries=60
 
     head -c "$IMPAIRED_SIZE" /dev/urandom >"$d/data_ours"
     head -c "$IMPAIRED_SIZE" /dev/urandom >"$d/data_peer"
