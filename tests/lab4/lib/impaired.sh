@@ -138,6 +138,7 @@ case_impaired() {
                 [ "$(relay_count "$dir" delayed)" = "$(relay_count "$dir" received)" ] || { echo "$dir: not all delayed"; false; }
             done && need reordered 0 && need_each delayed 100
             ;;
+        jitter) need_each delayed 100 ;;
         all) need_each dropped 5 && need_each duplicated 5 && need_each reordered 5 && need_each delayed 5 ;;
         *) echo "unknown case $name"; return 1 ;;
     esac || { cat "$d/relay.err"; return 1; }
