@@ -165,8 +165,10 @@ static void close_carrier(struct tcp_app_stack *st) {
     }
 }
 
-enum sponge_err tcp_app_open(struct tcp_app_stack *st, const struct app_args *args, enum tcp_app_carrier carrier,
-                             char *why, size_t why_len) {
+/* One attempt: the carrier, then the handshake. */
+static enum sponge_err open_once(struct tcp_app_stack *st, const struct app_args *args, enum tcp_app_carrier carrier,
+                                 char *why, size_t why_len, bool *handshake_failed) {
+    *handshake_failed = false;
     memset(st, 0, sizeof *st);
     st->carrier = carrier;
     enum sponge_err err = open_carrier(st, args, why, why_len);
@@ -198,6 +200,7 @@ enum sponge_err tcp_app_open(struct tcp_app_stack *st, const struct app_args *ar
         err = tcp_socket_connect(&st->sock, adapter, &cfg, stderr);
     }
     if (err != SPONGE_OK) {
+        *handshake_failed = true;
         snprintf(why, why_len, "%s %s:%u failed: %s", args->listen ? "accept on" : "connect to", host,
                  (unsigned)args->port,
                  err == SPONGE_ERR_TIMEOUT ? "no answer (timed out)"
@@ -206,6 +209,22 @@ enum sponge_err tcp_app_open(struct tcp_app_stack *st, const struct app_args *ar
         close_carrier(st);
     }
     return err;
+}
+
+enum sponge_err tcp_app_open(struct tcp_app_stack *st, const struct app_args *args, enum tcp_app_carrier carrier,
+                             char *why, size_t why_len) {
+    for (;;) {
+        bool handshake_failed;
+        enum sponge_err err = open_once(st, args, carrier, why, why_len, &handshake_failed);
+        /* A listener whose half-open connection was reset or never acknowledged (a spoofed or
+         * vanished SYN) goes back to LISTEN, as RFC 793 p. 70 has a passive SYN-RECEIVED do:
+         * one bogus SYN must not take the server down. The carrier is reopened, so the
+         * adapter forgets that SYN's sender. */
+        if (!args->listen || !handshake_failed || (err != SPONGE_ERR_RESET && err != SPONGE_ERR_TIMEOUT)) {
+            return err;
+        }
+        fprintf(stderr, "DEBUG: %s; listening again\n", why);
+    }
 }
 
 enum sponge_err tcp_app_close(struct tcp_app_stack *st) {

@@ -222,16 +222,34 @@ static bool negotiate(struct tcp_connection *c, const struct tcp_segment *seg, b
     return tcp_negotiation_check_arrival(&c->neg, hdr, in_order);
 }
 
-/* RFC 793 p. 37: in a synchronized state a RST is valid if its seqno is in the window we
- * advertise (a zero window accepts only RCV.NXT). */
-static bool rst_acceptable(const struct tcp_connection *c, const struct tcp_segment *seg) {
+/* Where a RST's seqno falls, for RFC 5961 section 3.2. */
+enum rst_check { RST_OUTSIDE_WINDOW, RST_IN_WINDOW, RST_EXACT };
+
+/* RFC 5961 section 3.2 (tightening RFC 793 p. 37): a RST resets the connection only if its
+ * seqno is exactly RCV.NXT; one elsewhere in the window we advertise gets a challenge ACK (a
+ * blind attacker must then guess the exact number); one outside the window is dropped. */
+static enum rst_check check_rst(const struct tcp_connection *c, const struct tcp_segment *seg) {
     struct wrap32 ackno;
     if (!tcp_receiver_ackno(&c->receiver, &ackno)) {
-        return false;
+        return RST_OUTSIDE_WINDOW;
     }
     int64_t offset = seq_diff(seg->header.seqno, ackno);
     uint64_t window = advertised_window(c);
-    return offset >= 0 && (uint64_t)offset < (window ? window : 1);
+    if (offset == 0) {
+        return RST_EXACT;
+    }
+    return offset > 0 && (uint64_t)offset < window ? RST_IN_WINDOW : RST_OUTSIDE_WINDOW;
+}
+
+/* Both SYNs have been exchanged and ours is acknowledged: a synchronized state (RFC 793). */
+static bool synchronized(const struct tcp_connection *c) {
+    return !receiver_in(c, "LISTEN") && !sender_in(c, "CLOSED") && !sender_in(c, "SYN_SENT");
+}
+
+/* RFC 5961 section 7 calls for a rate limit on challenge ACKs; we send one per offending
+ * segment (the caller flushes it with the next segments_out). */
+static void challenge_ack(struct tcp_connection *c) {
+    ensure_reply(c);
 }
 
 /* The SYN-SENT rules of RFC 793 p. 66-68. Returns true if the segment should be processed. */
@@ -293,7 +311,7 @@ static void segment_received(struct tcp_connection *c, const struct tcp_segment 
     const struct tcp_header *hdr = &seg->header;
     c->time_since_last_segment_received = 0;
     c->keepalives_sent = 0;
-    bool synchronized = false;
+    bool past_syn_sent = false; /* neither LISTEN nor SYN_SENT: options are checked, not negotiated */
     if (in_listen(c)) {
         /* LISTEN (RFC 793 p. 65): only a SYN opens the connection; RSTs and ACK-bearing
          * segments are ignored. */
@@ -305,14 +323,23 @@ static void segment_received(struct tcp_connection *c, const struct tcp_segment 
             return;
         }
     } else if (hdr->rst) {
-        if (rst_acceptable(c, seg)) {
+        enum rst_check rst = check_rst(c, seg);
+        if (rst == RST_EXACT) {
             unclean_shutdown(c, false);
+        } else if (rst == RST_IN_WINDOW) {
+            challenge_ack(c);
         }
         return;
+    } else if (hdr->syn && synchronized(c)) {
+        /* RFC 5961 section 4.2: a SYN in a synchronized state, whatever its seqno, is answered
+         * with a challenge ACK and otherwise ignored (never a reset). A peer that really
+         * restarted answers that ACK with a RST carrying the exact seqno. */
+        challenge_ack(c);
+        return;
     } else {
-        synchronized = true;
+        past_syn_sent = true;
     }
-    if (!negotiate(c, seg, synchronized)) {
+    if (!negotiate(c, seg, past_syn_sent)) {
         /* RFC 7323 5.3 R1: an old duplicate is answered with an ACK; a segment without
          * timestamps is dropped silently (3.2). */
         if (hdr->opts.has_timestamps) {

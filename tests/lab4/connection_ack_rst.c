@@ -35,7 +35,7 @@ static int run(size_t capacity) {
     EXPECT_STATE(&h, &c, TCP_STATE_RESET);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, CASE("RSTs outside the window are ignored, the last in-window one counts"), &cfg);
+    conn_begin(&h, &c, CASE("RSTs outside the window are ignored, one in it is challenged (RFC 5961)"), &cfg);
     establish_active(&h, &c, 0, 5000, 1000);
     PEER_SENDS(&h, &c, .rst = true, .seqno = 5000);
     PEER_SENDS(&h, &c, .rst = true, .seqno = 5001 + win);
@@ -43,6 +43,9 @@ static int run(size_t capacity) {
     EXPECT_STATE(&h, &c, TCP_STATE_ESTABLISHED);
     EXPECT_NOTHING_SENT(&h, &c);
     PEER_SENDS(&h, &c, .rst = true, .seqno = 5001 + win - 1);
+    EXPECT_SENT(&h, &c, .ack = TRI_YES, .rst = TRI_NO, .ackno = OPT_U64(5001));
+    EXPECT_STATE(&h, &c, TCP_STATE_ESTABLISHED);
+    PEER_SENDS(&h, &c, .rst = true, .seqno = 5001);
     EXPECT_STATE(&h, &c, TCP_STATE_RESET);
     conn_end(&h, &c);
 
