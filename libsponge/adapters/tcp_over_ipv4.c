@@ -47,6 +47,10 @@ static enum sponge_err ipv4_send(void *self, const struct tcp_segment *seg) {
     struct tcp_segment out = *seg;
     out.header.sport = a->cfg.local_port;
     out.header.dport = a->cfg.remote_port;
+    if (out.header.syn && a->cfg.syn_mss != 0 && !out.header.opts.has_mss) {
+        out.header.opts.has_mss = true;
+        out.header.opts.mss = a->cfg.syn_mss;
+    }
     size_t payload_len = byte_view2_len(&seg->payload);
     size_t tcp_len = tcp_header_length(&out.header) + payload_len;
     assert(tcp_len <= UINT16_MAX - IPV4_MAX_HEADER_LEN); /* max_payload is the caller's choice */
