@@ -35,6 +35,7 @@
 #define RUNNING_WAIT_MS 2000       /* how long to wait for the device to be IFF_RUNNING */
 #define QDISC_SETTLE_MS 20         /* then a little longer: the qdisc comes up after the flag */
 #define IDLE_POLL_MS 5             /* poll timeout when nothing is waiting (timer granularity) */
+#define SPIN_NS 50000              /* before sleeping in poll, keep trying reads this long */
 #define CLOSE_TIMEOUT_MS 5000      /* bound on the closing handshake after the timed part */
 #define CONNECT_TIMEOUT_MS 15000   /* bound on the handshake */
 
@@ -44,6 +45,7 @@ struct xfer {
     struct tcp_adapter carrier;
     uint64_t last_tick_ms;
     unsigned data_since_flush;
+    uint64_t idle_since_ns; /* when the last read found nothing (0: input was seen since) */
 };
 
 static uint64_t now_ns(void) {
@@ -126,7 +128,9 @@ static void wait_input(struct xfer *x) {
     poll(&p, 1, IDLE_POLL_MS);
 }
 
-/* One round of the loop: input (with drain), timers, output; sleeps briefly if idle. */
+/* One round of the loop: input (with drain), timers, output. When nothing arrives it spins
+ * (non-blocking reads) for SPIN_NS before sleeping in poll: the peer's next packet is usually
+ * microseconds away, and a sleep plus wakeup costs more than that. */
 static enum sponge_err step(struct xfer *x, void (*drain)(void *), void *arg) {
     bool got_any = false;
     enum sponge_err err = pump_input(x, drain, arg, &got_any);
@@ -135,10 +139,18 @@ static enum sponge_err step(struct xfer *x, void (*drain)(void *), void *arg) {
     }
     tick(x);
     err = flush(x);
-    if (err == SPONGE_OK && !got_any) {
-        wait_input(x);
+    if (err != SPONGE_OK || got_any) {
+        x->idle_since_ns = 0;
+        return err;
     }
-    return err;
+    uint64_t now = now_ns();
+    if (x->idle_since_ns == 0) {
+        x->idle_since_ns = now;
+    } else if (now - x->idle_since_ns > SPIN_NS) {
+        wait_input(x);
+        x->idle_since_ns = 0;
+    }
+    return SPONGE_OK;
 }
 
 static bool connected(const struct xfer *x) {
