@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #define MSS 1460                   /* 1500-byte MTU minus 40 bytes of IPv4 and TCP headers */
@@ -46,6 +47,14 @@ struct xfer {
     uint64_t last_tick_ms;
     unsigned data_since_flush;
     uint64_t idle_since_ns; /* when the last read found nothing (0: input was seen since) */
+    uint64_t blocked_ns;    /* time spent asleep in poll */
+};
+
+/* CPU time and time blocked over the timed part, for the anchor's run.sh (it shows
+ * `blocked_s= cpu_user_s= cpu_sys_s=` from stderr next to each result). */
+struct usage_mark {
+    struct rusage ru;
+    uint64_t blocked_ns;
 };
 
 static uint64_t now_ns(void) {
@@ -125,7 +134,26 @@ static enum sponge_err pump_input(struct xfer *x, void (*drain)(void *), void *a
 
 static void wait_input(struct xfer *x) {
     struct pollfd p = {.fd = tcp_adapter_fd(&x->carrier), .events = POLLIN};
+    uint64_t t = now_ns();
     poll(&p, 1, IDLE_POLL_MS);
+    x->blocked_ns += now_ns() - t;
+}
+
+static void usage_mark(const struct xfer *x, struct usage_mark *m) {
+    getrusage(RUSAGE_SELF, &m->ru);
+    m->blocked_ns = x->blocked_ns;
+}
+
+static double tv_diff(struct timeval a, struct timeval b) {
+    return (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_usec - a.tv_usec) / 1e6;
+}
+
+static void usage_report(const struct xfer *x, const struct usage_mark *start) {
+    struct usage_mark end;
+    usage_mark(x, &end);
+    fprintf(stderr, "tun_throughput: timed part: blocked_s=%.3f cpu_user_s=%.3f cpu_sys_s=%.3f\n",
+            (double)(end.blocked_ns - start->blocked_ns) / 1e9, tv_diff(start->ru.ru_utime, end.ru.ru_utime),
+            tv_diff(start->ru.ru_stime, end.ru.ru_stime));
 }
 
 /* One round of the loop: input (with drain), timers, output. When nothing arrives it spins
@@ -164,6 +192,7 @@ static enum sponge_err failed(const struct xfer *x) {
 
 /* Opens the device and sets up adapter and connection. */
 static int setup(struct xfer *x, const struct tcp_ipv4_config *icfg) {
+    memset(x, 0, sizeof *x);
     const char *dev = getenv("TUN_DEV");
     char why[160];
     int fd = -1;
@@ -264,6 +293,8 @@ static int run_send(uint32_t host, uint16_t port, uint64_t bytes) {
     if (err == SPONGE_OK && !(tcp_connection_active(&x.conn) && connected(&x))) {
         err = failed(&x);
     }
+    struct usage_mark mark;
+    usage_mark(&x, &mark);
     uint64_t t0 = now_ns(), t1 = t0, off = 0;
     /* Timed: write what fits, move segments; done when every byte is acknowledged. */
     while (err == SPONGE_OK && tcp_connection_active(&x.conn)) {
@@ -273,6 +304,7 @@ static int run_send(uint32_t host, uint16_t port, uint64_t bytes) {
         if (off == bytes && tcp_connection_bytes_in_flight(&x.conn) == 0 &&
             tcp_connection_remaining_outbound_capacity(&x.conn) == STREAM_CAPACITY) {
             t1 = now_ns();
+            usage_report(&x, &mark);
             break;
         }
         err = step(&x, NULL, NULL);
@@ -342,11 +374,14 @@ static int run_recv(uint16_t port) {
     while (err == SPONGE_OK && tcp_connection_active(&x.conn) && !connected(&x)) {
         err = step(&x, drain_inbound, &k);
     }
+    struct usage_mark mark;
+    usage_mark(&x, &mark);
     uint64_t t0 = now_ns(), t1 = t0;
     struct byte_stream *in = tcp_connection_inbound_stream(&x.conn);
     while (err == SPONGE_OK && tcp_connection_active(&x.conn)) {
         if (byte_stream_eof(in)) {
             t1 = now_ns();
+            usage_report(&x, &mark);
             break;
         }
         err = step(&x, drain_inbound, &k);
