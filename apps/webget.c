@@ -1,4 +1,4 @@
-/* webget [--native] [-d DEV] HOST[:PORT] PATH
+/* webget [--native] [--lab] [-d DEV] HOST[:PORT] PATH
  *
  * Fetches http://HOST[:PORT]/PATH with one HTTP/1.1 GET and prints the whole response
  * (status line, headers and body) to stdout until the server closes the connection.
@@ -6,7 +6,8 @@
  * addition to CS144's command line so tests can use a local server on a free port).
  *
  * --native  use the operating system's TCP (lab 0);
- * default   use this project's TCP over the TUN device DEV (`-d`, default tun144).
+ * default   use this project's TCP over the TUN device DEV (`-d`, default tun144), in
+ *           modern mode (tcp_config_set_modern); --lab gives the labs' behaviour.
  *
  * Errors (bad arguments, unknown host, refused connection) print one line on stderr and
  * exit non-zero. */
@@ -34,6 +35,7 @@
 /* The parsed command line. */
 struct webget_args {
     bool native;
+    bool lab;                   /* --lab: our TCP without the modern set */
     const char *dev;            /* TUN device for our TCP */
     const char *authority;      /* HOST[:PORT] as given: the Host header's value */
     char host[WEBGET_HOST_MAX]; /* HOST without the port */
@@ -42,7 +44,7 @@ struct webget_args {
 };
 
 static void usage(const char *argv0) {
-    fprintf(stderr, "usage: %s [--native] [-d DEV] HOST[:PORT] PATH\n", argv0);
+    fprintf(stderr, "usage: %s [--native] [--lab] [-d DEV] HOST[:PORT] PATH\n", argv0);
 }
 
 /* Splits "HOST[:PORT]" into args->host and args->port. Returns false if malformed. */
@@ -87,8 +89,10 @@ static bool path_ok(const char *path) {
 
 /* Fills `args` from the command line; prints a one-line reason and returns false if bad. */
 static bool parse_args(int argc, char **argv, struct webget_args *args) {
-    static const struct option long_options[] = {{"native", no_argument, NULL, 'n'}, {NULL, 0, NULL, 0}};
+    static const struct option long_options[] = {
+        {"native", no_argument, NULL, 'n'}, {"lab", no_argument, NULL, 'L'}, {NULL, 0, NULL, 0}};
     args->native = false;
+    args->lab = false;
     args->dev = WEBGET_DEFAULT_DEV;
     opterr = 0; /* one line on a bad option: ours */
     int opt;
@@ -96,6 +100,9 @@ static bool parse_args(int argc, char **argv, struct webget_args *args) {
         switch (opt) {
             case 'n':
                 args->native = true;
+                break;
+            case 'L':
+                args->lab = true;
                 break;
             case 'd':
                 args->dev = optarg;
@@ -229,6 +236,7 @@ static int webget_our_tcp(const struct webget_args *args, const char *request, s
     struct app_args tcp_args;
     memset(&tcp_args, 0, sizeof tcp_args);
     tcp_config_default(&tcp_args.cfg);
+    tcp_config_set_modern(&tcp_args.cfg, !args->lab);
     tcp_args.device = args->dev;
     tcp_args.port = (uint16_t)strtol(args->port, NULL, 10);
     if (!app_resolve_ipv4(args->host, &tcp_args.host)) {

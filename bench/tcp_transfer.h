@@ -102,11 +102,12 @@ struct transfer_stats {
     uint64_t rounds, segments, acks;
 };
 
-/* Moves data[0..len) from one connection to the other; on success stores the seconds the data
- * took (from connect to the receiver's EOF, reads and checks included) and returns true. */
-static bool tcp_transfer(const uint8_t *data, size_t len, bool reorder, struct transfer_stats *stats) {
-    struct tcp_config cfg;
-    tcp_config_default(&cfg);
+/* Moves data[0..len) from one connection to the other, both configured as `cfg`; on success
+ * stores the seconds the data took (from connect to the receiver's EOF, reads and checks
+ * included) and returns true. */
+static bool tcp_transfer_with(const uint8_t *data, size_t len, bool reorder, const struct tcp_config *config,
+                              struct transfer_stats *stats) {
+    struct tcp_config cfg = *config;
     struct transfer t = {.chunk_len = cfg.recv_capacity};
     t.segs = malloc(TRANSFER_MAX_SEGMENTS_PER_ROUND * sizeof *t.segs);
     t.chunk = malloc(t.chunk_len);
@@ -177,6 +178,13 @@ static uint8_t *transfer_make_data(size_t len) {
         }
     }
     return data;
+}
+
+/* tcp_transfer_with the default (lab) configuration. */
+static inline bool tcp_transfer(const uint8_t *data, size_t len, bool reorder, struct transfer_stats *stats) {
+    struct tcp_config cfg;
+    tcp_config_default(&cfg);
+    return tcp_transfer_with(data, len, reorder, &cfg, stats);
 }
 
 #endif

@@ -85,8 +85,8 @@ uint16_t app_ephemeral_port(void) {
 static void usage(char *why, size_t why_len, const char *prog, unsigned options, const char *problem) {
     snprintf(why, why_len, "%s (usage: %s [-l]%s%s%s%s HOST PORT)", problem, prog,
              (options & APP_OPT_SOURCE) ? " [-a ADDR] [-s PORT]" : "",
-             (options & APP_OPT_TCP) ? " [-t RTO] [-w WIN]" : "", (options & APP_OPT_DEVICE) ? " [-d TUNDEV]" : "",
-             (options & APP_OPT_TCP) ? " [-Lu RATE] [-Ld RATE]" : "");
+             (options & APP_OPT_TCP) ? " [--lab] [--cc ALGO] [--nodelay] [-t RTO] [-w WIN]" : "",
+             (options & APP_OPT_DEVICE) ? " [-d TUNDEV]" : "", (options & APP_OPT_TCP) ? " [-Lu RATE] [-Ld RATE]" : "");
 }
 
 enum sponge_err app_args_parse(int argc, char **argv, unsigned options, struct app_args *out, char *why,
@@ -94,6 +94,12 @@ enum sponge_err app_args_parse(int argc, char **argv, unsigned options, struct a
     const char *prog = app_name(argc > 0 ? argv[0] : NULL);
     memset(out, 0, sizeof *out);
     tcp_config_default(&out->cfg);
+    /* Modern TCP unless --lab is given anywhere among the options (so -w may precede it). */
+    bool lab = false;
+    for (int k = 1; k < argc && argv[k][0] == '-' && argv[k][1] != '\0'; k++) {
+        lab |= (options & APP_OPT_TCP) && strcmp(argv[k], "--lab") == 0;
+    }
+    tcp_config_set_modern(&out->cfg, !lab);
     char problem[160];
     int i = 1;
     for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
@@ -105,13 +111,36 @@ enum sponge_err app_args_parse(int argc, char **argv, unsigned options, struct a
             out->listen = true;
             continue;
         }
+        if ((options & APP_OPT_TCP) && strcmp(opt, "--lab") == 0) {
+            continue;
+        }
+        if ((options & APP_OPT_TCP) && strcmp(opt, "--nodelay") == 0) {
+            out->cfg.nagle = false;
+            continue;
+        }
         if ((options & APP_OPT_TCP) && strcmp(opt, "-t") == 0) {
             ok = parse_ulong(val, 1, 60000, &n);
             out->cfg.rt_timeout = (uint32_t)n;
+            /* Modern mode: -t is the initial RTO, and also the estimated RTO's floor if lower. */
+            if (!lab && n < out->cfg.min_rto) {
+                out->cfg.min_rto = (uint32_t)n;
+            }
         } else if ((options & APP_OPT_TCP) && strcmp(opt, "-w") == 0) {
-            /* No window scaling: the advertised window is 16 bits. */
-            ok = parse_ulong(val, 1, 65535, &n);
+            /* Lab mode has no window scaling: the advertised window is 16 bits. */
+            ok = parse_ulong(val, 1, lab ? 65535 : (1ul << 30), &n);
             out->cfg.recv_capacity = n;
+        } else if ((options & APP_OPT_TCP) && strcmp(opt, "--cc") == 0) {
+            /* Congestion control: newreno (the modern default), cubic, or none. */
+            ok = val != NULL;
+            if (ok && strcmp(val, "cubic") == 0) {
+                out->cfg.congestion = TCP_CC_CUBIC;
+            } else if (ok && strcmp(val, "newreno") == 0) {
+                out->cfg.congestion = TCP_CC_NEWRENO;
+            } else if (ok && strcmp(val, "none") == 0) {
+                out->cfg.congestion = TCP_CC_NONE;
+            } else {
+                ok = false;
+            }
         } else if ((options & APP_OPT_TCP) && strcmp(opt, "-Lu") == 0) {
             ok = parse_rate(val, &out->loss_up);
         } else if ((options & APP_OPT_TCP) && strcmp(opt, "-Ld") == 0) {

@@ -29,7 +29,7 @@ struct app_args {
     bool has_source_port; /* -s */
     uint16_t source_port;
     const char *device;        /* -d, NULL if not given */
-    struct tcp_config cfg;     /* defaults, with -t (rt_timeout) and -w (recv_capacity) applied */
+    struct tcp_config cfg;     /* modern (lab with --lab), with -t (rt_timeout) and -w (recv_capacity) */
     double loss_up, loss_down; /* -Lu, -Ld */
 };
 

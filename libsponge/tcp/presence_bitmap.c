@@ -106,6 +106,34 @@ static size_t run_linear(const uint64_t *words, size_t pos, size_t end) {
     return (pos < end ? pos : end) - start;
 }
 
+/* Consecutive clear bits in [pos, end), end <= nbits, from pos on. */
+static size_t gap_linear(const uint64_t *words, size_t pos, size_t end) {
+    size_t start = pos;
+    while (pos < end) {
+        size_t shift = pos % WORD_BITS;
+        uint64_t marks = words[pos / WORD_BITS] >> shift; /* zeros shifted in: no false stop */
+        size_t zeros = marks ? (size_t)__builtin_ctzll(marks) : WORD_BITS - shift;
+        pos += zeros;
+        if (zeros < WORD_BITS - shift) {
+            break;
+        }
+    }
+    return (pos < end ? pos : end) - start;
+}
+
+size_t presence_bitmap_gap(const struct presence_bitmap *b, size_t pos, size_t max) {
+    assert(pos < b->nbits && max <= b->nbits);
+    size_t first = b->nbits - pos;
+    if (max <= first) {
+        return gap_linear(b->words, pos, pos + max);
+    }
+    size_t gap = gap_linear(b->words, pos, b->nbits);
+    if (gap < first) {
+        return gap;
+    }
+    return gap + gap_linear(b->words, 0, max - first);
+}
+
 size_t presence_bitmap_run(const struct presence_bitmap *b, size_t pos, size_t max) {
     assert(pos < b->nbits && max <= b->nbits);
     size_t first = b->nbits - pos;

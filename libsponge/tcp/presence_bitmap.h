@@ -38,4 +38,8 @@ size_t presence_bitmap_clear(struct presence_bitmap *b, size_t pos, size_t n);
  *  (<= nbits), whichever comes first. */
 size_t presence_bitmap_run(const struct presence_bitmap *b, size_t pos, size_t max);
 
+/** Counts the consecutive clear bits from `pos` on, stopping at the first set bit or at `max`
+ *  (<= nbits), whichever comes first. */
+size_t presence_bitmap_gap(const struct presence_bitmap *b, size_t pos, size_t max);
+
 #endif

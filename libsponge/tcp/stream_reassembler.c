@@ -115,3 +115,24 @@ bool stream_reassembler_empty(const struct stream_reassembler *r) {
 uint64_t stream_reassembler_first_unassembled(const struct stream_reassembler *r) {
     return byte_stream_bytes_written(&r->out);
 }
+
+size_t stream_reassembler_present_ranges(const struct stream_reassembler *r, size_t max, uint64_t *left,
+                                         uint64_t *right) {
+    size_t room = byte_stream_remaining_capacity(&r->out);
+    uint64_t first = byte_stream_bytes_written(&r->out);
+    size_t count = 0, found = 0, off = 0;
+    /* Stored bytes lie within the window; stop once all of them have been seen. */
+    while (count < max && found < r->unassembled && off < room) {
+        off += presence_bitmap_gap(&r->present, presence_bitmap_wrap(&r->present, r->base, off), room - off);
+        if (off >= room) {
+            break;
+        }
+        size_t run = presence_bitmap_run(&r->present, presence_bitmap_wrap(&r->present, r->base, off), room - off);
+        left[count] = first + off;
+        right[count] = first + off + run;
+        count++;
+        found += run;
+        off += run;
+    }
+    return count;
+}

@@ -57,4 +57,10 @@ bool stream_reassembler_empty(const struct stream_reassembler *r);
 /** Absolute index of the next byte the reassembler needs (the output's bytes_written). */
 uint64_t stream_reassembler_first_unassembled(const struct stream_reassembler *r);
 
+/** Lists up to `max` ranges of stored bytes past the first unassembled one, in index order:
+ *  range i is [left[i], right[i]) (absolute indexes). Returns how many were written. For SACK
+ *  (RFC 2018). Costs O(window / 64) when bytes are waiting, O(1) when none are. */
+size_t stream_reassembler_present_ranges(const struct stream_reassembler *r, size_t max, uint64_t *left,
+                                         uint64_t *right);
+
 #endif

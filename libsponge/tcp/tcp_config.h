@@ -12,6 +12,17 @@
 #define TCP_DEFAULT_RT_TIMEOUT 1000
 #define TCP_DEFAULT_MAX_RETX_ATTEMPTS 8
 
+/* Modern mode (tcp_config_set_modern): larger streams, an Ethernet-sized MSS, RFC 6298 bounds. */
+#define TCP_MODERN_CAPACITY (1024 * 1024)
+#define TCP_MODERN_MAX_PAYLOAD 1460
+#define TCP_MODERN_MIN_RTO 200
+#define TCP_MODERN_MAX_RTO 60000
+#define TCP_MODERN_DELAYED_ACK_MS 40
+#define TCP_MODERN_KEEPALIVE_PROBES 9
+
+/** Congestion control of the sender (off: the peer's window alone limits it, as in the labs). */
+enum tcp_congestion { TCP_CC_NONE, TCP_CC_NEWRENO, TCP_CC_CUBIC };
+
 struct tcp_config {
     size_t recv_capacity;       /* inbound stream capacity (bytes) */
     size_t send_capacity;       /* outbound stream capacity (bytes) */
@@ -20,10 +31,31 @@ struct tcp_config {
     unsigned max_retx_attempts; /* consecutive retransmissions before giving up */
     bool fixed_isn_set;         /* use fixed_isn (tests) instead of a random ISN */
     uint32_t fixed_isn;
+    /* Beyond the labs: all off by default, so that lab behaviour is unchanged. */
+    bool modern;             /* set by tcp_config_set_modern: the fields below are its set */
+    bool opt_mss;            /* send an MSS option on the SYN; honour the peer's (RFC 9293 3.7.1) */
+    bool opt_window_scale;   /* RFC 7323 section 2: negotiate window scaling */
+    bool opt_timestamps;     /* RFC 7323 sections 3-5: timestamps, echo, PAWS */
+    bool opt_sack_permitted; /* RFC 2018: offer SACK-permitted on the SYN */
+    bool rtt_estimation;     /* RFC 6298: RTO from SRTT/RTTVAR (Karn's rule) instead of fixed */
+    uint32_t min_rto;        /* ms, lower bound of the estimated RTO */
+    uint32_t max_rto;        /* ms, upper bound of every RTO, backed off or not */
+    enum tcp_congestion congestion;
+    bool nagle;                /* RFC 896 / RFC 1122 4.2.3.4: hold small segments while data is unacked */
+    bool delayed_ack;          /* RFC 1122 4.2.3.2 / RFC 5681 4.2: ACK every second segment or after */
+    uint32_t delayed_ack_ms;   /* ... this many ms */
+    bool persist_backoff;      /* RFC 1122 4.2.2.17: zero-window probes back off, without giving up */
+    uint32_t keepalive_ms;     /* RFC 1122 4.2.3.6: idle time before keep-alive probes (0: none) */
+    unsigned keepalive_probes; /* unanswered probes (one per keepalive_ms) before giving up */
 };
 
 /** Fills `cfg` with the defaults: 64000-byte streams, payloads of 1000, RTO 1000 ms,
  *  8 retransmissions, random ISN. */
 void tcp_config_default(struct tcp_config *cfg);
+
+/** Turns the modern set on (or back to the lab defaults for those fields): MSS, window
+ *  scaling, timestamps and SACK-permitted options, RFC 6298 RTT estimation, NewReno, 1 MiB
+ *  streams and a 1460-byte MSS. Other fields (ISN, RTO, retransmissions) are kept. */
+void tcp_config_set_modern(struct tcp_config *cfg, bool on);
 
 #endif

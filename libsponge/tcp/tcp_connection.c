@@ -3,9 +3,6 @@
 #include <assert.h>
 #include <string.h>
 
-/* The window field is 16 bits; without window scaling (RFC 7323) larger windows are clamped. */
-#define MAX_WINDOW_FIELD 65535u
-
 /* An active close waits this many initial RTOs after the last segment before closing, so that
  * a lost final ACK can still be repeated (RFC 793's TIME-WAIT, with CS144's duration). */
 #define LINGER_RTOS 10
@@ -31,6 +28,8 @@ enum sponge_err tcp_connection_init(struct tcp_connection *c, const struct tcp_c
     if (err != SPONGE_OK) {
         return err;
     }
+    /* The ISN is random (or fixed for tests): a fine per-connection timestamp offset too. */
+    tcp_negotiation_init(&c->neg, cfg, tcp_sender_next_seqno(&c->sender).raw);
     err = tcp_receiver_init(&c->receiver, cfg->recv_capacity);
     if (err != SPONGE_OK) {
         tcp_sender_destroy(&c->sender);
@@ -197,10 +196,28 @@ enum tcp_state tcp_connection_state(const struct tcp_connection *c) {
     return fin_recv ? TCP_STATE_TIME_WAIT : TCP_STATE_FIN_WAIT_2;
 }
 
-/* The window we advertise: the receiver's, clamped to the 16-bit field. */
+/* The window we advertise: the receiver's, as the (scaled) 16-bit field can tell it. */
 static uint64_t advertised_window(const struct tcp_connection *c) {
-    size_t window = tcp_receiver_window_size(&c->receiver);
-    return window < MAX_WINDOW_FIELD ? window : MAX_WINDOW_FIELD;
+    return tcp_negotiation_window_bytes(&c->neg, tcp_receiver_window_size(&c->receiver), false);
+}
+
+/* Modern mode: the peer's SYN fixes the options; afterwards PAWS screens every segment.
+ * Returns false if the segment must be dropped. */
+static bool negotiate(struct tcp_connection *c, const struct tcp_segment *seg, bool synchronized) {
+    const struct tcp_header *hdr = &seg->header;
+    if (!synchronized) {
+        if (hdr->syn) {
+            tcp_negotiation_peer_syn(&c->neg, &hdr->opts);
+            tcp_sender_set_max_payload(&c->sender, tcp_negotiation_max_payload(&c->neg));
+        }
+        return true;
+    }
+    if (!c->neg.timestamps) {
+        return true;
+    }
+    struct wrap32 ackno;
+    bool in_order = tcp_receiver_ackno(&c->receiver, &ackno) && seq_leq(hdr->seqno, ackno);
+    return tcp_negotiation_check_arrival(&c->neg, hdr, in_order);
 }
 
 /* RFC 793 p. 37: in a synchronized state a RST is valid if its seqno is in the window we
@@ -231,6 +248,41 @@ static bool accept_in_syn_sent(struct tcp_connection *c, const struct tcp_segmen
     return hdr->syn && (!hdr->ack || ack_ok);
 }
 
+/* Acknowledges a segment, at once or (delayed ACKs, RFC 1122 4.2.3.2 and RFC 5681 4.2) with
+ * the next segment: every second in-order data segment is ACKed, the first waits at most
+ * delayed_ack_ms; out-of-order data, data filling a hole, SYN and FIN are ACKed at once. */
+static void acknowledge(struct tcp_connection *c, const struct tcp_segment *seg, bool in_order) {
+    bool delayable = c->cfg.delayed_ack && in_order && !seg->header.syn && !seg->header.fin &&
+                     tcp_receiver_unassembled_bytes(&c->receiver) == 0;
+    if (tcp_sender_has_segments(&c->sender)) {
+        return; /* a queued segment carries the ACK */
+    }
+    if (delayable && c->delack_segments == 0) {
+        c->delack_segments = 1;
+        c->delack_elapsed = 0;
+        return;
+    }
+    tcp_sender_send_empty_segment(&c->sender, false);
+}
+
+/* RFC 1122 4.2.3.6: after keepalive_ms of silence on an idle connection, probe once per
+ * keepalive_ms; give up after keepalive_probes unanswered probes. */
+static void keep_alive_tick(struct tcp_connection *c) {
+    if (!c->cfg.keepalive_ms || !sender_in(c, "SYN_ACKED") || !receiver_in(c, "SYN_RECV") ||
+        tcp_sender_bytes_in_flight(&c->sender) > 0) {
+        return;
+    }
+    if (c->time_since_last_segment_received < (uint64_t)c->cfg.keepalive_ms * (c->keepalives_sent + 1)) {
+        return;
+    }
+    if (c->keepalives_sent >= c->cfg.keepalive_probes) {
+        unclean_shutdown(c, true);
+        return;
+    }
+    c->keepalives_sent++;
+    tcp_sender_send_keepalive(&c->sender);
+}
+
 void tcp_connection_segment_received(struct tcp_connection *c, const struct tcp_segment *seg) {
     assert(!c->destroyed);
     if (!c->active) {
@@ -238,6 +290,8 @@ void tcp_connection_segment_received(struct tcp_connection *c, const struct tcp_
     }
     const struct tcp_header *hdr = &seg->header;
     c->time_since_last_segment_received = 0;
+    c->keepalives_sent = 0;
+    bool synchronized = false;
     if (in_listen(c)) {
         /* LISTEN (RFC 793 p. 65): only a SYN opens the connection; RSTs and ACK-bearing
          * segments are ignored. */
@@ -253,13 +307,42 @@ void tcp_connection_segment_received(struct tcp_connection *c, const struct tcp_
             unclean_shutdown(c, false);
         }
         return;
+    } else {
+        synchronized = true;
+    }
+    if (!negotiate(c, seg, synchronized)) {
+        /* RFC 7323 5.3 R1: an old duplicate is answered with an ACK; a segment without
+         * timestamps is dropped silently (3.2). */
+        if (hdr->opts.has_timestamps) {
+            ensure_reply(c);
+        }
+        return;
     }
 
-    if (hdr->ack && !tcp_sender_ack_received(&c->sender, hdr->ackno, hdr->win)) {
+    uint64_t peer_window = tcp_negotiation_peer_window(&c->neg, hdr);
+    bool pure = tcp_segment_length_in_sequence_space(seg) == 0;
+    if (hdr->ack && c->neg.timestamps && hdr->opts.has_timestamps && hdr->opts.ts_ecr) {
+        /* RFC 7323 4 (RTTM): the echoed TSval tells when the acknowledged segment left. */
+        uint32_t rtt = (uint32_t)c->clock_ms - (hdr->opts.ts_ecr - c->neg.ts_offset);
+        if (rtt < UINT32_MAX / 2) {
+            tcp_sender_timestamp_echo(&c->sender, rtt);
+        }
+    }
+    if (hdr->ack && c->neg.sack_ok) {
+        tcp_sender_sack_received(&c->sender, hdr->opts.sack, hdr->opts.sack_count);
+    }
+    if (byte_view2_len(&seg->payload)) {
+        c->last_data_seqno = hdr->seqno;
+    }
+    if (hdr->ack && !tcp_sender_ack_received_ext(&c->sender, hdr->ackno, peer_window, pure)) {
         /* RFC 793 p. 72: an ACK for data not yet sent is answered with an ACK and dropped. */
         ensure_reply(c);
         return;
     }
+    struct wrap32 expected;
+    /* In order, and not filling a hole (RFC 5681 4.2 wants an immediate ACK for that). */
+    bool in_order = c->cfg.delayed_ack && tcp_receiver_ackno(&c->receiver, &expected) && seq_eq(hdr->seqno, expected) &&
+                    tcp_receiver_unassembled_bytes(&c->receiver) == 0;
     tcp_receiver_segment_received(&c->receiver, seg);
     /* Answers the peer's SYN with ours (passive open), or sends what the new window allows. */
     tcp_sender_fill_window(&c->sender);
@@ -276,7 +359,7 @@ void tcp_connection_segment_received(struct tcp_connection *c, const struct tcp_
     bool keep_alive = tcp_segment_length_in_sequence_space(seg) == 0 && tcp_receiver_ackno(&c->receiver, &ackno) &&
                       seq_eq(hdr->seqno, wrap32_add(ackno, UINT32_MAX));
     if (tcp_segment_length_in_sequence_space(seg) > 0 || keep_alive) {
-        ensure_reply(c);
+        acknowledge(c, seg, in_order && !keep_alive);
     }
     check_clean_shutdown(c);
 }
@@ -287,13 +370,42 @@ void tcp_connection_tick(struct tcp_connection *c, uint64_t ms) {
         return;
     }
     c->time_since_last_segment_received += ms;
+    c->clock_ms += ms;
     tcp_sender_tick(&c->sender, ms);
     if (tcp_sender_consecutive_retransmissions(&c->sender) > c->cfg.max_retx_attempts) {
         /* The peer has stopped answering: give up and tell it so. */
         unclean_shutdown(c, true);
         return;
     }
+    if (c->delack_segments) {
+        c->delack_elapsed += ms;
+        if (c->delack_elapsed >= c->cfg.delayed_ack_ms) {
+            ensure_reply(c);
+        }
+    }
+    keep_alive_tick(c);
+    if (!c->active) {
+        return;
+    }
     check_clean_shutdown(c);
+}
+
+/* RFC 2018 section 4: report the out-of-order data, the block holding the most recently
+ * received segment first (serialize drops the last blocks if the options run out of room). */
+static void add_sack_blocks(const struct tcp_connection *c, struct tcp_segment *seg) {
+    struct tcp_options *opts = &seg->header.opts;
+    size_t n = tcp_receiver_sack_blocks(&c->receiver, opts->sack, TCP_MAX_SACK_BLOCKS);
+    for (size_t i = 1; i < n; i++) {
+        if (seq_leq(opts->sack[i].left, c->last_data_seqno) && seq_lt(c->last_data_seqno, opts->sack[i].right)) {
+            struct tcp_sack_block recent = opts->sack[i];
+            memmove(&opts->sack[1], &opts->sack[0], i * sizeof opts->sack[0]);
+            opts->sack[0] = recent;
+            break;
+        }
+    }
+    /* A full data segment has no room left for blocks: the pure ACKs carry them. */
+    size_t room = tcp_negotiation_sack_room(&c->neg, byte_view2_len(&seg->payload));
+    opts->sack_count = (uint8_t)(n < room ? n : room);
 }
 
 bool tcp_connection_segments_out(struct tcp_connection *c, struct tcp_segment *seg) {
@@ -313,7 +425,18 @@ bool tcp_connection_segments_out(struct tcp_connection *c, struct tcp_segment *s
     if (tcp_receiver_ackno(&c->receiver, &ackno)) {
         seg->header.ack = true;
         seg->header.ackno = ackno;
-        seg->header.win = (uint16_t)advertised_window(c);
+        c->delack_segments = 0; /* this segment acknowledges everything so far */
+        seg->header.win =
+            tcp_negotiation_window_field(&c->neg, tcp_receiver_window_size(&c->receiver), seg->header.syn);
+    } else if (c->cfg.modern) {
+        /* Modern mode offers a window on the initial SYN too (the labs leave it 0). */
+        seg->header.win = tcp_negotiation_window_field(&c->neg, tcp_receiver_window_size(&c->receiver), true);
+    }
+    if (c->cfg.opt_mss || c->cfg.opt_window_scale || c->cfg.opt_timestamps || c->cfg.opt_sack_permitted) {
+        tcp_negotiation_stamp(&c->neg, &seg->header, c->clock_ms);
+        if (seg->header.ack && c->neg.sack_ok) {
+            add_sack_blocks(c, seg);
+        }
     }
     return true;
 }

@@ -6,6 +6,7 @@
  * Pure state machine: segments in, segments queued out, time only through tick(). */
 
 #include "tcp/tcp_config.h"
+#include "tcp/tcp_negotiation.h"
 #include "tcp/tcp_receiver.h"
 #include "tcp/tcp_sender.h"
 #include "wire/tcp.h"
@@ -45,6 +46,12 @@ struct tcp_connection {
     bool destroyed;
     bool final_rst_pending; /* a RST queued by destroy, still poppable after it */
     struct tcp_segment final_rst;
+    struct tcp_negotiation neg;    /* handshake options (modern mode) */
+    uint64_t clock_ms;             /* sum of ticks: the timestamps' clock */
+    struct wrap32 last_data_seqno; /* seqno of the latest segment with payload (first SACK block) */
+    unsigned delack_segments;      /* in-order data segments not yet acknowledged (delayed ACK) */
+    uint64_t delack_elapsed;       /* ms since the first of them */
+    unsigned keepalives_sent;      /* since the last segment received */
 };
 
 /** Creates a connection in LISTEN. Returns SPONGE_OK, SPONGE_ERR_NO_MEMORY, or SPONGE_ERR_SYSTEM

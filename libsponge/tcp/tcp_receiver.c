@@ -66,6 +66,21 @@ size_t tcp_receiver_unassembled_bytes(const struct tcp_receiver *r) {
     return stream_reassembler_unassembled_bytes(&r->reassembler);
 }
 
+size_t tcp_receiver_sack_blocks(const struct tcp_receiver *r, struct tcp_sack_block *blocks, size_t max) {
+    uint64_t left[TCP_MAX_SACK_BLOCKS], right[TCP_MAX_SACK_BLOCKS];
+    if (!r->syn_received) {
+        return 0;
+    }
+    size_t n = stream_reassembler_present_ranges(&r->reassembler, max < TCP_MAX_SACK_BLOCKS ? max : TCP_MAX_SACK_BLOCKS,
+                                                 left, right);
+    for (size_t i = 0; i < n; i++) {
+        /* stream index i has absolute seqno i + 1 (the SYN comes first) */
+        blocks[i].left = wrap(left[i] + 1, r->isn);
+        blocks[i].right = wrap(right[i] + 1, r->isn);
+    }
+    return n;
+}
+
 struct byte_stream *tcp_receiver_stream_out(struct tcp_receiver *r) {
     return stream_reassembler_stream_out(&r->reassembler);
 }

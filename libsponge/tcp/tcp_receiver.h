@@ -39,6 +39,10 @@ size_t tcp_receiver_window_size(const struct tcp_receiver *r);
 
 size_t tcp_receiver_unassembled_bytes(const struct tcp_receiver *r);
 
+/** SACK blocks (RFC 2018) for the bytes received out of order: up to `max` blocks, in seqno
+ *  order. Returns how many were written (0 before the SYN). */
+size_t tcp_receiver_sack_blocks(const struct tcp_receiver *r, struct tcp_sack_block *blocks, size_t max);
+
 /** The inbound stream (owned by the receiver). */
 struct byte_stream *tcp_receiver_stream_out(struct tcp_receiver *r);
 

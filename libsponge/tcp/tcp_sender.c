@@ -38,6 +38,9 @@ enum sponge_err tcp_sender_init(struct tcp_sender *s, const struct tcp_config *c
     s->cfg = *cfg;
     s->window = 1; /* before the first ack, assume room for the SYN */
     s->rto = cfg->rt_timeout;
+    rtt_estimator_init(&s->rtt, cfg->rt_timeout, cfg->min_rto, cfg->max_rto);
+    congestion_init(&s->cc, cfg->congestion, cfg->max_payload);
+    sack_scoreboard_init(&s->sacked);
     if (cfg->fixed_isn_set) {
         s->isn = wrap32_of(cfg->fixed_isn);
     } else {
@@ -107,6 +110,11 @@ static bool send_new(struct tcp_sender *s, const struct tcp_sender_segment *seg)
     s->next_seqno += tcp_sender_segment_length(seg);
     s->syn_sent |= seg->syn;
     s->fin_sent |= seg->fin;
+    if (s->cfg.rtt_estimation && !s->timing) {
+        s->timing = true;
+        s->timed_end = s->next_seqno;
+        s->timed_at = s->now;
+    }
     /* RFC 6298 (5.1): start the timer when a segment is sent and it is not running. */
     if (!s->timer_running) {
         s->timer_running = true;
@@ -128,7 +136,11 @@ void tcp_sender_fill_window(struct tcp_sender *s) {
     }
     /* A zero window is probed with one byte so that the peer's window update, which may be
      * lost, is eventually solicited (RFC 793 section 3.7, "Managing the Window"). */
-    uint64_t right_edge = s->acked_seqno + (s->window ? s->window : 1);
+    uint64_t window = s->window ? s->window : 1;
+    if (s->cfg.congestion != TCP_CC_NONE) {
+        window = min_u64(window, congestion_window(&s->cc)); /* RFC 5681: min(cwnd, rwnd) */
+    }
+    uint64_t right_edge = s->acked_seqno + window;
     uint64_t written = byte_stream_bytes_written(&s->stream);
     bool ended = byte_stream_input_ended(&s->stream);
     while (!s->fin_sent && s->next_seqno < right_edge) {
@@ -140,6 +152,11 @@ void tcp_sender_fill_window(struct tcp_sender *s) {
         if (n == 0 && !fin) {
             return;
         }
+        /* Nagle (RFC 1122 4.2.3.4): while data is unacknowledged, a segment shorter than the
+         * maximum waits for more bytes or for the ACK (the FIN still goes). */
+        if (s->cfg.nagle && n < s->cfg.max_payload && !fin && s->next_seqno > s->acked_seqno) {
+            return;
+        }
         struct tcp_sender_segment seg = {.seqno = s->next_seqno, .payload_len = (uint32_t)n, .fin = fin};
         if (!send_new(s, &seg)) {
             return; /* the caller has not popped; the rest waits for the next call */
@@ -147,7 +164,109 @@ void tcp_sender_fill_window(struct tcp_sender *s) {
     }
 }
 
+/* Queues the oldest outstanding segment again (fast retransmit or a NewReno partial ACK). */
+static void retransmit_oldest(struct tcp_sender *s) {
+    if (segment_ring_count(&s->outstanding) && segment_ring_reserve(&s->queue)) {
+        segment_ring_push(&s->queue, segment_ring_at(&s->outstanding, 0));
+    }
+    s->timing = false; /* Karn's rule */
+}
+
+/* RFC 6675-style hole filling: resends the first outstanding segment after rexmit_high that
+ * the peer has not SACKed and that lies below the highest SACKed byte (data beyond it may
+ * simply still be in flight). One per ACK, so that ACKs pace the recovery. Returns false if
+ * there was no such hole. */
+static bool retransmit_next_hole(struct tcp_sender *s) {
+    uint64_t highest = sack_scoreboard_highest(&s->sacked);
+    for (size_t i = 0; i < segment_ring_count(&s->outstanding); i++) {
+        const struct tcp_sender_segment *seg = segment_ring_at(&s->outstanding, i);
+        uint64_t end = seg->seqno + tcp_sender_segment_length(seg);
+        if (seg->seqno >= highest) {
+            return false;
+        }
+        if (end <= s->rexmit_high || sack_scoreboard_covers(&s->sacked, seg->seqno, end)) {
+            continue;
+        }
+        if (segment_ring_reserve(&s->queue)) {
+            segment_ring_push(&s->queue, seg);
+        }
+        s->rexmit_high = end;
+        s->timing = false; /* Karn's rule */
+        return true;
+    }
+    return false;
+}
+
+/* Loss detected (duplicate ACKs, or a partial ACK without SACK information): the oldest
+ * segment is resent first. */
+static void start_recovery(struct tcp_sender *s) {
+    retransmit_oldest(s);
+    const struct tcp_sender_segment *oldest = segment_ring_at(&s->outstanding, 0);
+    s->rexmit_high = oldest->seqno + tcp_sender_segment_length(oldest);
+}
+
+void tcp_sender_sack_received(struct tcp_sender *s, const struct tcp_sack_block *blocks, size_t count) {
+    for (size_t i = 0; i < count; i++) {
+        uint64_t left = unwrap(blocks[i].left, s->isn, s->next_seqno);
+        uint64_t right = unwrap(blocks[i].right, s->isn, s->next_seqno);
+        if (s->acked_seqno < left && left < right && right <= s->next_seqno) {
+            sack_scoreboard_add(&s->sacked, left, right);
+        }
+    }
+}
+
+/* Congestion control for an ACK that repeats the cumulative ackno. A duplicate ACK (RFC 5681
+ * section 2) carries nothing and keeps the window; a zero window's answers to probes are not
+ * duplicates. */
+static void same_ack(struct tcp_sender *s, uint64_t abs_ackno, uint64_t window, bool pure) {
+    if (pure && window == s->window && window && segment_ring_count(&s->outstanding) &&
+        congestion_on_dupack(&s->cc, abs_ackno, tcp_sender_bytes_in_flight(s), s->next_seqno) ==
+            CONGESTION_RETRANSMIT) {
+        start_recovery(s);
+    } else if (congestion_recovering(&s->cc, abs_ackno)) {
+        retransmit_next_hole(s); /* a duplicate in recovery: SACK may show the next hole */
+    }
+}
+
+/* Congestion control for an ACK of `acked` new sequence numbers (up to abs_ackno). */
+static void new_ack(struct tcp_sender *s, uint64_t abs_ackno, uint64_t acked) {
+    sack_scoreboard_ack(&s->sacked, abs_ackno);
+    /* The SYN's acknowledgement opens no congestion window: only data counts. */
+    bool syn_acked = abs_ackno == acked;
+    if (syn_acked && acked == 1) {
+        return;
+    }
+    if (congestion_on_ack(&s->cc, abs_ackno, acked - syn_acked, s->now, rtt_estimator_srtt(&s->rtt)) ==
+        CONGESTION_RETRANSMIT) {
+        /* A partial ACK: the next hole (RFC 6582 step 5), known more exactly with SACK. */
+        if (!retransmit_next_hole(s) && segment_ring_count(&s->outstanding) &&
+            segment_ring_at(&s->outstanding, 0)->seqno >= s->rexmit_high) {
+            start_recovery(s); /* no SACK information: the oldest is the hole */
+        }
+    } else if (congestion_recovering(&s->cc, abs_ackno)) {
+        /* After a timeout, the holes the SACKs show are resent as the ACKs come back. */
+        retransmit_next_hole(s);
+    }
+}
+
+static bool ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t window, bool pure);
+
+void tcp_sender_timestamp_echo(struct tcp_sender *s, uint64_t rtt_ms) {
+    s->echo_pending = s->cfg.rtt_estimation;
+    s->echo_rtt = rtt_ms;
+}
+
 bool tcp_sender_ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t window) {
+    return tcp_sender_ack_received_ext(s, ackno, window, true);
+}
+
+bool tcp_sender_ack_received_ext(struct tcp_sender *s, struct wrap32 ackno, uint64_t window, bool pure) {
+    bool accepted = ack_received(s, ackno, window, pure);
+    s->echo_pending = false;
+    return accepted;
+}
+
+static bool ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t window, bool pure) {
     uint64_t abs_ackno = unwrap(ackno, s->isn, s->next_seqno);
     if (abs_ackno > s->next_seqno) {
         return false; /* acknowledges something never sent */
@@ -157,8 +276,12 @@ bool tcp_sender_ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t
          * at least as new as the last update). */
         return true;
     }
+    if (s->cfg.congestion != TCP_CC_NONE && abs_ackno == s->acked_seqno) {
+        same_ack(s, abs_ackno, window, pure);
+    }
     s->window = window;
     if (abs_ackno > s->acked_seqno) {
+        uint64_t acked = abs_ackno - s->acked_seqno;
         s->acked_seqno = abs_ackno;
         /* A segment leaves only when every seqno it occupies is acknowledged. */
         while (segment_ring_count(&s->outstanding)) {
@@ -168,18 +291,33 @@ bool tcp_sender_ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t
             }
             segment_ring_pop(&s->outstanding);
         }
+        bool sampled = s->echo_pending || (s->timing && abs_ackno >= s->timed_end);
+        if (sampled) {
+            rtt_estimator_sample(&s->rtt, s->echo_pending ? s->echo_rtt : s->now - s->timed_at);
+            s->timing = s->timing && abs_ackno < s->timed_end;
+        }
         /* RFC 6298 (5.3, 5.7): new data acknowledged resets the RTO and restarts the timer
-         * (or stops it when nothing is outstanding); the back-off count starts over. */
-        s->rto = s->cfg.rt_timeout;
+         * (or stops it when nothing is outstanding); the back-off count starts over. With
+         * estimation, a backed-off RTO stays until a new measurement (RFC 6298 section 5's
+         * note, Karn's algorithm): an ACK after a retransmission says nothing about the RTT. */
+        if (!s->cfg.rtt_estimation) {
+            s->rto = s->cfg.rt_timeout;
+        } else if (sampled || s->consecutive_retx == 0) {
+            s->rto = rtt_estimator_rto(&s->rtt);
+        }
         s->consecutive_retx = 0;
         s->timer_running = segment_ring_count(&s->outstanding) > 0;
         s->timer_elapsed = 0;
+        if (s->cfg.congestion != TCP_CC_NONE) {
+            new_ack(s, abs_ackno, acked);
+        }
     }
     release_acked(s);
     return true;
 }
 
 void tcp_sender_tick(struct tcp_sender *s, uint64_t ms) {
+    s->now += ms;
     release_acked(s);
     if (!s->timer_running) {
         return;
@@ -197,13 +335,35 @@ void tcp_sender_tick(struct tcp_sender *s, uint64_t ms) {
     if (segment_ring_reserve(&s->queue)) {
         segment_ring_push(&s->queue, oldest);
     }
+    /* Karn's rule: an ack after a retransmission cannot tell which copy it answers. */
+    s->timing = false;
+    if (!back_off && s->cfg.persist_backoff) {
+        /* Persist timer (RFC 1122 4.2.2.17): probes of a zero window back off too, but do not
+         * count towards giving up: a peer that keeps answering keeps the connection. */
+        s->rto = s->rto * 2 < s->cfg.max_rto ? s->rto * 2 : s->cfg.max_rto;
+    }
     if (back_off) {
+        congestion_on_timeout(&s->cc, tcp_sender_bytes_in_flight(s), s->next_seqno);
+        s->rexmit_high = oldest->seqno + tcp_sender_segment_length(oldest);
         s->consecutive_retx++;
         if (s->rto <= UINT64_MAX / 2) {
             s->rto *= 2;
         }
+        /* RFC 6298 5.5 allows a maximum on the backed-off RTO (at least 60 s). */
+        if (s->cfg.rtt_estimation && s->rto > s->cfg.max_rto) {
+            s->rto = s->cfg.max_rto;
+        }
     }
     s->timer_elapsed = 0;
+}
+
+void tcp_sender_send_keepalive(struct tcp_sender *s) {
+    release_acked(s);
+    /* RFC 1122 4.2.3.6: no data, seqno one before the next, so the peer must answer. */
+    struct tcp_sender_segment seg = {.seqno = s->next_seqno - 1};
+    if (s->next_seqno > 0 && segment_ring_reserve(&s->queue)) {
+        segment_ring_push(&s->queue, &seg);
+    }
 }
 
 void tcp_sender_send_empty_segment(struct tcp_sender *s, bool rst) {
@@ -214,6 +374,12 @@ void tcp_sender_send_empty_segment(struct tcp_sender *s, bool rst) {
     if (segment_ring_reserve(&s->queue)) {
         segment_ring_push(&s->queue, &seg);
     }
+}
+
+void tcp_sender_set_max_payload(struct tcp_sender *s, size_t max_payload) {
+    assert(max_payload > 0);
+    s->cfg.max_payload = max_payload;
+    congestion_init(&s->cc, s->cfg.congestion, max_payload);
 }
 
 uint64_t tcp_sender_bytes_in_flight(const struct tcp_sender *s) {

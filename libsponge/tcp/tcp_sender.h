@@ -12,6 +12,9 @@
  * outstanding segment (which a retransmission sends whole) starts before them. */
 
 #include "tcp/byte_stream.h"
+#include "tcp/congestion.h"
+#include "tcp/rtt_estimator.h"
+#include "tcp/sack_scoreboard.h"
 #include "tcp/sender_segments.h"
 #include "tcp/tcp_config.h"
 #include "tcp/wrapping_integers.h"
@@ -37,6 +40,17 @@ struct tcp_sender {
     uint64_t timer_elapsed;
     uint64_t rto;
     unsigned consecutive_retx;
+    /* modern mode: RFC 6298 estimation from one timed segment at a time (Karn's rule) */
+    uint64_t now; /* sum of ticks, ms */
+    struct rtt_estimator rtt;
+    bool timing;                   /* a segment is being timed */
+    uint64_t timed_end;            /* absolute seqno just past it: an ack reaching this ends the timing */
+    uint64_t timed_at;             /* when it was sent */
+    bool echo_pending;             /* the ACK being processed echoes a timestamp (RFC 7323 RTTM) */
+    uint64_t echo_rtt;             /* ... giving this RTT */
+    struct congestion cc;          /* modern mode: NewReno or CUBIC; TCP_CC_NONE in the labs */
+    struct sack_scoreboard sacked; /* modern mode: what the peer reported by SACK */
+    uint64_t rexmit_high;          /* end of the highest hole resent in this recovery */
 };
 
 /** Creates a sender with an outbound stream of cfg->send_capacity bytes; the ISN is
@@ -53,6 +67,24 @@ struct byte_stream *tcp_sender_stream_in(struct tcp_sender *s);
  *  Returns false (and changes nothing) if ackno acknowledges data never sent. */
 bool tcp_sender_ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t window);
 
+/** As ack_received, for the connection, which knows more about the segment: `pure` if it
+ *  carries no data, SYN or FIN, so that an unchanged ackno and window make it a duplicate
+ *  ACK (RFC 5681 section 2) for congestion control. ack_received treats every ACK as pure. */
+bool tcp_sender_ack_received_ext(struct tcp_sender *s, struct wrap32 ackno, uint64_t window, bool pure);
+
+/** SACK blocks (RFC 2018) from an arriving segment, given before its ack: recorded in the
+ *  scoreboard so that loss recovery resends only the holes (RFC 6675). Implausible blocks
+ *  (outside the unacknowledged data) are ignored. */
+void tcp_sender_sack_received(struct tcp_sender *s, const struct tcp_sack_block *blocks, size_t count);
+
+/** The ACK about to be passed to ack_received(_ext) echoes one of our timestamps, `rtt_ms`
+ *  ago (RFC 7323 section 4): if it acknowledges new data, this is the RTT sample, valid even
+ *  for retransmitted segments. Applies to that one ACK only. */
+void tcp_sender_timestamp_echo(struct tcp_sender *s, uint64_t rtt_ms);
+
+/** Queues a keep-alive: no payload, seqno one before the next (not tracked). */
+void tcp_sender_send_keepalive(struct tcp_sender *s);
+
 /** Queues a segment with no payload and no SYN/FIN at the next seqno (not tracked for
  *  retransmission): for pure ACKs and RSTs made by the connection. */
 void tcp_sender_send_empty_segment(struct tcp_sender *s, bool rst);
@@ -64,6 +96,10 @@ void tcp_sender_fill_window(struct tcp_sender *s);
 /** `ms` milliseconds have passed: retransmits the oldest outstanding segment if its timer
  *  expired (doubling the RTO if the window is non-zero). */
 void tcp_sender_tick(struct tcp_sender *s, uint64_t ms);
+
+/** Limits the payload of segments made from now on to `max_payload` (> 0): the size agreed in
+ *  the handshake (MSS option). */
+void tcp_sender_set_max_payload(struct tcp_sender *s, size_t max_payload);
 
 /** Sequence numbers sent but not yet acknowledged (SYN and FIN count). */
 uint64_t tcp_sender_bytes_in_flight(const struct tcp_sender *s);

@@ -18,6 +18,8 @@
 #   SIZE       bytes each sending side sends (random data)
 #   WINDOW     default, or the -w value (receive window) of our end
 #   LOSS       none, up (-Lu 0.1), down (-Ld 0.1) or both, on our end
+#   MODE       optional: modern (the apps' default), lab (--lab on every end that is ours) or
+#              cubic (modern with --cc cubic on every end that is ours)
 #
 # Addresses: tun144 kernel side 169.254.144.1/24, our stack 169.254.144.9; tun145 kernel
 # side 169.254.145.1/24, our stack 169.254.145.9. Nothing leaves the namespace.
@@ -116,8 +118,10 @@ e2e_udp_bound() {
 
 # The options of our end (ROLE side) and of the other end when it is ours too.
 e2e_our_opts() {
-    local window=$1 loss=$2
+    local window=$1 loss=$2 mode=${3:-modern}
     printf -- '-t %s' "$E2E_RTO"
+    [ "$mode" = lab ] && printf -- ' --lab'
+    [ "$mode" = cubic ] && printf -- ' --cc cubic'
     [ "$window" != default ] && printf -- ' -w %s' "$window"
     case $loss in
         none) ;;
@@ -139,12 +143,14 @@ e2e_begin() {
 # Runs one case (inside its namespace). Prints nothing on success; on failure prints the
 # reason and the ends' logs, and returns 1.
 e2e_case() {
-    local kind=$1 role=$2 dir=$3 size=$4 window=$5 loss=$6
+    local kind=$1 role=$2 dir=$3 size=$4 window=$5 loss=$6 mode=${7:-modern}
     e2e_begin
     local d=$E2E_DIR
     local -a ours peer_opts=(-t "$E2E_RTO")
+    [ "$mode" = lab ] && peer_opts+=(--lab)
+    [ "$mode" = cubic ] && peer_opts+=(--cc cubic)
     local words
-    words=$(e2e_our_opts "$window" "$loss") || { echo "bad LOSS $loss"; return 1; }
+    words=$(e2e_our_opts "$window" "$loss" "$mode") || { echo "bad LOSS $loss"; return 1; }
     read -r -a ours <<<"$words"
 
     # What each end sends: "our" end is $role, the peer is the other role.
