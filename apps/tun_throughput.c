@@ -29,7 +29,7 @@
 #include <time.h>
 
 #define MSS 1460                   /* 1500-byte MTU minus 40 bytes of IPv4 and TCP headers */
-#define STREAM_CAPACITY (1u << 20) /* both streams; the window field still caps at 65535 */
+#define STREAM_CAPACITY (1u << 20) /* both streams; window scaling makes it the window */
 #define READ_BATCH 64              /* datagrams read per wakeup before output is flushed */
 #define ACK_EVERY 4                /* flush (one cumulative ACK) after this many data segments */
 #define RECV_BUFFER (256u << 20)   /* application buffer (pre-faulted), hashed when it wraps */
