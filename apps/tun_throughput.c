@@ -232,10 +232,14 @@ static int setup(struct xfer *x, const struct tcp_ipv4_config *icfg) {
     return 0;
 }
 
+/* Frees everything. A connection given up on gets its RST out; one in TIME-WAIT has closed
+ * cleanly (we leave without lingering: this process is the only user of the port), so the
+ * RST that destroy queues for a still-active connection is not sent. */
 static void teardown(struct xfer *x) {
+    bool clean = tcp_connection_state(&x->conn) == TCP_STATE_TIME_WAIT;
     tcp_connection_destroy(&x->conn);
     struct tcp_segment rst;
-    if (tcp_connection_segments_out(&x->conn, &rst)) {
+    if (tcp_connection_segments_out(&x->conn, &rst) && !clean) {
         tcp_adapter_send(&x->carrier, &rst);
     }
     tcp_ipv4_adapter_destroy(&x->ipv4);
