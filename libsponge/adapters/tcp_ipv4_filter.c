@@ -27,6 +27,10 @@ bool tcp_ipv4_filter_address(struct tcp_ipv4_filter *f, const struct tcp_segment
     *out = *seg;
     out->header.sport = f->cfg.local_port;
     out->header.dport = f->cfg.remote_port;
+    if (out->header.syn && f->cfg.syn_mss != 0 && !out->header.opts.has_mss) {
+        out->header.opts.has_mss = true;
+        out->header.opts.mss = f->cfg.syn_mss;
+    }
     size_t tcp_len = tcp_header_length(&out->header) + byte_view2_len(&seg->payload);
     assert(tcp_len <= UINT16_MAX - IPV4_MAX_HEADER_LEN); /* max_payload is the caller's choice */
     ipv4_header_init(ip, IPV4_PROTO_TCP, f->cfg.local_addr, f->cfg.remote_addr, (uint16_t)tcp_len);

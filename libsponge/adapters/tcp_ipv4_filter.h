@@ -22,6 +22,8 @@ struct tcp_ipv4_config {
     uint32_t remote_addr;
     uint16_t remote_port;
     bool listen;
+    uint16_t syn_mss; /* if nonzero, SYNs without an MSS option advertise this one (RFC 9293
+                         3.7.1: without it the peer assumes 536 bytes) */
 };
 
 /** Why an incoming datagram was dropped (one counter each). */

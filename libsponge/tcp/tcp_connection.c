@@ -205,9 +205,9 @@ static uint64_t advertised_window(const struct tcp_connection *c) {
 
 /* Modern mode: the peer's SYN fixes the options; afterwards PAWS screens every segment.
  * Returns false if the segment must be dropped. */
-static bool negotiate(struct tcp_connection *c, const struct tcp_segment *seg, bool synchronized) {
+static bool negotiate(struct tcp_connection *c, const struct tcp_segment *seg, bool past_syn_sent) {
     const struct tcp_header *hdr = &seg->header;
-    if (!synchronized) {
+    if (!past_syn_sent) {
         if (hdr->syn) {
             tcp_negotiation_peer_syn(&c->neg, &hdr->opts);
             tcp_sender_set_max_payload(&c->sender, tcp_negotiation_max_payload(&c->neg));

@@ -1,29 +1,59 @@
 #include "util/checksum.h"
 
+#include <string.h>
+
+/* The one's complement sum does not depend on byte order (RFC 1071 section 2(B)): sum the
+ * data as native 64-bit words, carries folded back in, and swap the folded 16-bit result to
+ * big-endian order at the end. Loads go through memcpy, so any alignment is fine. */
+static inline uint64_t load64(const uint8_t *p) {
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* Adds b to a with the end-around carry (the carry out of bit 63 is worth 1, as 2^64 = 1
+ * modulo 2^16 - 1). */
+static inline uint64_t add_carry(uint64_t a, uint64_t b) {
+    uint64_t s = a + b;
+    return s + (s < b);
+}
+
 uint32_t checksum_add(uint32_t partial, const void *data, size_t len) {
     const uint8_t *p = data;
-    uint64_t sum = partial;
-    /* Sum 32-bit big-endian words into a 64-bit accumulator; fold at the end. */
-    while (len >= 4) {
-        sum += ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-        p += 4;
-        len -= 4;
+    uint64_t s0 = 0, s1 = 0;
+    /* Two independent chains so the carries of one do not wait for the other. */
+    while (len >= 32) {
+        s0 = add_carry(s0, load64(p));
+        s1 = add_carry(s1, load64(p + 8));
+        s0 = add_carry(s0, load64(p + 16));
+        s1 = add_carry(s1, load64(p + 24));
+        p += 32;
+        len -= 32;
     }
-    if (len >= 2) {
-        sum += ((uint32_t)p[0] << 8) | p[1];
-        p += 2;
-        len -= 2;
+    uint64_t sum = add_carry(s0, s1);
+    while (len >= 8) {
+        sum = add_carry(sum, load64(p));
+        p += 8;
+        len -= 8;
     }
+    /* The tail: up to 7 bytes, zero-padded in place (memory order kept, so the final swap
+     * still applies; an odd last byte is the high half of a big-endian word, RFC 1071). */
     if (len) {
-        sum += (uint32_t)p[0] << 8;
+        uint8_t tail[8] = {0};
+        memcpy(tail, p, len);
+        sum = add_carry(sum, load64(tail));
     }
-    while (sum >> 32) {
-        sum = (sum & 0xffffffffu) + (sum >> 32);
-    }
-    /* Reduce to at most 17 bits so callers can keep adding without overflow. */
-    uint32_t s = (uint32_t)sum;
-    s = (s & 0xffffu) + (s >> 16);
-    return s;
+    sum = (sum & 0xffffffffu) + (sum >> 32); /* at most 33 bits */
+    sum = (sum & 0xffffu) + (sum >> 16);     /* at most 18 bits */
+    sum = (sum & 0xffffu) + (sum >> 16);
+    sum = (sum & 0xffffu) + (sum >> 16); /* 16 bits */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    sum = ((sum & 0xffu) << 8) | (sum >> 8);
+#endif
+    /* partial + 16 bits: reduce to at most 17 bits so callers can keep adding. */
+    sum += partial;                      /* at most 33 bits */
+    sum = (sum & 0xffffu) + (sum >> 16); /* at most 18 bits */
+    return (uint32_t)((sum & 0xffffu) + (sum >> 16));
 }
 
 uint32_t checksum_add_view2(uint32_t partial, const struct byte_view2 *v) {
