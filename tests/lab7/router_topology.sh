@@ -152,7 +152,9 @@ echo "ok: ping A -> B: 3 replies, ttl=62 (two router hops)"
 # 2. HTTP: a 1 MiB file of random bytes from B to A, byte-exact.
 mkdir "$work/www"
 head -c 1048576 /dev/urandom >"$work/www/blob"
-start http "Serving HTTP" in_b python3 -u -m http.server 8080 --bind 169.254.2.2 --directory "$work/www"
+# `ip netns exec` execs the server, so the PID recorded is the server's own (a shell function
+# in between would leave the server behind when the trap kills that PID).
+start http "Serving HTTP" ip netns exec "$NS_B" python3 -u -m http.server 8080 --bind 169.254.2.2 --directory "$work/www"
 in_a curl -sS --max-time 60 -o "$work/got" http://169.254.2.2:8080/blob || fail "curl A <- B failed"
 want=$(sha256sum <"$work/www/blob")
 got=$(sha256sum <"$work/got")
