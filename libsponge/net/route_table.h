@@ -56,11 +56,6 @@ static inline const struct route_action *route_table_lookup(const struct route_t
     return i == LPM_NO_MATCH ? NULL : &t->actions[i];
 }
 
-/** Number of distinct actions stored. */
-static inline size_t route_table_actions(const struct route_table *t) {
-    return t->nactions;
-}
-
 /** The netmask for a prefix length 0..32, host order. */
 static inline uint32_t route_prefix_mask(uint8_t prefix_length) {
     return prefix_length == 0 ? 0 : UINT32_MAX << (32 - prefix_length);

@@ -64,7 +64,3 @@ bool sack_scoreboard_covers(const struct sack_scoreboard *sb, uint64_t left, uin
 uint64_t sack_scoreboard_highest(const struct sack_scoreboard *sb) {
     return sb->count ? sb->right[sb->count - 1] : 0;
 }
-
-bool sack_scoreboard_empty(const struct sack_scoreboard *sb) {
-    return sb->count == 0;
-}

@@ -34,7 +34,4 @@ bool sack_scoreboard_covers(const struct sack_scoreboard *sb, uint64_t left, uin
 /** The right edge of the highest recorded range (0 when empty). */
 uint64_t sack_scoreboard_highest(const struct sack_scoreboard *sb);
 
-/** True when nothing is recorded. */
-bool sack_scoreboard_empty(const struct sack_scoreboard *sb);
-
 #endif

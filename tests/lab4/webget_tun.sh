@@ -8,32 +8,7 @@ source "$(dirname "$0")/lib/netns.sh"
 
 case_webget() {
     e2e_setup_tun tun144 169.254.144.1/24
-    local d=$E2E_DIR
-    mkdir "$d/www"
-    head -c 1048576 /dev/urandom >"$d/www/file"
-    e2e_spawn server /dev/null "$d/server.out" python3 -m http.server --bind 169.254.144.1 --directory "$d/www" 80
-    e2e_wait_for e2e_tcp_listening 80 || { echo "http.server did not come up"; tail -n 3 "$d/server.err"; return 1; }
-    local rc=0
-    setpriv --pdeathsig KILL "$E2E_BUILD/webget" 169.254.144.1 /file >"$d/response" 2>"$d/err" || rc=$?
-    if [ "$rc" != 0 ]; then
-        echo "webget exited $rc: $(tail -n 1 "$d/err")"
-        return 1
-    fi
-    python3 - "$d/response" "$d/body" <<'PY' || return 1
-import sys
-data = open(sys.argv[1], "rb").read()
-head, sep, body = data.partition(b"\r\n\r\n")
-if not sep or head.split(b"\r\n", 1)[0].split(b" ")[1:2] != [b"200"]:
-    sys.exit("no 200 response with headers in %d bytes" % len(data))
-open(sys.argv[2], "wb").write(body)
-PY
-    local want got
-    want=$(sha256sum <"$d/www/file" | cut -c1-16)
-    got=$(sha256sum <"$d/body" | cut -c1-16)
-    if [ "$want" != "$got" ]; then
-        echo "body: $(stat -c %s "$d/body") bytes, sha256 $got; file sha256 $want"
-        return 1
-    fi
+    e2e_webget_case 169.254.144.1 || return 1
 }
 
 E2E_TOOLS=(python3)

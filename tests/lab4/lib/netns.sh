@@ -320,3 +320,36 @@ e2e_main() {
     echo "$((total - failed)) of $total cases passed"
     [ "$failed" = 0 ]
 }
+
+# e2e_webget_case SERVER_ADDR WEBGET_ARGS...: serves a generated 1 MiB file with python3's
+# http.server on SERVER_ADDR:80 (the device must be set up already), fetches it with
+# `webget WEBGET_ARGS... SERVER_ADDR /file` (stderr kept in $E2E_DIR/err), and checks the
+# response is a 200 whose body has the file's sha256.
+e2e_webget_case() {
+    local addr=$1 d=$E2E_DIR rc=0
+    shift
+    mkdir "$d/www"
+    head -c 1048576 /dev/urandom >"$d/www/file"
+    e2e_spawn server /dev/null "$d/server.out" python3 -m http.server --bind "$addr" --directory "$d/www" 80
+    e2e_wait_for e2e_tcp_listening 80 || { echo "http.server did not come up"; tail -n 3 "$d/server.err"; return 1; }
+    setpriv --pdeathsig KILL "$E2E_BUILD/webget" "$@" "$addr" /file >"$d/response" 2>"$d/err" || rc=$?
+    if [ "$rc" != 0 ]; then
+        echo "webget exited $rc: $(tail -n 1 "$d/err")"
+        return 1
+    fi
+    python3 - "$d/response" "$d/body" <<'PY' || return 1
+import sys
+data = open(sys.argv[1], "rb").read()
+head, sep, body = data.partition(b"\r\n\r\n")
+if not sep or head.split(b"\r\n", 1)[0].split(b" ")[1:2] != [b"200"]:
+    sys.exit("no 200 response with headers in %d bytes" % len(data))
+open(sys.argv[2], "wb").write(body)
+PY
+    local want got
+    want=$(sha256sum <"$d/www/file" | cut -c1-16)
+    got=$(sha256sum <"$d/body" | cut -c1-16)
+    if [ "$want" != "$got" ]; then
+        echo "body: $(stat -c %s "$d/body") bytes, sha256 $got; file sha256 $want"
+        return 1
+    fi
+}
