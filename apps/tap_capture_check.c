@@ -20,6 +20,7 @@
  * 1 if a check failed, 2 on a usage or system error. */
 
 #include "adapters/tap.h"
+#include "capture_check.h"
 #include "wire/arp.h"
 #include "wire/ethernet.h"
 #include "wire/ipv4_datagram.h"
@@ -46,25 +47,6 @@ struct expectations {
     const char *payload;
     struct eth_addr kernel_eth; /* from `ip link`, via the script */
 };
-
-struct tally {
-    unsigned failed;
-};
-
-static void check(struct tally *t, const char *what, unsigned long long expected, unsigned long long actual) {
-    bool ok = expected == actual;
-    fprintf(stderr, "  %s %s = %llu (%#llx)", ok ? "ok  " : "FAIL", what, actual, actual);
-    if (!ok) {
-        fprintf(stderr, " (expected %llu)", expected);
-        t->failed++;
-    }
-    fprintf(stderr, "\n");
-}
-
-static void check_true(struct tally *t, const char *what, bool cond) {
-    fprintf(stderr, "  %s %s\n", cond ? "ok  " : "FAIL", what);
-    t->failed += !cond;
-}
 
 static void check_eth(struct tally *t, const char *what, struct eth_addr expected, struct eth_addr actual) {
     char a[18], b[18];
@@ -238,22 +220,6 @@ static void check_ipv4_udp(struct tally *t, const struct expectations *e, const 
     out[d.payload_len - 1] ^= 0x01;
     check(t, "udp with one payload bit changed fails its checksum", SPONGE_ERR_BAD_CHECKSUM,
           udp_datagram_parse(out, d.payload_len, ip->src, ip->dst, true, &u, &payload));
-}
-
-static long long now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static bool parse_port(const char *s, uint16_t *port) {
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (*s == '\0' || *end != '\0' || v <= 0 || v > 65535) {
-        return false;
-    }
-    *port = (uint16_t)v;
-    return true;
 }
 
 /* Reads "aa:bb:cc:dd:ee:ff" (as `ip link` spells it) from stdin, waiting at most WAIT_MS. */

@@ -12,6 +12,7 @@
  * parsed headers must give back the kernel's bytes. One line per check on stderr; exit 0 only
  * if both packets arrived and every check passed. */
 
+#include "capture_check.h"
 #include "util/checksum.h"
 #include "wire/ipv4.h"
 #include "wire/tcp.h"
@@ -37,25 +38,6 @@ struct expectations {
     uint16_t tcp_sport, tcp_dport, udp_sport, udp_dport;
     const char *payload;
 };
-
-struct tally {
-    unsigned failed;
-};
-
-static void check(struct tally *t, const char *what, unsigned long long expected, unsigned long long actual) {
-    bool ok = expected == actual;
-    fprintf(stderr, "  %s %s = %llu", ok ? "ok  " : "FAIL", what, actual);
-    if (!ok) {
-        fprintf(stderr, " (expected %llu)", expected);
-        t->failed++;
-    }
-    fprintf(stderr, "\n");
-}
-
-static void check_true(struct tally *t, const char *what, bool cond) {
-    fprintf(stderr, "  %s %s\n", cond ? "ok  " : "FAIL", what);
-    t->failed += !cond;
-}
 
 /* The IPv4 checks both packets share. */
 static void check_ip(struct tally *t, const struct ipv4_header *ip, size_t n, uint8_t protocol, const uint8_t *pkt) {
@@ -188,22 +170,6 @@ static int open_tun(const char *name) {
         return -1;
     }
     return fd;
-}
-
-static long long now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static bool parse_port(const char *s, uint16_t *port) {
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (*s == '\0' || *end != '\0' || v <= 0 || v > 65535) {
-        return false;
-    }
-    *port = (uint16_t)v;
-    return true;
 }
 
 int main(int argc, char **argv) {
