@@ -211,7 +211,9 @@ static void slot_deliver(struct ipv4_reassembler *r, struct ipv4_reasm_slot *s, 
 
 bool ipv4_reassembler_push(struct ipv4_reassembler *r, const struct ipv4_datagram *in, struct ipv4_datagram *out) {
     if (!in->header.mf && in->header.frag_offset == 0) {
-        *out = *in;
+        if (out != in) {
+            *out = *in;
+        }
         return true;
     }
     r->fragments++;
