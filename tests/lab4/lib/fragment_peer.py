@@ -1,7 +1,9 @@
-"""A peer that sends our stack (tcp_ipv4 -l on tun144, 169.254.144.9) TCP segments split into
-IPv4 fragments, for tests/lab4/fragments_e2e.sh. It reuses hostile_peer.py's wire (an AF_PACKET
-socket on tun144: fragments reach our stack byte for byte, the kernel does not reassemble them)
-and its connection bookkeeping.
+"""A peer that sends our stack (tcp_ipv4 -l on tun144, 169.254.144.9; with --ethernet
+tcp_ip_ethernet -l on tap10, 169.254.10.9) TCP segments split into IPv4 fragments, for
+tests/lab4/fragments_e2e.sh. It reuses hostile_peer.py's wire (an AF_PACKET socket on the
+device: fragments reach our stack byte for byte, the kernel does not reassemble them) and its
+connection bookkeeping. On tap10 the peer is 169.254.10.2 and sends its frames to the Ethernet
+broadcast address (our NetworkInterface takes IPv4 sent there), so it needs no ARP of its own.
 
 Run with Debian's python3 (python3-scapy): fragment_peer.py [options] SCENARIO. Prints one line
 per check and, last, "expect-counters: name=N ..." (what our app's report must show); exits 1
@@ -17,14 +19,43 @@ with "FAIL: ..." on the first failed check. Scenarios:
 import argparse
 import os
 import random
+import socket
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from hostile_peer import OUR_STACK, PEER, Conn, Wire, fail, ok, wait_attached  # noqa: E402
+import hostile_peer  # noqa: E402
+from hostile_peer import PACKET_OUTGOING, Conn, Wire, fail, ok, wait_attached  # noqa: E402
 
-from scapy.layers.inet import IP  # noqa: E402
+from scapy.layers.inet import IP, TCP  # noqa: E402
 from scapy.packet import Raw, raw  # noqa: E402
+
+
+class EthWire(Wire):
+    """The AF_PACKET socket on a TAP device: IPv4 datagrams in Ethernet frames to broadcast."""
+
+    HEADER = b"\xff" * 6 + bytes.fromhex("020000000a02") + b"\x08\x00"
+
+    def send(self, data):
+        return Wire.send(self, EthWire.HEADER + bytes(data))
+
+    def recv(self, timeout, match):
+        """As Wire.recv, for the IPv4 frames our stack sends (ARP and the rest skipped)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            self.sock.settimeout(left)
+            try:
+                data, addr = self.sock.recvfrom(65535)
+            except socket.timeout:
+                return None
+            if addr[2] == PACKET_OUTGOING or len(data) < 34 or data[12:14] != b"\x08\x00":
+                continue
+            ip = IP(data[14:])
+            if ip.src == hostile_peer.OUR_STACK and ip.haslayer(TCP) and match(ip):
+                return ip
 
 
 class FragConn(Conn):
@@ -46,7 +77,14 @@ class FragConn(Conn):
             if corrupt_overlap and not mf:
                 start = off - 8
                 chunk = b"OVERLAP!" + chunk
-            pkt = IP(src=PEER, dst=OUR_STACK, proto=6, id=FragConn.next_id, flags="MF" if mf else 0, frag=start // 8)
+            pkt = IP(
+                src=hostile_peer.PEER,
+                dst=hostile_peer.OUR_STACK,
+                proto=6,
+                id=FragConn.next_id,
+                flags="MF" if mf else 0,
+                frag=start // 8,
+            )
             pieces.append(raw(pkt / Raw(chunk)))
         return pieces
 
@@ -133,6 +171,7 @@ def main():
     global ARGS
     ap = argparse.ArgumentParser()
     ap.add_argument("--dev", default="tun144")
+    ap.add_argument("--ethernet", action="store_true", help="our stack is tcp_ip_ethernet on --dev (tap10)")
     ap.add_argument("--port", type=int, default=9090)
     ap.add_argument("--fifo", required=True, help="our stack's stdin (a FIFO): closed to end its outbound stream")
     ap.add_argument("--expect-out", required=True, help="file to write what our stack must have received")
@@ -142,9 +181,12 @@ def main():
     ARGS = ap.parse_args()
     random.seed(ARGS.seed)
     print("fragment_peer: scenario %s, seed %d" % (ARGS.scenario, ARGS.seed), flush=True)
+    if ARGS.ethernet:
+        # hostile_peer's Conn and Wire read these module globals: the tap10 addresses instead.
+        hostile_peer.OUR_STACK, hostile_peer.PEER = "169.254.10.9", "169.254.10.2"
     fifo = open(ARGS.fifo, "wb")
     wait_attached(ARGS.dev)
-    want = SCENARIOS[ARGS.scenario](Wire(ARGS.dev), fifo)
+    want = SCENARIOS[ARGS.scenario]((EthWire if ARGS.ethernet else Wire)(ARGS.dev), fifo)
     with open(ARGS.expect_out, "wb") as f:
         f.write(want)
 
