@@ -77,6 +77,10 @@ bool tcp_ipv4_filter_accept(struct tcp_ipv4_filter *f, const struct ipv4_header 
     return true;
 }
 
+bool tcp_ipv4_filter_parse(struct tcp_ipv4_filter *f, const uint8_t *buf, size_t len, struct ipv4_datagram *d) {
+    return ipv4_datagram_parse(buf, len, d) == SPONGE_OK || drop(f, TCP_IPV4_DROP_BAD_IP);
+}
+
 bool tcp_ipv4_filter_accept_bytes(struct tcp_ipv4_filter *f, const uint8_t *buf, size_t len, struct tcp_segment *seg) {
     struct ipv4_header ip;
     size_t off = 0;

@@ -7,6 +7,7 @@
  * must pass to reach the connection. Every datagram refused is counted by reason. */
 
 #include "wire/ipv4.h"
+#include "wire/ipv4_datagram.h"
 #include "wire/tcp.h"
 
 #include <stdbool.h>
@@ -29,7 +30,7 @@ struct tcp_ipv4_config {
 /** Why an incoming datagram was dropped (one counter each). */
 enum tcp_ipv4_drop {
     TCP_IPV4_DROP_BAD_IP,       /* IPv4 header did not parse (includes IPv6 and bad checksums) */
-    TCP_IPV4_DROP_FRAGMENT,     /* a fragment: we do not reassemble */
+    TCP_IPV4_DROP_FRAGMENT,     /* a fragment (the carriers reassemble before the filter) */
     TCP_IPV4_DROP_NOT_TCP,      /* another protocol */
     TCP_IPV4_DROP_NOT_OUR_ADDR, /* destination is not our address */
     TCP_IPV4_DROP_BAD_TCP,      /* TCP header did not parse */
@@ -64,6 +65,10 @@ bool tcp_ipv4_filter_address(struct tcp_ipv4_filter *f, const struct tcp_segment
  *  the peer for the connection's life. */
 bool tcp_ipv4_filter_accept(struct tcp_ipv4_filter *f, const struct ipv4_header *ip, const uint8_t *buf, size_t len,
                             struct tcp_segment *seg);
+
+/** Parses the datagram buf[0..len) into *d (payload a view into buf); a header that does not
+ *  parse is counted as bad_ip and false returned. */
+bool tcp_ipv4_filter_parse(struct tcp_ipv4_filter *f, const uint8_t *buf, size_t len, struct ipv4_datagram *d);
 
 /** Like tcp_ipv4_filter_accept for a whole datagram buf[0..len) that has not been parsed yet
  *  (a header that does not parse counts as bad_ip). */

@@ -1,5 +1,6 @@
 #include "adapters/tcp_over_ethernet.h"
 
+#include "adapters/reassembly_config.h"
 #include "adapters/tap.h"
 #include "wire/ipv4_datagram.h"
 
@@ -14,12 +15,18 @@ enum sponge_err tcp_eth_adapter_init(struct tcp_eth_adapter *a, int frame_fd, co
     if (network_interface_init(&a->ni, cfg->eth, cfg->ip.local_addr, &cfg->iface) != SPONGE_OK) {
         return SPONGE_ERR_NO_MEMORY;
     }
+    struct ipv4_reassembler_config rcfg = reassembly_config_from_env();
+    if (ipv4_reassembler_init(&a->reasm, &rcfg) != SPONGE_OK) {
+        network_interface_destroy(&a->ni);
+        return SPONGE_ERR_NO_MEMORY;
+    }
     a->ocap = cfg->iface.max_datagram_len - IPV4_MIN_HEADER_LEN;
     a->rbuf = malloc(a->rcap);
     a->obuf = malloc(a->ocap);
     if (a->rbuf == NULL || a->obuf == NULL) {
         free(a->rbuf);
         free(a->obuf);
+        ipv4_reassembler_destroy(&a->reasm);
         network_interface_destroy(&a->ni);
         return SPONGE_ERR_NO_MEMORY;
     }
@@ -33,6 +40,7 @@ void tcp_eth_adapter_destroy(struct tcp_eth_adapter *a) {
         a->fd = -1;
     }
     network_interface_destroy(&a->ni);
+    ipv4_reassembler_destroy(&a->reasm);
     free(a->rbuf);
     free(a->obuf);
     a->rbuf = a->obuf = NULL;
@@ -109,7 +117,9 @@ static enum sponge_err eth_recv(void *self, struct tcp_segment *seg, bool *got) 
         if (err != SPONGE_OK) {
             return err;
         }
-        if (is_datagram && tcp_ipv4_filter_accept(&a->filter, &d.header, d.payload, d.payload_len, seg)) {
+        /* A fragment waits in the reassembler for the rest of its datagram (RFC 791 3.2). */
+        if (is_datagram && ipv4_reassembler_push(&a->reasm, &d, &d) &&
+            tcp_ipv4_filter_accept(&a->filter, &d.header, d.payload, d.payload_len, seg)) {
             a->received++;
             *got = true;
             return SPONGE_OK;
@@ -124,6 +134,7 @@ static int eth_fd(const void *self) {
 static enum sponge_err eth_tick(void *self, uint64_t ms) {
     struct tcp_eth_adapter *a = self;
     network_interface_tick(&a->ni, ms);
+    ipv4_reassembler_tick(&a->reasm, ms);
     return flush_frames(a);
 }
 
@@ -145,6 +156,7 @@ static void eth_report(const void *self, FILE *out) {
             (unsigned long long)c->drop_pending_full, (unsigned long long)c->drop_arp_timeout,
             (unsigned long long)c->drop_frames_out_full);
     tcp_ipv4_filter_report(&a->filter, out);
+    ipv4_reassembler_report(&a->reasm, out);
     fputc('\n', out);
 }
 
@@ -161,4 +173,8 @@ const struct network_interface_counters *tcp_eth_adapter_iface_counters(const st
 
 const struct tcp_ipv4_filter *tcp_eth_adapter_filter(const struct tcp_eth_adapter *a) {
     return &a->filter;
+}
+
+const struct ipv4_reassembler *tcp_eth_adapter_reassembler(const struct tcp_eth_adapter *a) {
+    return &a->reasm;
 }

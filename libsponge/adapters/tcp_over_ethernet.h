@@ -5,7 +5,8 @@
  * outgoing segment becomes a datagram that our NetworkInterface sends to the next hop (the
  * gateway), resolving its Ethernet address with ARP; every frame read goes through the same
  * NetworkInterface (which answers and learns from ARP), and the datagrams it yields pass the
- * same checks as on a TUN device (tcp_ipv4_filter). The interface's ARP timers advance with
+ * same checks as on a TUN device (tcp_ipv4_filter), fragments reassembled first as there
+ * (net/ipv4_reassembler). The interface's ARP timers and the reassembly timeout advance with
  * the loop's clock (tcp_adapter_tick).
  *
  * The frames travel on a descriptor where one read or write is one whole frame: a TAP device
@@ -15,6 +16,7 @@
 #include "adapters/pcap_file.h"
 #include "adapters/tcp_adapter.h"
 #include "adapters/tcp_ipv4_filter.h"
+#include "net/ipv4_reassembler.h"
 #include "net/network_interface.h"
 #include "wire/ethernet.h"
 
@@ -36,6 +38,7 @@ struct tcp_eth_adapter {
     int fd;
     struct tcp_ipv4_filter filter;
     struct network_interface ni;
+    struct ipv4_reassembler reasm;
     uint32_t next_hop;
     uint8_t *rbuf; /* one frame read */
     size_t rcap;
@@ -58,6 +61,9 @@ struct tcp_adapter tcp_eth_adapter_as_adapter(struct tcp_eth_adapter *a);
 
 /** The TCP/IPv4 checks' drop counters (tcp_ipv4_filter_dropped). */
 const struct tcp_ipv4_filter *tcp_eth_adapter_filter(const struct tcp_eth_adapter *a);
+
+/** The fragment reassembler's counters (ipv4_reassembler_dropped, ...). */
+const struct ipv4_reassembler *tcp_eth_adapter_reassembler(const struct tcp_eth_adapter *a);
 
 /** The NetworkInterface's counters (ARP, frames, drops by reason). */
 const struct network_interface_counters *tcp_eth_adapter_iface_counters(const struct tcp_eth_adapter *a);

@@ -1,5 +1,6 @@
 #include "adapters/tcp_over_ipv4.h"
 
+#include "adapters/reassembly_config.h"
 #include "wire/ipv4.h"
 
 #include <assert.h>
@@ -14,8 +15,13 @@
 enum sponge_err tcp_ipv4_adapter_init(struct tcp_ipv4_adapter *a, int tun_fd, const struct tcp_ipv4_config *cfg) {
     *a = (struct tcp_ipv4_adapter){.fd = tun_fd, .rcap = READ_BUFFER_LEN};
     tcp_ipv4_filter_init(&a->filter, cfg);
+    struct ipv4_reassembler_config rcfg = reassembly_config_from_env();
+    if (ipv4_reassembler_init(&a->reasm, &rcfg) != SPONGE_OK) {
+        return SPONGE_ERR_NO_MEMORY;
+    }
     a->rbuf = malloc(a->rcap);
     if (a->rbuf == NULL) {
+        ipv4_reassembler_destroy(&a->reasm);
         return SPONGE_ERR_NO_MEMORY;
     }
     pcap_file_open_from_env(&a->pcap, PCAP_LINK_IPV4);
@@ -29,6 +35,7 @@ void tcp_ipv4_adapter_destroy(struct tcp_ipv4_adapter *a) {
     }
     free(a->rbuf);
     a->rbuf = NULL;
+    ipv4_reassembler_destroy(&a->reasm);
     pcap_file_close(&a->pcap);
 }
 
@@ -69,6 +76,15 @@ static enum sponge_err ipv4_send(void *self, const struct tcp_segment *seg) {
     return SPONGE_OK;
 }
 
+/* The receive path for one datagram read: parse, reassemble (RFC 791 3.2: a fragment waits for
+ * the rest of its datagram), then the connection's checks. The segment's payload is a view into
+ * the read buffer or the reassembler, valid until the next read. */
+static bool take_datagram(struct tcp_ipv4_adapter *a, size_t len, struct tcp_segment *seg) {
+    struct ipv4_datagram d;
+    return tcp_ipv4_filter_parse(&a->filter, a->rbuf, len, &d) && ipv4_reassembler_push(&a->reasm, &d, &d) &&
+           tcp_ipv4_filter_accept(&a->filter, &d.header, d.payload, d.payload_len, seg);
+}
+
 static enum sponge_err ipv4_recv(void *self, struct tcp_segment *seg, bool *got) {
     struct tcp_ipv4_adapter *a = self;
     for (;;) {
@@ -81,7 +97,7 @@ static enum sponge_err ipv4_recv(void *self, struct tcp_segment *seg, bool *got)
             return SPONGE_ERR_SYSTEM;
         }
         pcap_file_write_bytes(&a->pcap, a->rbuf, (size_t)n);
-        if (tcp_ipv4_filter_accept_bytes(&a->filter, a->rbuf, (size_t)n, seg)) {
+        if (take_datagram(a, (size_t)n, seg)) {
             a->received++;
             *got = true;
             return SPONGE_OK;
@@ -98,12 +114,23 @@ static void ipv4_report(const void *self, FILE *out) {
     fprintf(out, "tcp_ipv4: sent %llu (dropped %llu), received %llu;", (unsigned long long)a->sent,
             (unsigned long long)a->send_dropped, (unsigned long long)a->received);
     tcp_ipv4_filter_report(&a->filter, out);
+    ipv4_reassembler_report(&a->reasm, out);
     fputc('\n', out);
 }
 
+/* The reassembly timeout runs on the loop's clock. */
+static enum sponge_err ipv4_tick(void *self, uint64_t ms) {
+    ipv4_reassembler_tick(&((struct tcp_ipv4_adapter *)self)->reasm, ms);
+    return SPONGE_OK;
+}
+
 static const struct tcp_adapter_ops ipv4_ops = {
-    .send = ipv4_send, .recv = ipv4_recv, .fd = ipv4_fd, .report = ipv4_report};
+    .send = ipv4_send, .recv = ipv4_recv, .fd = ipv4_fd, .report = ipv4_report, .tick = ipv4_tick};
 
 struct tcp_adapter tcp_ipv4_adapter_as_adapter(struct tcp_ipv4_adapter *a) {
     return (struct tcp_adapter){&ipv4_ops, a};
+}
+
+const struct ipv4_reassembler *tcp_ipv4_adapter_reassembler(const struct tcp_ipv4_adapter *a) {
+    return &a->reasm;
 }

@@ -5,12 +5,14 @@
  * Outgoing: [IPv4 header + TCP header] and the payload's two pieces go out with one writev,
  * so payload bytes are not copied in user space. Incoming: each datagram is parsed in place in
  * one read buffer; anything not for this connection is dropped and counted by reason
- * (tcp_ipv4_filter, shared with the Ethernet carrier).
+ * (tcp_ipv4_filter, shared with the Ethernet carrier). Fragments are reassembled first
+ * (net/ipv4_reassembler, timed by the loop's ticks; SPONGE_FRAG_TIMEOUT_MS sets its timeout).
  * With SPONGE_PCAP=FILE set, every datagram sent and read is also written to FILE (raw IPv4). */
 
 #include "adapters/pcap_file.h"
 #include "adapters/tcp_adapter.h"
 #include "adapters/tcp_ipv4_filter.h"
+#include "net/ipv4_reassembler.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -21,6 +23,7 @@ struct tcp_ipv4_adapter {
     /* private */
     int fd;
     struct tcp_ipv4_filter filter;
+    struct ipv4_reassembler reasm;
     uint8_t *rbuf;
     size_t rcap;
     uint64_t sent, send_dropped, received;
@@ -31,10 +34,13 @@ struct tcp_ipv4_adapter {
  *  ownership and closes it in destroy). Returns SPONGE_OK or NO_MEMORY (fd then not taken). */
 enum sponge_err tcp_ipv4_adapter_init(struct tcp_ipv4_adapter *a, int tun_fd, const struct tcp_ipv4_config *cfg);
 
-/** Closes the descriptor and frees the read buffer. */
+/** Closes the descriptor and frees the read buffer and the reassembler. */
 void tcp_ipv4_adapter_destroy(struct tcp_ipv4_adapter *a);
 
 /** The generic adapter interface for the event loop (borrows `a`). */
 struct tcp_adapter tcp_ipv4_adapter_as_adapter(struct tcp_ipv4_adapter *a);
+
+/** The fragment reassembler's counters (ipv4_reassembler_dropped, ...). */
+const struct ipv4_reassembler *tcp_ipv4_adapter_reassembler(const struct tcp_ipv4_adapter *a);
 
 #endif

@@ -108,6 +108,20 @@ seeds = {
         + b"\x01\x03"
         + b"\x00" + bytes([1, 1, 1, 2, 1, 3, 0, 3]) + b"\x01\x03",           # ARP reply on port 1
     ],
+    # config: max_bytes / 64 (u16), max datagrams (u8), timeout ms (u16); ops: code (3 = tick u16),
+    # fragment: key u8, offset in 8-byte units u16, length u16, flags (MF, version, option, whole length)
+    "ipv4_reassembler": [
+        struct.pack("!HBH", 4096, 4, 1000)
+        + b"\x00" + struct.pack("!BHHB", 0, 0, 800, 1) + b"\x00" + struct.pack("!BHHB", 0, 200, 400, 0)
+        + b"\x00" + struct.pack("!BHHB", 0, 100, 800, 1),                 # three fragments, out of order
+        struct.pack("!HBH", 64, 2, 500)
+        + b"\x00" + struct.pack("!BHHB", 1, 0, 1000, 1) + b"\x00" + struct.pack("!BHHB", 1, 0, 1000, 1)
+        + b"\x00" + struct.pack("!BHHB", 2, 10, 800, 3) + b"\x00" + struct.pack("!BHHB", 3, 5, 80, 1)
+        + b"\x03" + struct.pack("!H", 600) + b"\x00" + struct.pack("!BHHB", 1, 125, 10, 0),
+        struct.pack("!HBH", 2048, 8, 30000)
+        + b"\x00" + struct.pack("!BHHB", 0, 8000, 1480, 8) + b"\x00" + struct.pack("!BHHB", 2, 0, 1480, 5)
+        + b"\x00" + struct.pack("!BHHB", 2, 185, 100, 0) + b"\x00" + struct.pack("!BHHB", 2, 190, 7, 1),
+    ],
 }
 
 for target, inputs in seeds.items():

@@ -17,6 +17,7 @@ int fuzz_tcp_connection(const uint8_t *data, size_t len);
 int fuzz_tcp_pair(const uint8_t *data, size_t len);
 int fuzz_network_interface(const uint8_t *data, size_t len);
 int fuzz_router(const uint8_t *data, size_t len);
+int fuzz_ipv4_reassembler(const uint8_t *data, size_t len);
 
 /** Name and function of every target, in a table ended by a NULL name. */
 struct fuzz_target {
