@@ -4,10 +4,15 @@
 #include <stdlib.h>
 
 const struct fuzz_target fuzz_targets[] = {
-    {"parsers", fuzz_parsers},         {"tcp_parse", fuzz_tcp_parse},
-    {"reassembler", fuzz_reassembler}, {"tcp_connection", fuzz_tcp_connection},
-    {"tcp_pair", fuzz_tcp_pair},       {"network_interface", fuzz_network_interface},
-    {"router", fuzz_router},           {NULL, NULL},
+    {"parsers", fuzz_parsers},
+    {"tcp_parse", fuzz_tcp_parse},
+    {"reassembler", fuzz_reassembler},
+    {"tcp_connection", fuzz_tcp_connection},
+    {"tcp_pair", fuzz_tcp_pair},
+    {"network_interface", fuzz_network_interface},
+    {"router", fuzz_router},
+    {"icmp", fuzz_icmp},
+    {NULL, NULL},
 };
 
 void fuzz_fail(const char *what, const char *file, int line) {
