@@ -13,9 +13,11 @@
  * any of its interfaces' addresses (4.3.3.6), sends Time Exceeded for an expired TTL (5.3.1)
  * and Destination Unreachable for a destination no route matches (net), for a next hop whose
  * ARP resolution failed (host), and for UDP (port) or another protocol (protocol) addressed
- * to the router itself. Errors come from the receiving interface's address, never about
- * what RFC 1812 4.3.2.7 excludes (icmp_error_allowed), and at most as fast as a token bucket
- * allows (4.3.2.8). Every ICMP message made is routed like any datagram. */
+ * to the router itself. Errors come from the receiving interface's address (Host Unreachable,
+ * found in a later tick, from the address of the interface it leaves by, as RFC 1812 4.3.2.4
+ * allows), never about what RFC 1812 4.3.2.7 excludes (icmp_error_allowed), and at most as
+ * fast as a token bucket allows (4.3.2.8). Every ICMP message made is routed like any
+ * datagram. */
 
 #include "net/network_interface.h"
 #include "net/route_table.h"
@@ -42,12 +44,14 @@ struct router_counters {
     uint64_t drop_bad_header;  /* IPv4 frame whose header did not parse/verify or that was too long */
     uint64_t drop_queue_full;  /* received while that interface's queue was full */
     /* with cfg.icmp only: */
-    uint64_t drop_for_us;             /* addressed to one of our addresses and not answered (not an echo request) */
+    uint64_t drop_for_us;             /* to one of our addresses, not an echo request (UDP and other
+                                         transports get an unreachable, if allowed) */
     uint64_t icmp_echo_replied;       /* echo requests to one of our addresses answered */
     uint64_t icmp_time_exceeded_sent; /* Time Exceeded sent */
     uint64_t icmp_unreachable_sent;   /* Destination Unreachable sent (net, host, protocol, port) */
     uint64_t icmp_not_allowed;        /* errors not sent because RFC 1812 4.3.2.7 forbids them */
-    uint64_t icmp_rate_limited;       /* errors not sent because the token bucket was empty */
+    uint64_t icmp_rate_limited;       /* errors not sent: token bucket empty, or more ARP failures in one
+                                         tick than icmp_arp_failures */
     uint64_t icmp_no_route;           /* ICMP messages we made that no route leads back from (dropped) */
 };
 
