@@ -209,11 +209,11 @@ static size_t own_address(const struct router *r, uint32_t addr) {
 static void deliver_locally(struct router *r, const struct ipv4_datagram *d, uint8_t *msg) {
     struct ipv4_datagram reply;
     if (d->header.protocol == IPV4_PROTO_ICMP) {
-        if (icmp_echo_answer(&d->header, msg, d->payload_len, &reply) == SPONGE_OK && send_own(r, &reply)) {
+        if (icmp_echo_answer(&d->header, msg, d->payload_len, &reply) != SPONGE_OK) {
+            r->counters.drop_for_us++;
+        } else if (send_own(r, &reply)) { /* else counted as icmp_no_route */
             r->counters.icmp_echo_replied++;
-            return;
         }
-        r->counters.drop_for_us++;
         return;
     }
     r->counters.drop_for_us++;
