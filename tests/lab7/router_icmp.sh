@@ -151,7 +151,7 @@ for mode in "" -I; do
     [ "$(hop 2)" = 169.254.12.2 ] || fail "traceroute $mode: hop 2 is '$(hop 2)', want 169.254.12.2"
     [ "$(hop 3)" = 169.254.2.2 ] || fail "traceroute $mode: hop 3 is '$(hop 3)', want 169.254.2.2"
     [ -z "$(hop 4)" ] || fail "traceroute $mode: a hop 4 after reaching B"
-    echo "ok: traceroute -n $mode: 169.254.1.1, 169.254.12.2, 169.254.2.2"
+    echo "ok: traceroute -n ${mode:-(UDP)}: 169.254.1.1, 169.254.12.2, 169.254.2.2"
 done
 
 # 4. Unreachable: no route at R1; nobody at 169.254.2.77 on B's LAN (R2's ARP times out).
