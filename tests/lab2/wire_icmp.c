@@ -1,5 +1,5 @@
-/* ICMP (RFC 792): a real ping's request and the kernel's reply, an error built by hand,
- * quotes, the RFC 1812 4.3.2.7 rules, every parse error. */
+/* ICMP (RFC 792): a real ping's request and the kernel's reply, Linux's Time Exceeded, an
+ * error built by hand, quotes, the RFC 1812 4.3.2.7 rules, every parse error. */
 
 #include "harness.h"
 #include "net/icmp_reply.h"
@@ -31,6 +31,16 @@ static const uint8_t time_exceeded[] = {
     0x01, 0xa9, 0xfe, 0x01, 0x02, 0x0b, 0x00, 0x2a, 0xf7, 0x00, 0x00, 0x00, 0x00, 0x45, 0x00,
     0x00, 0x20, 0x12, 0x34, 0x00, 0x00, 0x01, 0x11, 0x50, 0x99, 0xa9, 0xfe, 0x01, 0x02, 0xa9,
     0xfe, 0x02, 0x02, 0x82, 0x9a, 0x82, 0x9b, 0x00, 0x0c, 0x00, 0x00, 0x61, 0x62, 0x63, 0x64,
+};
+
+/* Captured from Linux 6.x forwarding between two namespaces (10.0.0.1 the router): the Time
+ * Exceeded it sent for a UDP probe 10.0.0.2:40000 -> 192.0.2.7:33434 with TTL 1, "sponge-probe".
+ * Linux quotes the whole 40-byte probe, its header as received (TTL 1). */
+static const uint8_t linux_time_exceeded[] = {
+    0x45, 0xc0, 0x00, 0x44, 0x17, 0x68, 0x00, 0x00, 0x40, 0x01, 0x4e, 0x8f, 0x0a, 0x00, 0x00, 0x01, 0x0a,
+    0x00, 0x00, 0x02, 0x0b, 0x00, 0xbd, 0x58, 0x00, 0x00, 0x00, 0x00, 0x45, 0x00, 0x00, 0x28, 0x2c, 0xb8,
+    0x40, 0x00, 0x01, 0x11, 0x81, 0x04, 0x0a, 0x00, 0x00, 0x02, 0xc0, 0x00, 0x02, 0x07, 0x9c, 0x40, 0x82,
+    0x9a, 0x00, 0x14, 0xcc, 0x2e, 0x73, 0x70, 0x6f, 0x6e, 0x67, 0x65, 0x2d, 0x70, 0x72, 0x6f, 0x62, 0x65,
 };
 
 static int real_ping(void) {
@@ -143,6 +153,38 @@ static int error_by_hand(void) {
     EXPECT_EQ(&h, "quoted id", 0x1234, q.id);
     EXPECT_EQ(&h, "quoted checksum as carried", 0x5099, q.checksum);
     EXPECT_BYTES(&h, "quoted payload", probe + 20, 12, first.data, first.len);
+    return harness_end(&h);
+}
+
+static int linux_error(void) {
+    struct harness h;
+    harness_begin(&h, "icmp: Linux's Time Exceeded parses; ours about the same probe has the same ICMP bytes");
+    struct ipv4_datagram d;
+    STEP(&h, "parse the captured datagram");
+    EXPECT_EQ(&h, "ipv4 parse", SPONGE_OK, ipv4_datagram_parse(linux_time_exceeded, sizeof linux_time_exceeded, &d));
+    EXPECT_EQ(&h, "from the router", 0x0a000001, d.header.src);
+    struct icmp_header ih;
+    struct byte_view body;
+    EXPECT_EQ(&h, "icmp parse", SPONGE_OK, icmp_message_parse(d.payload, d.payload_len, &ih, &body));
+    EXPECT_EQ(&h, "type", ICMP_TIME_EXCEEDED, ih.type);
+    EXPECT_EQ(&h, "code", ICMP_TIME_EXCEEDED_TTL, ih.code);
+    struct ipv4_header q;
+    struct byte_view first;
+    EXPECT_EQ(&h, "quote parse", SPONGE_OK, icmp_quote_parse(body.data, body.len, &q, &first));
+    EXPECT_EQ(&h, "quoted src", 0x0a000002, q.src);
+    EXPECT_EQ(&h, "quoted dst", 0xc0000207, q.dst);
+    EXPECT_EQ(&h, "quoted ttl", 1, q.ttl);
+    EXPECT_EQ(&h, "quoted protocol", IPV4_PROTO_UDP, q.protocol);
+    EXPECT_EQ(&h, "quoted payload: the whole UDP datagram", 20, first.len);
+    EXPECT_EQ(&h, "UDP destination port", 33434, (unsigned)(first.data[2] << 8 | first.data[3]));
+
+    STEP(&h, "build ours about the probe Linux quoted (it was quoted whole)");
+    struct ipv4_datagram probe_d;
+    EXPECT_EQ(&h, "the quote is the whole probe", SPONGE_OK, ipv4_datagram_parse(body.data, body.len, &probe_d));
+    uint8_t msg[ICMP_ERROR_MAX_DATAGRAM];
+    struct ipv4_datagram err;
+    icmp_error_build(&probe_d, ICMP_TIME_EXCEEDED, ICMP_TIME_EXCEEDED_TTL, 0, 0x0a000001, msg, sizeof msg, &err);
+    EXPECT_BYTES(&h, "ICMP message", d.payload, d.payload_len, err.payload, err.payload_len);
     return harness_end(&h);
 }
 
@@ -271,5 +313,6 @@ static int error_rules(void) {
 }
 
 int main(void) {
-    return real_ping() | echo_answer_refusals() | error_by_hand() | quotes() | parse_errors() | error_rules();
+    return real_ping() | echo_answer_refusals() | error_by_hand() | linux_error() | quotes() | parse_errors() |
+           error_rules();
 }
