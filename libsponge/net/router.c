@@ -194,13 +194,14 @@ static void send_error(struct router *r, const struct ipv4_datagram *offending, 
     }
 }
 
-/* Index of the interface whose address is `addr`, or port_count. */
-static size_t own_address(const struct router *r, uint32_t addr) {
-    size_t i = 0;
-    while (i < r->port_count && network_interface_ip(&r->ports[i]->ni) != addr) {
-        i++;
+/* Is `addr` the address of one of our interfaces? */
+static bool is_own_address(const struct router *r, uint32_t addr) {
+    for (size_t i = 0; i < r->port_count; i++) {
+        if (network_interface_ip(&r->ports[i]->ni) == addr) {
+            return true;
+        }
     }
-    return i;
+    return false;
 }
 
 /* A datagram to one of our addresses (ICMP on): the router is then a host (RFC 1812 4.3.3.6,
@@ -225,7 +226,7 @@ static void deliver_locally(struct router *r, const struct ipv4_datagram *d, uin
 /* `in` is the interface it arrived on; `msg` the payload's writable storage (see above). */
 static void forward(struct router *r, struct ipv4_datagram *d, size_t in, uint8_t *msg) {
     uint32_t in_addr = network_interface_ip(&r->ports[in]->ni);
-    if (r->cfg.icmp && own_address(r, d->header.dst) < r->port_count) {
+    if (r->cfg.icmp && is_own_address(r, d->header.dst)) {
         deliver_locally(r, d, msg);
         return;
     }
