@@ -1,6 +1,6 @@
 /* router: our Router (lab 6) on real TAP devices (lab 7's wire).
  *
- *   router -c FILE
+ *   router [--no-icmp] -c FILE
  *
  * FILE says which interfaces and routes the router has (format: libsponge/adapters/router_setup.h):
  *
@@ -19,13 +19,18 @@
  * the router stops, prints its counters on stderr (datagrams forwarded, drops by reason, each
  * interface's frames and drops by reason) and exits 0. A bad configuration gives one line
  * "router: FILE:LINE: what is wrong" (or "router: FILE: what is wrong" when no single line is
- * to blame) on stderr and exit 1, as does a device that cannot be set up; bad arguments exit 2. */
+ * to blame) on stderr and exit 1, as does a device that cannot be set up; bad arguments exit 2.
+ *
+ * The router speaks ICMP (net/router.h: echo replies, Time Exceeded, Destination Unreachable,
+ * rate-limited), so that ping and traceroute work across it; --no-icmp gives the lab's silent
+ * drops. */
 
 #include "net/router.h"
 #include "adapters/router_setup.h"
 #include "adapters/tap.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -187,6 +192,13 @@ static void print_counters(struct app *a) {
             (unsigned long long)rc->forwarded, (unsigned long long)rc->drop_ttl_expired,
             (unsigned long long)rc->drop_no_route, (unsigned long long)rc->drop_bad_header,
             (unsigned long long)rc->drop_queue_full);
+    fprintf(stderr,
+            "router: icmp: echo_replied %llu time_exceeded_sent %llu unreachable_sent %llu; not sent: not_allowed "
+            "%llu rate_limited %llu no_route %llu; dropped: for_us %llu\n",
+            (unsigned long long)rc->icmp_echo_replied, (unsigned long long)rc->icmp_time_exceeded_sent,
+            (unsigned long long)rc->icmp_unreachable_sent, (unsigned long long)rc->icmp_not_allowed,
+            (unsigned long long)rc->icmp_rate_limited, (unsigned long long)rc->icmp_no_route,
+            (unsigned long long)rc->drop_for_us);
     for (size_t i = 0; i < a->setup.interface_count; i++) {
         const struct network_interface_counters *c = network_interface_counters(router_interface(&a->router, i));
         fprintf(stderr,
@@ -225,12 +237,16 @@ static int setup_signals(sigset_t *wait_mask) {
     return 0;
 }
 
-static int parse_args(int argc, char **argv, const char **config) {
+static int parse_args(int argc, char **argv, const char **config, bool *icmp) {
+    static const struct option long_options[] = {{"no-icmp", no_argument, NULL, 'I'}, {NULL, 0, NULL, 0}};
     *config = NULL;
+    *icmp = true;
     int opt;
-    while ((opt = getopt(argc, argv, "c:h")) != -1) {
+    while ((opt = getopt_long(argc, argv, "c:h", long_options, NULL)) != -1) {
         if (opt == 'c') {
             *config = optarg;
+        } else if (opt == 'I') {
+            *icmp = false;
         } else {
             return -1;
         }
@@ -240,8 +256,9 @@ static int parse_args(int argc, char **argv, const char **config) {
 
 int main(int argc, char **argv) {
     const char *config;
-    if (parse_args(argc, argv, &config) != 0) {
-        fprintf(stderr, "usage: router -c CONFIG_FILE\n");
+    bool icmp;
+    if (parse_args(argc, argv, &config, &icmp) != 0) {
+        fprintf(stderr, "usage: router [--no-icmp] -c CONFIG_FILE\n");
         return 2;
     }
     char why[256];
@@ -269,6 +286,7 @@ int main(int argc, char **argv) {
         a->fds[i] = -1;
     }
     struct router_config rcfg = router_default_config();
+    rcfg.icmp = icmp;
     int rc = 1;
     sigset_t wait_mask;
     bool made = router_init(&a->router, &rcfg) == SPONGE_OK; /* destroy is safe either way */

@@ -10,7 +10,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 seconds=${FUZZ_SECONDS:-30}
 dir=build-fuzz
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(parsers tcp_parse reassembler tcp_connection tcp_pair network_interface router ipv4_reassembler)
+[ ${#targets[@]} -eq 0 ] && targets=(parsers tcp_parse reassembler tcp_connection tcp_pair network_interface router ipv4_reassembler icmp)
 
 mkdir -p "$dir"
 log=$dir/fuzz-build.log

@@ -2,6 +2,7 @@
 
 #include "adapters/reassembly_config.h"
 #include "adapters/tap.h"
+#include "net/icmp_reply.h"
 #include "wire/ipv4_datagram.h"
 
 #include <errno.h>
@@ -97,6 +98,20 @@ static enum sponge_err eth_send(void *self, const struct tcp_segment *seg) {
     return flush_frames(a);
 }
 
+/* RFC 1122 3.2.2.6: a host answers echo requests to its address. Apart from the TCP path:
+ * true if `d` (its payload a view into the read buffer) was such a request, now answered
+ * (made in place, sent through the interface, which may wait for ARP). */
+static bool answer_echo(struct tcp_eth_adapter *a, const struct ipv4_datagram *d) {
+    struct ipv4_datagram reply;
+    if (d->header.protocol != IPV4_PROTO_ICMP || d->header.dst != network_interface_ip(&a->ni) ||
+        icmp_echo_answer(&d->header, a->rbuf + (d->payload - a->rbuf), d->payload_len, &reply) != SPONGE_OK) {
+        return false;
+    }
+    network_interface_send_datagram(&a->ni, &reply, a->next_hop);
+    a->icmp_echo_replied++;
+    return true;
+}
+
 static enum sponge_err eth_recv(void *self, struct tcp_segment *seg, bool *got) {
     struct tcp_eth_adapter *a = self;
     *got = false;
@@ -112,7 +127,10 @@ static enum sponge_err eth_recv(void *self, struct tcp_segment *seg, bool *got) 
         pcap_file_write_bytes(&a->pcap, a->rbuf, n);
         struct ipv4_datagram d;
         bool is_datagram = network_interface_recv_frame(&a->ni, a->rbuf, n, &d);
-        /* ARP replies, and datagrams that waited for the mapping just learned. */
+        if (is_datagram && answer_echo(a, &d)) {
+            is_datagram = false;
+        }
+        /* ARP replies, echo replies, and datagrams that waited for the mapping just learned. */
         enum sponge_err err = flush_frames(a);
         if (err != SPONGE_OK) {
             return err;
@@ -145,7 +163,7 @@ static void eth_report(const void *self, FILE *out) {
             "tcp_eth: sent %llu (dropped %llu), received %llu; frames written %llu (dropped %llu), read %llu; "
             "arp requests %llu, replies %llu, received %llu; iface drops: not_for_us=%llu bad_ethernet=%llu "
             "bad_ipv4=%llu bad_arp=%llu ethertype=%llu oversize=%llu pending_full=%llu arp_timeout=%llu "
-            "frames_out_full=%llu;",
+            "frames_out_full=%llu; icmp_echo_replied=%llu;",
             (unsigned long long)a->sent, (unsigned long long)a->send_dropped, (unsigned long long)a->received,
             (unsigned long long)a->frames_written, (unsigned long long)a->frames_write_dropped,
             (unsigned long long)a->frames_read, (unsigned long long)c->arp_requests_sent,
@@ -154,7 +172,7 @@ static void eth_report(const void *self, FILE *out) {
             (unsigned long long)c->drop_bad_ipv4, (unsigned long long)c->drop_bad_arp,
             (unsigned long long)c->drop_bad_ethertype, (unsigned long long)c->drop_oversize,
             (unsigned long long)c->drop_pending_full, (unsigned long long)c->drop_arp_timeout,
-            (unsigned long long)c->drop_frames_out_full);
+            (unsigned long long)c->drop_frames_out_full, (unsigned long long)a->icmp_echo_replied);
     tcp_ipv4_filter_report(&a->filter, out);
     ipv4_reassembler_report(&a->reasm, out);
     fputc('\n', out);

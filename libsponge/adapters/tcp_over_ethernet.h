@@ -6,7 +6,8 @@
  * gateway), resolving its Ethernet address with ARP; every frame read goes through the same
  * NetworkInterface (which answers and learns from ARP), and the datagrams it yields pass the
  * same checks as on a TUN device (tcp_ipv4_filter), fragments reassembled first as there
- * (net/ipv4_reassembler). The interface's ARP timers and the reassembly timeout advance with
+ * (net/ipv4_reassembler); echo requests to our address are answered (RFC 1122 3.2.2.6).
+ * The interface's ARP timers and the reassembly timeout advance with
  * the loop's clock (tcp_adapter_tick).
  *
  * The frames travel on a descriptor where one read or write is one whole frame: a TAP device
@@ -46,7 +47,8 @@ struct tcp_eth_adapter {
     size_t ocap;
     uint64_t sent, send_dropped, received;
     uint64_t frames_written, frames_write_dropped, frames_read;
-    struct pcap_file pcap; /* SPONGE_PCAP capture of every frame (closed if unset) */
+    uint64_t icmp_echo_replied; /* echo requests to our address answered (RFC 1122 3.2.2.6) */
+    struct pcap_file pcap;      /* SPONGE_PCAP capture of every frame (closed if unset) */
 };
 
 /** Sets up the adapter on the frame descriptor `frame_fd` (non-blocking; taken over and closed

@@ -1,6 +1,7 @@
 #include "adapters/tcp_over_ipv4.h"
 
 #include "adapters/reassembly_config.h"
+#include "net/icmp_reply.h"
 #include "wire/ipv4.h"
 
 #include <assert.h>
@@ -13,7 +14,7 @@
 #define READ_BUFFER_LEN 65536
 
 enum sponge_err tcp_ipv4_adapter_init(struct tcp_ipv4_adapter *a, int tun_fd, const struct tcp_ipv4_config *cfg) {
-    *a = (struct tcp_ipv4_adapter){.fd = tun_fd, .rcap = READ_BUFFER_LEN};
+    *a = (struct tcp_ipv4_adapter){.fd = tun_fd, .rcap = READ_BUFFER_LEN, .local_addr = cfg->local_addr};
     tcp_ipv4_filter_init(&a->filter, cfg);
     struct ipv4_reassembler_config rcfg = reassembly_config_from_env();
     if (ipv4_reassembler_init(&a->reasm, &rcfg) != SPONGE_OK) {
@@ -85,6 +86,35 @@ static bool take_datagram(struct tcp_ipv4_adapter *a, size_t len, struct tcp_seg
            tcp_ipv4_filter_accept(&a->filter, &d.header, d.payload, d.payload_len, seg);
 }
 
+/* RFC 1122 3.2.2.6: a host answers echo requests to its address. Apart from the TCP path:
+ * true if buf[0..len) (the read buffer) was such a request, now answered (the reply is made in
+ * place and written at once; a full device loses it, counted in send_dropped). */
+static bool answer_echo(struct tcp_ipv4_adapter *a, uint8_t *buf, size_t len) {
+    struct ipv4_datagram d, reply;
+    if (len < IPV4_MIN_HEADER_LEN || buf[9] != IPV4_PROTO_ICMP || ipv4_datagram_parse(buf, len, &d) != SPONGE_OK ||
+        d.header.dst != a->local_addr) {
+        return false;
+    }
+    uint8_t *msg = buf + (d.payload - buf);
+    if (icmp_echo_answer(&d.header, msg, d.payload_len, &reply) != SPONGE_OK) {
+        return false;
+    }
+    uint8_t header[IPV4_MIN_HEADER_LEN];
+    size_t hlen = 0;
+    enum sponge_err err = ipv4_header_serialize(&reply.header, header, sizeof header, &hlen);
+    assert(err == SPONGE_OK); /* a fresh 20-byte header */
+    (void)err;
+    struct iovec iov[2] = {{header, hlen}, {msg, reply.payload_len}};
+    if (writev(a->fd, iov, 2) >= 0) {
+        a->icmp_echo_replied++;
+        const struct byte_view pieces[2] = {{header, hlen}, {msg, reply.payload_len}};
+        pcap_file_write(&a->pcap, pieces, 2);
+    } else {
+        a->send_dropped++;
+    }
+    return true;
+}
+
 static enum sponge_err ipv4_recv(void *self, struct tcp_segment *seg, bool *got) {
     struct tcp_ipv4_adapter *a = self;
     for (;;) {
@@ -97,6 +127,9 @@ static enum sponge_err ipv4_recv(void *self, struct tcp_segment *seg, bool *got)
             return SPONGE_ERR_SYSTEM;
         }
         pcap_file_write_bytes(&a->pcap, a->rbuf, (size_t)n);
+        if (answer_echo(a, a->rbuf, (size_t)n)) {
+            continue;
+        }
         if (take_datagram(a, (size_t)n, seg)) {
             a->received++;
             *got = true;
@@ -111,8 +144,9 @@ static int ipv4_fd(const void *self) {
 
 static void ipv4_report(const void *self, FILE *out) {
     const struct tcp_ipv4_adapter *a = self;
-    fprintf(out, "tcp_ipv4: sent %llu (dropped %llu), received %llu;", (unsigned long long)a->sent,
-            (unsigned long long)a->send_dropped, (unsigned long long)a->received);
+    fprintf(out, "tcp_ipv4: sent %llu (dropped %llu), received %llu; icmp_echo_replied=%llu;",
+            (unsigned long long)a->sent, (unsigned long long)a->send_dropped, (unsigned long long)a->received,
+            (unsigned long long)a->icmp_echo_replied);
     tcp_ipv4_filter_report(&a->filter, out);
     ipv4_reassembler_report(&a->reasm, out);
     fputc('\n', out);

@@ -5,8 +5,10 @@
  * Outgoing: [IPv4 header + TCP header] and the payload's two pieces go out with one writev,
  * so payload bytes are not copied in user space. Incoming: each datagram is parsed in place in
  * one read buffer; anything not for this connection is dropped and counted by reason
- * (tcp_ipv4_filter, shared with the Ethernet carrier). Fragments are reassembled first
- * (net/ipv4_reassembler, timed by the loop's ticks; SPONGE_FRAG_TIMEOUT_MS sets its timeout).
+ * (tcp_ipv4_filter, shared with the Ethernet carrier), except ICMP echo requests to our
+ * address, which are answered (RFC 1122 3.2.2.6) so that `ping` works. Fragments are
+ * reassembled before the TCP checks (net/ipv4_reassembler, timed by the loop's ticks;
+ * SPONGE_FRAG_TIMEOUT_MS sets its timeout); fragmented echo requests are not answered.
  * With SPONGE_PCAP=FILE set, every datagram sent and read is also written to FILE (raw IPv4). */
 
 #include "adapters/pcap_file.h"
@@ -27,7 +29,9 @@ struct tcp_ipv4_adapter {
     uint8_t *rbuf;
     size_t rcap;
     uint64_t sent, send_dropped, received;
-    struct pcap_file pcap; /* SPONGE_PCAP capture (closed if unset) */
+    uint32_t local_addr;        /* ours, for echo requests */
+    uint64_t icmp_echo_replied; /* echo requests to local_addr answered (RFC 1122 3.2.2.6) */
+    struct pcap_file pcap;      /* SPONGE_PCAP capture (closed if unset) */
 };
 
 /** Sets up the adapter on the TUN descriptor `tun_fd` (non-blocking; the adapter takes

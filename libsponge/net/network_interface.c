@@ -144,6 +144,9 @@ static void release_pending(struct network_interface *ni, uint32_t next_hop, boo
         if (send) {
             send_raw_datagram(ni, eth, p.bytes, p.len);
         } else {
+            if (ni->cfg.arp_failed) {
+                ni->cfg.arp_failed(ni->cfg.arp_failed_ctx, p.bytes, p.len);
+            }
             ni->counters.drop_arp_timeout++;
         }
     }

@@ -34,6 +34,11 @@ struct network_interface_config {
     size_t pending_capacity;    /* datagrams waiting for ARP replies, all next hops together */
     size_t frames_out_capacity; /* frames queued for the caller to pop */
     size_t arp_table_capacity;  /* mappings kept; the oldest is evicted when full */
+    /* optional (NULL: none): told about each waiting datagram given up for want of an ARP reply,
+     * just before it is dropped, so that a router can send Host Unreachable (RFC 1812 4.3.3.1).
+     * The bytes are valid during the call only; it must not call back into the interface. */
+    void (*arp_failed)(void *ctx, const uint8_t *datagram, size_t len);
+    void *arp_failed_ctx;
 };
 
 /** Drops, by reason, and a few events. Every frame or datagram the interface gives up on is

@@ -1,11 +1,19 @@
 #include "net/router.h"
 
+#include "net/icmp_reply.h"
+
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct router_config router_default_config(void) {
-    struct router_config c = {.iface = network_interface_default_config(), .rx_queue_capacity = 64};
+    struct router_config c = {
+        .iface = network_interface_default_config(),
+        .rx_queue_capacity = 64,
+        .icmp_error_burst = 10,
+        .icmp_error_interval_ms = 100,
+        .icmp_arp_failures = 16,
+    };
     return c;
 }
 
@@ -13,8 +21,17 @@ struct router_config router_default_config(void) {
 
 enum sponge_err router_init(struct router *r, const struct router_config *cfg) {
     assert(cfg->rx_queue_capacity > 0);
+    assert(!cfg->icmp || (cfg->icmp_error_burst > 0 && cfg->icmp_error_interval_ms > 0));
     memset(r, 0, sizeof *r);
     r->cfg = *cfg;
+    r->icmp_tokens = cfg->icmp_error_burst;
+    if (cfg->icmp && cfg->icmp_arp_failures > 0) {
+        r->arp_failures = malloc(cfg->icmp_arp_failures * ICMP_ERROR_MAX_DATAGRAM);
+        r->arp_failure_len = calloc(cfg->icmp_arp_failures, sizeof *r->arp_failure_len);
+        if (!r->arp_failures || !r->arp_failure_len) {
+            return SPONGE_ERR_NO_MEMORY;
+        }
+    }
     return route_table_init(&r->routes);
 }
 
@@ -31,9 +48,26 @@ void router_destroy(struct router *r) {
         port_free(r->ports[i]);
     }
     free(r->ports);
+    free(r->arp_failures);
+    free(r->arp_failure_len);
+    r->arp_failures = NULL;
+    r->arp_failure_len = NULL;
     r->ports = NULL;
     r->port_count = r->port_capacity = 0;
     route_table_destroy(&r->routes);
+}
+
+/* An interface gave up on a datagram whose next hop never answered ARP: keep its start for
+ * a Host Unreachable sent after the interface's tick (not from inside it). */
+static void remember_arp_failure(void *ctx, const uint8_t *datagram, size_t len) {
+    struct router *r = ctx;
+    if (r->arp_failure_count == r->cfg.icmp_arp_failures) {
+        r->counters.icmp_rate_limited++; /* more failures in one tick than remembered: a rate bound too */
+        return;
+    }
+    size_t n = len < ICMP_ERROR_MAX_DATAGRAM ? len : ICMP_ERROR_MAX_DATAGRAM;
+    memcpy(r->arp_failures + r->arp_failure_count * ICMP_ERROR_MAX_DATAGRAM, datagram, n);
+    r->arp_failure_len[r->arp_failure_count++] = n;
 }
 
 enum sponge_err router_add_interface(struct router *r, struct eth_addr eth, uint32_t ip, size_t *index) {
@@ -50,7 +84,12 @@ enum sponge_err router_add_interface(struct router *r, struct eth_addr eth, uint
     if (!p) {
         return SPONGE_ERR_NO_MEMORY;
     }
-    if (network_interface_init(&p->ni, eth, ip, &r->cfg.iface) != SPONGE_OK) {
+    struct network_interface_config icfg = r->cfg.iface;
+    if (r->arp_failures) {
+        icfg.arp_failed = remember_arp_failure;
+        icfg.arp_failed_ctx = r;
+    }
+    if (network_interface_init(&p->ni, eth, ip, &icfg) != SPONGE_OK) {
         free(p);
         return SPONGE_ERR_NO_MEMORY;
     }
@@ -109,15 +148,102 @@ enum sponge_err router_add_route(struct router *r, uint32_t prefix, uint8_t pref
     return route_table_add(&r->routes, &route);
 }
 
-static void forward(struct router *r, struct ipv4_datagram *d) {
+/* Sends a datagram the router made (an ICMP message) towards its destination, like any other. */
+static bool send_own(struct router *r, const struct ipv4_datagram *d) {
+    const struct route_action *route = route_table_lookup(&r->routes, d->header.dst);
+    if (!route) {
+        r->counters.icmp_no_route++;
+        return false;
+    }
+    uint32_t next_hop = route->has_next_hop ? route->next_hop : d->header.dst;
+    network_interface_send_datagram(&r->ports[route->interface_num]->ni, d, next_hop);
+    return true;
+}
+
+/* Sends ICMP error type/code about `offending` from `src` (0: the address of the interface it
+ * leaves by, RFC 1812 4.3.2.4), unless RFC 1812 4.3.2.7 forbids it or the bucket is empty. */
+static void send_error(struct router *r, const struct ipv4_datagram *offending, uint8_t type, uint8_t code,
+                       uint32_t src) {
+    if (!icmp_error_allowed(offending)) {
+        r->counters.icmp_not_allowed++;
+        return;
+    }
+    /* RFC 1812 4.3.2.8: a router limits the rate of the ICMP errors it sends. */
+    if (r->icmp_tokens == 0) {
+        r->counters.icmp_rate_limited++;
+        return;
+    }
+    if (src == 0) {
+        const struct route_action *back = route_table_lookup(&r->routes, offending->header.src);
+        if (!back) {
+            r->counters.icmp_no_route++;
+            return;
+        }
+        src = network_interface_ip(&r->ports[back->interface_num]->ni);
+    }
+    uint8_t msg[ICMP_ERROR_MAX_DATAGRAM];
+    struct ipv4_datagram err;
+    icmp_error_build(offending, type, code, 0, src, msg, sizeof msg, &err);
+    if (send_own(r, &err)) {
+        r->icmp_tokens--;
+        if (type == ICMP_TIME_EXCEEDED) {
+            r->counters.icmp_time_exceeded_sent++;
+        } else {
+            r->counters.icmp_unreachable_sent++;
+        }
+    }
+}
+
+/* Is `addr` the address of one of our interfaces? */
+static bool is_own_address(const struct router *r, uint32_t addr) {
+    for (size_t i = 0; i < r->port_count; i++) {
+        if (network_interface_ip(&r->ports[i]->ni) == addr) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A datagram to one of our addresses (ICMP on): the router is then a host (RFC 1812 4.3.3.6,
+ * RFC 1122 3.2.2.6 for echo; 3.2.2.1 for the unreachable transport). `msg` is the payload's
+ * writable storage (the receive slot), where an echo request becomes its reply. */
+static void deliver_locally(struct router *r, const struct ipv4_datagram *d, uint8_t *msg) {
+    struct ipv4_datagram reply;
+    if (d->header.protocol == IPV4_PROTO_ICMP) {
+        if (icmp_echo_answer(&d->header, msg, d->payload_len, &reply) != SPONGE_OK) {
+            r->counters.drop_for_us++;
+        } else if (send_own(r, &reply)) { /* else counted as icmp_no_route */
+            r->counters.icmp_echo_replied++;
+        }
+        return;
+    }
+    r->counters.drop_for_us++;
+    /* No transport here: UDP (traceroute to the router itself) learns "port", others "protocol". */
+    uint8_t code = d->header.protocol == IPV4_PROTO_UDP ? ICMP_UNREACH_PORT : ICMP_UNREACH_PROTOCOL;
+    send_error(r, d, ICMP_DEST_UNREACHABLE, code, d->header.dst);
+}
+
+/* `in` is the interface it arrived on; `msg` the payload's writable storage (see above). */
+static void forward(struct router *r, struct ipv4_datagram *d, size_t in, uint8_t *msg) {
+    uint32_t in_addr = network_interface_ip(&r->ports[in]->ni);
+    if (r->cfg.icmp && is_own_address(r, d->header.dst)) {
+        deliver_locally(r, d, msg);
+        return;
+    }
     /* RFC 1812 5.3.1: a datagram that arrives with TTL 0 or 1 must not be forwarded. */
     if (d->header.ttl <= 1) {
         r->counters.drop_ttl_expired++;
+        if (r->cfg.icmp) {
+            send_error(r, d, ICMP_TIME_EXCEEDED, ICMP_TIME_EXCEEDED_TTL, in_addr);
+        }
         return;
     }
     const struct route_action *route = route_table_lookup(&r->routes, d->header.dst);
     if (!route) {
         r->counters.drop_no_route++;
+        if (r->cfg.icmp) {
+            send_error(r, d, ICMP_DEST_UNREACHABLE, ICMP_UNREACH_NET, in_addr);
+        }
         return;
     }
     /* Incremental checksum update (RFC 1624 eqn. 3), allowed for forwarding by RFC 1812 5.3.1. */
@@ -134,20 +260,49 @@ void router_route(struct router *r) {
             size_t slot = p->rx_head;
             p->rx_head = (p->rx_head + 1) % r->cfg.rx_queue_capacity;
             p->rx_count--;
+            uint8_t *payload = p->rx_payloads + slot * r->cfg.iface.max_datagram_len;
             struct ipv4_datagram d = {
                 .header = p->rx_headers[slot],
-                .payload = p->rx_payloads + slot * r->cfg.iface.max_datagram_len,
+                .payload = payload,
                 .payload_len = p->rx_payload_len[slot],
             };
-            forward(r, &d);
+            forward(r, &d, i, payload);
         }
     }
+}
+
+/* Host Unreachable for every datagram the interfaces gave up on during this tick (RFC 1812
+ * 4.3.3.1 / RFC 792: the next hop did not answer ARP). */
+static void report_arp_failures(struct router *r) {
+    for (size_t i = 0; i < r->arp_failure_count; i++) {
+        const uint8_t *bytes = r->arp_failures + i * ICMP_ERROR_MAX_DATAGRAM;
+        struct byte_view first;
+        struct ipv4_datagram d;
+        /* The interface held it as sent (a valid header): read it like a quote, since only
+         * its start was kept. */
+        if (icmp_quote_parse(bytes, r->arp_failure_len[i], &d.header, &first) == SPONGE_OK) {
+            d.payload = first.data;
+            d.payload_len = first.len;
+            send_error(r, &d, ICMP_DEST_UNREACHABLE, ICMP_UNREACH_HOST, 0);
+        }
+    }
+    r->arp_failure_count = 0;
 }
 
 void router_tick(struct router *r, uint64_t ms) {
     for (size_t i = 0; i < r->port_count; i++) {
         network_interface_tick(&r->ports[i]->ni, ms);
     }
+    if (!r->cfg.icmp) {
+        return;
+    }
+    report_arp_failures(r);
+    /* Token bucket: one token per interval, at most a burst's worth saved up. */
+    r->icmp_refill_ms += ms;
+    uint64_t earned = r->icmp_refill_ms / r->cfg.icmp_error_interval_ms;
+    r->icmp_refill_ms %= r->cfg.icmp_error_interval_ms;
+    uint64_t room = r->cfg.icmp_error_burst - r->icmp_tokens;
+    r->icmp_tokens += (uint32_t)(earned < room ? earned : room);
 }
 
 const struct router_counters *router_counters(const struct router *r) {

@@ -7,7 +7,17 @@
  * interface and next hop (the destination itself when the route has none), the TTL is
  * decremented and the header checksum updated incrementally (RFC 1624). A datagram whose TTL
  * is 0 or would become 0 is dropped, as is one no route matches. Every drop is counted by
- * reason. No ICMP errors are sent (as in CS144). */
+ * reason. By default no ICMP is sent (as in CS144).
+ *
+ * With cfg.icmp on, the router also speaks ICMP (RFC 1812 4.3): it answers echo requests to
+ * any of its interfaces' addresses (4.3.3.6), sends Time Exceeded for an expired TTL (5.3.1)
+ * and Destination Unreachable for a destination no route matches (net), for a next hop whose
+ * ARP resolution failed (host), and for UDP (port) or another protocol (protocol) addressed
+ * to the router itself. Errors come from the receiving interface's address (Host Unreachable,
+ * found in a later tick, from the address of the interface it leaves by, as RFC 1812 4.3.2.4
+ * allows), never about what RFC 1812 4.3.2.7 excludes (icmp_error_allowed), and at most as
+ * fast as a token bucket allows (4.3.2.8). Every ICMP message made is routed like any
+ * datagram. */
 
 #include "net/network_interface.h"
 #include "net/route_table.h"
@@ -21,6 +31,10 @@
 struct router_config {
     struct network_interface_config iface; /* for every interface */
     size_t rx_queue_capacity;              /* received datagrams waiting for router_route, per interface */
+    bool icmp;                             /* speak ICMP (above); off: CS144's silent drops */
+    uint32_t icmp_error_burst;             /* token bucket: ICMP errors sent back to back at most (>= 1) */
+    uint32_t icmp_error_interval_ms;       /* one token comes back every this many ms (>= 1) */
+    size_t icmp_arp_failures;              /* ARP failures remembered per tick for Host Unreachable */
 };
 
 struct router_counters {
@@ -29,6 +43,16 @@ struct router_counters {
     uint64_t drop_no_route;    /* no route matches the destination */
     uint64_t drop_bad_header;  /* IPv4 frame whose header did not parse/verify or that was too long */
     uint64_t drop_queue_full;  /* received while that interface's queue was full */
+    /* with cfg.icmp only: */
+    uint64_t drop_for_us;             /* to one of our addresses, not an echo request (UDP and other
+                                         transports get an unreachable, if allowed) */
+    uint64_t icmp_echo_replied;       /* echo requests to one of our addresses answered */
+    uint64_t icmp_time_exceeded_sent; /* Time Exceeded sent */
+    uint64_t icmp_unreachable_sent;   /* Destination Unreachable sent (net, host, protocol, port) */
+    uint64_t icmp_not_allowed;        /* errors not sent because RFC 1812 4.3.2.7 forbids them */
+    uint64_t icmp_rate_limited;       /* errors not sent: token bucket empty, or more ARP failures in one
+                                         tick than icmp_arp_failures */
+    uint64_t icmp_no_route;           /* ICMP messages we made that no route leads back from (dropped) */
 };
 
 /* private: one interface and the datagrams received on it */
@@ -47,14 +71,22 @@ struct router {
     struct router_port **ports;
     size_t port_count, port_capacity;
     struct route_table routes;
+    uint32_t icmp_tokens;    /* the error token bucket */
+    uint64_t icmp_refill_ms; /* time towards the next token */
+    uint8_t *arp_failures;   /* icmp_arp_failures slots of ICMP_ERROR_MAX_DATAGRAM bytes: the start of
+                                datagrams whose next hop did not answer ARP */
+    size_t *arp_failure_len;
+    size_t arp_failure_count;
 };
 
 /** Default configuration: default interfaces (network_interface_default_config), 64 datagrams
- *  queued per interface. */
+ *  queued per interface, ICMP off (when on: bursts of 10 errors, one more every 100 ms, 16
+ *  ARP failures remembered per tick). */
 struct router_config router_default_config(void);
 
 /** An empty router (no interfaces, no routes); `cfg` is copied. Returns SPONGE_OK or
- *  SPONGE_ERR_NO_MEMORY (the router is then unusable; destroy is still safe). */
+ *  SPONGE_ERR_NO_MEMORY (the router is then unusable; destroy is still safe). With cfg->icmp
+ *  the router must not move in memory once it has interfaces (they report ARP failures to it). */
 enum sponge_err router_init(struct router *r, const struct router_config *cfg);
 
 /** Frees every interface, queue and route. */

@@ -37,6 +37,11 @@ def tcp(flags, options=b"", payload=b""):
     return struct.pack("!HHIIBBHHH", 1000, 80, 12345, 678, off << 4, flags, 4000, 0, 0) + options + payload
 
 
+def icmp(typ, code, rest):
+    m = struct.pack("!BBH", typ, code, 0) + rest
+    return m[:2] + struct.pack("!H", csum(m)) + m[4:]
+
+
 ETH = bytes.fromhex("020000000001") + bytes.fromhex("020000000002")
 ARP = struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1, bytes.fromhex("020000000002"), bytes([10, 0, 0, 2]),
                   bytes(6), bytes([10, 0, 0, 1]))
@@ -107,6 +112,18 @@ seeds = {
         + b"\x00" + bytes([0, 2, 0, 3, 4, 5, 3, 9, 0x21, 0]) + b"\x01\x01\x01\x00"  # IPv4 (option, reserved bit)
         + b"\x01\x03"
         + b"\x00" + bytes([1, 1, 1, 2, 1, 3, 0, 3]) + b"\x01\x03",           # ARP reply on port 1
+        # ICMP on (rx queue byte 0x84): an echo request (extra bit 3) to the router's 10.0.0.1 from port 0,
+        # TTL 1 UDP towards 10.0.2.1, then route, tick past the ARP timeout, drain
+        struct.pack("!HBBBB", 1500, 4, 4, 4, 0x84) + bytes([1]) + bytes([3, 8, 4, 2])
+        + b"\x00" + bytes([0, 2, 0, 2, 3, 0, 3, 64, 0x08, 0])
+        + b"\x00" + bytes([0, 2, 0, 2, 3, 0, 9, 1, 0x00, 0]) + b"\x01\x03"
+        + b"\x02\x08\x00" + b"\x03",
+    ],
+    "icmp": [
+        icmp(8, 0, struct.pack("!HH", 0x6c43, 1) + b"sponge ping data"),
+        icmp(0, 0, struct.pack("!HH", 7, 9) + b"abc"),
+        icmp(11, 0, bytes(4) + ipv4(0x0A000002, 0x0A000102, 17, udp(0x0A000002, 0x0A000102, b"probe"), ttl=1)),
+        icmp(3, 4, struct.pack("!HH", 0, 1400) + ipv4(0x0A000002, 0x0A000102, 6, tcp(0x10))[:28]),
     ],
     # config: max_bytes / 64 (u16), max datagrams (u8), timeout ms (u16); ops: code (3 = tick u16),
     # fragment: key u8, offset in 8-byte units u16, length u16, flags (MF, version, option, whole length)

@@ -24,8 +24,8 @@ expect() {
     fi
 }
 
-expect "no arguments" 2 "usage: router -c CONFIG_FILE"
-expect "extra argument" 2 "usage: router -c CONFIG_FILE" -c "$work/x" extra
+expect "no arguments" 2 "usage: router [--no-icmp] -c CONFIG_FILE"
+expect "extra argument" 2 "usage: router [--no-icmp] -c CONFIG_FILE" -c "$work/x" extra
 expect "missing file" 1 "router: cannot read $work/none: No such file or directory" -c "$work/none"
 
 printf '# R1\ninterface tapA 02:00:00:00:01:01 169.254.1.1\n\nroute 169.254.2.0/24 tapB via 169.254.1.9\n' >"$work/a"

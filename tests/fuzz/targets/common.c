@@ -12,6 +12,7 @@ const struct fuzz_target fuzz_targets[] = {
     {"network_interface", fuzz_network_interface},
     {"router", fuzz_router},
     {"ipv4_reassembler", fuzz_ipv4_reassembler},
+    {"icmp", fuzz_icmp},
     {NULL, NULL},
 };
 

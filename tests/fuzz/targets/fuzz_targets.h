@@ -18,6 +18,7 @@ int fuzz_tcp_pair(const uint8_t *data, size_t len);
 int fuzz_network_interface(const uint8_t *data, size_t len);
 int fuzz_router(const uint8_t *data, size_t len);
 int fuzz_ipv4_reassembler(const uint8_t *data, size_t len);
+int fuzz_icmp(const uint8_t *data, size_t len);
 
 /** Name and function of every target, in a table ended by a NULL name. */
 struct fuzz_target {
@@ -84,7 +85,8 @@ uint32_t fuzz_ip(struct fuzz_reader *in);
 struct eth_addr fuzz_eth(uint8_t n);
 /** Builds one frame into out (FUZZ_FRAME_MAX bytes) from the input: raw bytes, a well-formed
  *  ARP request/reply, or a well-formed IPv4 datagram (valid checksum, maybe with options, the
- *  reserved or MF flag), addressed to `ours`, broadcast or someone else. Returns its length. */
+ *  reserved or MF flag) carrying UDP or an ICMP echo request, addressed to `ours`, broadcast or
+ *  someone else. Returns its length. */
 size_t fuzz_make_frame(struct fuzz_reader *in, struct eth_addr ours, uint8_t *out);
 /** Checks a frame an interface emitted: from `ours`, a parsable ARP message or IPv4 datagram
  *  (header checksum valid) no longer than mtu. */

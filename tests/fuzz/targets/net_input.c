@@ -1,5 +1,6 @@
 #include "fuzz_targets.h"
 #include "wire/arp.h"
+#include "wire/icmp.h"
 #include "wire/ipv4_datagram.h"
 
 #include <string.h>
@@ -47,10 +48,22 @@ size_t fuzz_make_frame(struct fuzz_reader *in, struct eth_addr ours, uint8_t *ou
     memset(payload, 0xab, plen);
     struct ipv4_datagram d;
     uint32_t src = fuzz_ip(in);
-    ipv4_datagram_init(&d, IPV4_PROTO_UDP, src, fuzz_ip(in), payload, plen);
-    d.header.ttl = fuzz_u8(in);
+    uint8_t echo[ICMP_HEADER_LEN + sizeof payload];
+    uint32_t dst = fuzz_ip(in);
+    uint8_t ttl = fuzz_u8(in);
     /* Rarer header contents, still with a valid checksum: reserved flag, fragments, options. */
     uint8_t extra = fuzz_u8(in);
+    if (extra & 8) {
+        /* An ICMP echo request (valid ICMP checksum) instead of UDP, for routers that answer. */
+        struct icmp_header ih = icmp_echo_header(ICMP_ECHO_REQUEST, 1, 1);
+        struct byte_view2 body = byte_view2_of(payload, plen);
+        size_t n = 0;
+        FUZZ_CHECK(icmp_message_serialize(&ih, &body, echo, sizeof echo, &n) == SPONGE_OK);
+        ipv4_datagram_init(&d, IPV4_PROTO_ICMP, src, dst, echo, n);
+    } else {
+        ipv4_datagram_init(&d, IPV4_PROTO_UDP, src, dst, payload, plen);
+    }
+    d.header.ttl = ttl;
     d.header.reserved_flag = extra & 1;
     d.header.mf = extra & 2;
     d.header.df = !(extra & 4);

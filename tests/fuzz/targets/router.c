@@ -2,7 +2,8 @@
  * on any interface, route calls and ticks. Ops (first byte % 4): receive a frame, route, tick,
  * pop every interface's frames. Invariants: every emitted frame parses (a forwarded header
  * still has a valid checksum after the incremental update), queues stay within their
- * configured bounds, and a forwarded datagram never leaves with TTL 0. */
+ * configured bounds, and a forwarded datagram never leaves with TTL 0. With ICMP switched on
+ * (a config bit) the same invariants hold for the echo replies and errors it makes. */
 #include "net/router.h"
 #include "fuzz_targets.h"
 
@@ -33,7 +34,13 @@ int fuzz_router(const uint8_t *data, size_t len) {
     cfg.iface.pending_capacity = 1 + fuzz_u8(&in) % 8;
     cfg.iface.frames_out_capacity = 1 + fuzz_u8(&in) % 8;
     cfg.iface.arp_table_capacity = 1 + fuzz_u8(&in) % 8;
-    cfg.rx_queue_capacity = 1 + fuzz_u8(&in) % 8;
+    uint8_t rx = fuzz_u8(&in);
+    cfg.rx_queue_capacity = 1 + rx % 8;
+    /* The byte's high bits switch ICMP on and size its token bucket and ARP-failure memory. */
+    cfg.icmp = rx & 0x80;
+    cfg.icmp_error_burst = 1 + ((rx >> 3) & 3);
+    cfg.icmp_error_interval_ms = 1 + ((rx >> 5) & 3) * 100;
+    cfg.icmp_arp_failures = (rx >> 5) & 3;
     struct router r;
     FUZZ_CHECK(router_init(&r, &cfg) == SPONGE_OK);
     for (uint8_t n = 0; n < PORTS; n++) {

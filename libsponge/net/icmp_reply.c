@@ -1,0 +1,69 @@
+#include "net/icmp_reply.h"
+
+#include <assert.h>
+
+enum sponge_err icmp_echo_answer(const struct ipv4_header *req, uint8_t *msg, size_t len, struct ipv4_datagram *reply) {
+    /* Without reassembly a fragment's ICMP message is incomplete: its checksum cannot verify. */
+    if (req->protocol != IPV4_PROTO_ICMP || req->mf || req->frag_offset != 0) {
+        return SPONGE_ERR_UNSUPPORTED;
+    }
+    struct icmp_header h;
+    struct byte_view body;
+    enum sponge_err err = icmp_message_parse(msg, len, &h, &body);
+    if (err != SPONGE_OK) {
+        return err;
+    }
+    if (h.type != ICMP_ECHO_REQUEST) {
+        return SPONGE_ERR_UNSUPPORTED;
+    }
+    /* RFC 792 / RFC 1122 3.2.2.6: same identifier, sequence number and data, addresses
+     * reversed; the reply's source is the specific address the request was sent to. */
+    icmp_echo_request_to_reply(msg, len);
+    ipv4_datagram_init(reply, IPV4_PROTO_ICMP, req->dst, req->src, msg, len);
+    return SPONGE_OK;
+}
+
+/* RFC 1812 4.3.2.7 (and RFC 1122 3.2.2): an address that does not name a single host. */
+static bool names_no_single_host(uint32_t a) {
+    uint8_t top = (uint8_t)(a >> 24);
+    return top == 0 || top == 127 || top >= 224; /* this network, loopback, multicast, class E/broadcast */
+}
+
+bool icmp_error_allowed(const struct ipv4_datagram *d) {
+    const struct ipv4_header *h = &d->header;
+    if (h->frag_offset != 0) {
+        return false;
+    }
+    if (h->dst == 0xffffffffu || (h->dst >> 28) == 0xe) {
+        return false;
+    }
+    if (names_no_single_host(h->src)) {
+        return false;
+    }
+    /* Never an error about an error; a message too short to show its type counts as one. */
+    if (h->protocol == IPV4_PROTO_ICMP && (d->payload_len == 0 || !icmp_type_is_query(d->payload[0]))) {
+        return false;
+    }
+    return true;
+}
+
+void icmp_error_build(const struct ipv4_datagram *offending, uint8_t type, uint8_t code, uint16_t mtu, uint32_t src,
+                      uint8_t *out, size_t out_cap, struct ipv4_datagram *err) {
+    const size_t max_quote = ICMP_ERROR_MAX_DATAGRAM - IPV4_MIN_HEADER_LEN - ICMP_HEADER_LEN;
+    assert(out_cap >= ICMP_HEADER_LEN + max_quote);
+    /* The quoted header as it arrived: serialize a copy (its checksum comes out as carried
+     * when nothing was changed, and it is not the router's to fix otherwise). */
+    uint8_t quoted_header[IPV4_MAX_HEADER_LEN];
+    struct ipv4_header copy = offending->header;
+    size_t hlen = 0;
+    enum sponge_err e = ipv4_header_serialize(&copy, quoted_header, sizeof quoted_header, &hlen);
+    assert(e == SPONGE_OK);
+    (void)e;
+    size_t payload_quoted = offending->payload_len < max_quote - hlen ? offending->payload_len : max_quote - hlen;
+    struct byte_view2 body = {{{quoted_header, hlen}, {offending->payload, payload_quoted}}};
+    struct icmp_header ih = {.type = type, .code = code, .rest = mtu};
+    size_t written = 0;
+    e = icmp_message_serialize(&ih, &body, out, out_cap, &written);
+    assert(e == SPONGE_OK);
+    ipv4_datagram_init(err, IPV4_PROTO_ICMP, src, offending->header.src, out, written);
+}
