@@ -62,8 +62,12 @@ static uint32_t slot_id(const struct tcp_host *h, const struct tcp_host_conn *s)
 
 enum sponge_err tcp_host_init(struct tcp_host *h, const struct tcp_host_config *cfg, struct ipv4_carrier carrier) {
     assert(cfg->max_connections > 0 && cfg->max_listeners > 0 && cfg->max_half_open > 0);
-    *h = (struct tcp_host){.cfg = *cfg, .carrier = carrier, .dirty_head = NONE, .dirty_tail = NONE,
-                           .event_head = NONE, .event_tail = NONE};
+    *h = (struct tcp_host){.cfg = *cfg,
+                           .carrier = carrier,
+                           .dirty_head = NONE,
+                           .dirty_tail = NONE,
+                           .event_head = NONE,
+                           .event_tail = NONE};
     uint8_t keys[3 * SIPHASH_KEY_LEN];
     if (getrandom(keys, sizeof keys, 0) != (ssize_t)sizeof keys) {
         return SPONGE_ERR_SYSTEM;
@@ -111,8 +115,7 @@ static void mark_dirty(struct tcp_host *h, struct tcp_host_conn *s) {
 
 /* Event queue entries: slot ids, and listeners as max_connections + listener. */
 static uint32_t *event_next(struct tcp_host *h, uint32_t e) {
-    return e < h->cfg.max_connections ? &h->slots[e].next_event
-                                      : &h->listener_next_event[e - h->cfg.max_connections];
+    return e < h->cfg.max_connections ? &h->slots[e].next_event : &h->listener_next_event[e - h->cfg.max_connections];
 }
 
 static void queue_event(struct tcp_host *h, uint32_t e) {
@@ -464,8 +467,7 @@ void tcp_host_datagram_received(struct tcp_host *h, const uint8_t *buf, size_t l
     if (id != NONE) {
         struct tcp_host_conn *s = &h->slots[id];
         const struct tcp_header *hd = &seg.header;
-        if (s->half_open && hd->ack && !hd->rst && !hd->syn &&
-            tcp_connection_state(&s->conn) == TCP_STATE_SYN_RCVD &&
+        if (s->half_open && hd->ack && !hd->rst && !hd->syn && tcp_connection_state(&s->conn) == TCP_STATE_SYN_RCVD &&
             !tcp_listener_admit_ack(&h->listeners[s->listener])) {
             drop(h, TCP_HOST_DROP_QUEUE_FULL);
             return;

@@ -30,16 +30,16 @@
 #include <stdint.h>
 
 struct tcp_host_config {
-    uint32_t local_addr;          /* our IPv4 address (host order) */
-    struct tcp_config tcp;        /* every connection's configuration; with fixed_isn_set every
-                                     connection uses fixed_isn (tests), else RFC 6528 ISNs */
-    uint32_t max_connections;     /* slots: connections of every state, handles not yet closed */
-    uint32_t max_listeners;       /* listening ports */
-    uint32_t max_half_open;       /* per listener, connections in SYN_RCVD */
-    uint16_t ephemeral_min;       /* local ports of outgoing connections (RFC 6056: 1024..65535) */
+    uint32_t local_addr;      /* our IPv4 address (host order) */
+    struct tcp_config tcp;    /* every connection's configuration; with fixed_isn_set every
+                                 connection uses fixed_isn (tests), else RFC 6528 ISNs */
+    uint32_t max_connections; /* slots: connections of every state, handles not yet closed */
+    uint32_t max_listeners;   /* listening ports */
+    uint32_t max_half_open;   /* per listener, connections in SYN_RCVD */
+    uint16_t ephemeral_min;   /* local ports of outgoing connections (RFC 6056: 1024..65535) */
     uint16_t ephemeral_max;
-    uint32_t orphan_timeout_ms;   /* a closed handle's connection is reset after this long
-                                     (Linux's tcp_fin_timeout for FIN_WAIT_2, 60 s) */
+    uint32_t orphan_timeout_ms; /* a closed handle's connection is reset after this long
+                                   (Linux's tcp_fin_timeout for FIN_WAIT_2, 60 s) */
 };
 
 /** Defaults: 169.254.144.9, tcp_config_default, 1024 connections, 8 listeners, 256 half-open,
@@ -55,35 +55,35 @@ enum {
 };
 
 struct tcp_host_event {
-    bool listener;   /* id is a listener (from tcp_host_listen), else a connection handle */
+    bool listener; /* id is a listener (from tcp_host_listen), else a connection handle */
     uint32_t id;
     unsigned events; /* TCP_HOST_EV_* */
 };
 
 /** Why the host dropped an incoming datagram or segment. */
 enum tcp_host_drop {
-    TCP_HOST_DROP_BAD_IP,       /* IPv4 header did not parse */
-    TCP_HOST_DROP_FRAGMENT,     /* we do not reassemble */
-    TCP_HOST_DROP_NOT_TCP,      /* another protocol */
-    TCP_HOST_DROP_NOT_OUR_ADDR, /* not addressed to local_addr */
-    TCP_HOST_DROP_BAD_TCP,      /* TCP header did not parse */
-    TCP_HOST_DROP_BAD_CHECKSUM, /* TCP checksum wrong */
-    TCP_HOST_DROP_NO_CONNECTION, /* for no connection (answered with a RST unless it was one) */
+    TCP_HOST_DROP_BAD_IP,         /* IPv4 header did not parse */
+    TCP_HOST_DROP_FRAGMENT,       /* we do not reassemble */
+    TCP_HOST_DROP_NOT_TCP,        /* another protocol */
+    TCP_HOST_DROP_NOT_OUR_ADDR,   /* not addressed to local_addr */
+    TCP_HOST_DROP_BAD_TCP,        /* TCP header did not parse */
+    TCP_HOST_DROP_BAD_CHECKSUM,   /* TCP checksum wrong */
+    TCP_HOST_DROP_NO_CONNECTION,  /* for no connection (answered with a RST unless it was one) */
     TCP_HOST_DROP_LISTEN_NOT_SYN, /* to a listener, not a SYN (RFC 9293 3.10.7.2) */
     TCP_HOST_DROP_LISTENER_LIMIT, /* a SYN a listener's limits refused (tcp_listener counters) */
-    TCP_HOST_DROP_QUEUE_FULL,   /* handshake-completing ACK while the accept queue is full */
-    TCP_HOST_DROP_NO_SLOT,      /* a SYN while max_connections slots were taken */
+    TCP_HOST_DROP_QUEUE_FULL,     /* handshake-completing ACK while the accept queue is full */
+    TCP_HOST_DROP_NO_SLOT,        /* a SYN while max_connections slots were taken */
     TCP_HOST_DROP_COUNT
 };
 
 struct tcp_host_counters {
     uint64_t datagrams_received;
     uint64_t datagrams_sent;
-    uint64_t rst_sent;          /* RSTs for segments that belonged to no connection */
-    uint64_t window_updates;    /* empty ACKs the host sent after a read reopened the window */
-    uint64_t passive_opens;     /* connections made by SYNs to a listener */
-    uint64_t active_opens;      /* connections made by tcp_host_connect */
-    uint64_t freed;             /* connections whose slot was freed */
+    uint64_t rst_sent;       /* RSTs for segments that belonged to no connection */
+    uint64_t window_updates; /* empty ACKs the host sent after a read reopened the window */
+    uint64_t passive_opens;  /* connections made by SYNs to a listener */
+    uint64_t active_opens;   /* connections made by tcp_host_connect */
+    uint64_t freed;          /* connections whose slot was freed */
     uint64_t dropped[TCP_HOST_DROP_COUNT];
 };
 

@@ -40,10 +40,10 @@ void connection_table_destroy(struct connection_table *t) {
 
 static uint32_t bucket_of(const struct connection_table *t, const struct tcp_four_tuple *tu) {
     uint8_t b[12] = {
-        (uint8_t)(tu->local_addr >> 24),  (uint8_t)(tu->local_addr >> 16),  (uint8_t)(tu->local_addr >> 8),
-        (uint8_t)tu->local_addr,          (uint8_t)(tu->remote_addr >> 24), (uint8_t)(tu->remote_addr >> 16),
-        (uint8_t)(tu->remote_addr >> 8),  (uint8_t)tu->remote_addr,          (uint8_t)(tu->local_port >> 8),
-        (uint8_t)tu->local_port,          (uint8_t)(tu->remote_port >> 8),   (uint8_t)tu->remote_port,
+        (uint8_t)(tu->local_addr >> 24), (uint8_t)(tu->local_addr >> 16),  (uint8_t)(tu->local_addr >> 8),
+        (uint8_t)tu->local_addr,         (uint8_t)(tu->remote_addr >> 24), (uint8_t)(tu->remote_addr >> 16),
+        (uint8_t)(tu->remote_addr >> 8), (uint8_t)tu->remote_addr,         (uint8_t)(tu->local_port >> 8),
+        (uint8_t)tu->local_port,         (uint8_t)(tu->remote_port >> 8),  (uint8_t)tu->remote_port,
     };
     return (uint32_t)siphash24(t->key, b, sizeof b) & t->bucket_mask;
 }

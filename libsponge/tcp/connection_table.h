@@ -34,7 +34,7 @@ struct connection_table {
         struct tcp_four_tuple tuple;
         uint32_t next; /* next entry in the chain (or in the free list) */
         uint32_t value;
-    } *entries;
+    } * entries;
 };
 
 /** Allocates a table for at most `max_entries` (> 0) connections, hashing under `key` (copied;

@@ -16,17 +16,9 @@ void ephemeral_ports_init(struct ephemeral_ports *e, uint16_t min_port, uint16_t
  * the destination, distinct because the first byte differs. */
 static uint64_t hash(const struct ephemeral_ports *e, uint8_t which, uint32_t local, uint32_t remote, uint16_t rport) {
     uint8_t b[11] = {
-        which,
-        (uint8_t)(local >> 24),
-        (uint8_t)(local >> 16),
-        (uint8_t)(local >> 8),
-        (uint8_t)local,
-        (uint8_t)(remote >> 24),
-        (uint8_t)(remote >> 16),
-        (uint8_t)(remote >> 8),
-        (uint8_t)remote,
-        (uint8_t)(rport >> 8),
-        (uint8_t)rport,
+        which,           (uint8_t)(local >> 24),  (uint8_t)(local >> 16),  (uint8_t)(local >> 8),
+        (uint8_t)local,  (uint8_t)(remote >> 24), (uint8_t)(remote >> 16), (uint8_t)(remote >> 8),
+        (uint8_t)remote, (uint8_t)(rport >> 8),   (uint8_t)rport,
     };
     return siphash24(e->key, b, sizeof b);
 }

@@ -11,13 +11,13 @@
 #include <stdint.h>
 
 struct tcp_listener_counters {
-    uint64_t syns;                  /* SYNs that made a half-open connection */
-    uint64_t syn_drop_half_open;    /* SYNs dropped: max_half_open connections were half-open */
-    uint64_t syn_drop_queue_full;   /* SYNs dropped: the accept queue was full (as Linux does) */
-    uint64_t ack_drop_queue_full;   /* handshake-completing ACKs dropped: accept queue full; the
-                                       peer retransmits, as with Linux's tcp_abort_on_overflow=0 */
-    uint64_t queued;                /* connections that entered the accept queue */
-    uint64_t accepted;              /* connections the application accepted */
+    uint64_t syns;                /* SYNs that made a half-open connection */
+    uint64_t syn_drop_half_open;  /* SYNs dropped: max_half_open connections were half-open */
+    uint64_t syn_drop_queue_full; /* SYNs dropped: the accept queue was full (as Linux does) */
+    uint64_t ack_drop_queue_full; /* handshake-completing ACKs dropped: accept queue full; the
+                                     peer retransmits, as with Linux's tcp_abort_on_overflow=0 */
+    uint64_t queued;              /* connections that entered the accept queue */
+    uint64_t accepted;            /* connections the application accepted */
 };
 
 struct tcp_listener {
