@@ -8,6 +8,8 @@
  *       starts. Stops after TOTAL completed connections or SECONDS seconds, whichever first
  *       (default: 10000 connections). Prints on stdout
  *           conn_load: completed N failed F in T s: R conn/s
+ *       where R counts, with -t, the connections completed within SECONDS (those still open
+ *       then finish, uncounted); with -n, all N over the whole time T.
  *       A wrong byte ends the run at once with exit 2; failed connections (reset, refused,
  *       EOF before the whole reply) give exit 1; otherwise exit 0.
  *   conn_load -l [-a ADDR] PORT
@@ -136,6 +138,7 @@ static int run_client(struct load *L, unsigned concurrent, uint64_t total, doubl
     }
     struct epoll_event evs[MAX_EVENTS];
     bool stopping = false;
+    uint64_t in_window = 0; /* completed within the timed window (-t) */
     while (open > 0) {
         int n = epoll_wait(L->ep, evs, MAX_EVENTS, 100);
         if (n < 0 && errno != EINTR) {
@@ -144,6 +147,7 @@ static int run_client(struct load *L, unsigned concurrent, uint64_t total, doubl
         }
         if (!stopping && now_s() >= deadline) {
             stopping = true; /* let the open ones finish, start no more */
+            in_window = L->completed;
         }
         for (int i = 0; i < n; i++) {
             struct conn *c = evs[i].data.ptr;
@@ -167,8 +171,11 @@ static int run_client(struct load *L, unsigned concurrent, uint64_t total, doubl
         }
     }
     double elapsed = now_s() - t0;
+    /* With a duration, the rate counts the connections completed within it (the last open
+     * ones finish afterwards, uncounted in the rate); with a count, all of them. */
+    double rate = stopping ? (double)in_window / seconds : (double)L->completed / elapsed;
     printf("conn_load: completed %llu failed %llu in %.3f s: %.0f conn/s\n", (unsigned long long)L->completed,
-           (unsigned long long)L->failed, elapsed, (double)L->completed / elapsed);
+           (unsigned long long)L->failed, elapsed, rate);
     return L->failed ? 1 : 0;
 }
 
