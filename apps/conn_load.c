@@ -176,6 +176,8 @@ static int run_client(struct load *L, unsigned concurrent, uint64_t total, doubl
     double rate = stopping ? (double)in_window / seconds : (double)L->completed / elapsed;
     printf("conn_load: completed %llu failed %llu in %.3f s: %.0f conn/s\n", (unsigned long long)L->completed,
            (unsigned long long)L->failed, elapsed, rate);
+    free(L->conns);
+    close(L->ep);
     return L->failed ? 1 : 0;
 }
 

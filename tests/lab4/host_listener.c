@@ -304,10 +304,8 @@ static int window_update(void) {
     EXPECT_TRUE(&h, "accept", tcp_host_accept(&host, l, &c));
     static char fill[1001];
     memset(fill, 'x', 1000);
-    PEER(&h, &host, .src = PEER_A, .sport = 5000, .dport = 80, .flags = "A", .seq = 101, .ack = ISN + 1,
-         .data = fill);
-    PEER(&h, &host, .src = PEER_A, .sport = 5000, .dport = 80, .flags = "A", .seq = 1101, .ack = ISN + 1,
-         .data = fill);
+    PEER(&h, &host, .src = PEER_A, .sport = 5000, .dport = 80, .flags = "A", .seq = 101, .ack = ISN + 1, .data = fill);
+    PEER(&h, &host, .src = PEER_A, .sport = 5000, .dport = 80, .flags = "A", .seq = 1101, .ack = ISN + 1, .data = fill);
     FLUSH(&h, &host);
     struct sent s;
     EXPECT_OUT(&h, &m, &s, .ack = TRI_YES, .ackno = OPT_U64(2101));

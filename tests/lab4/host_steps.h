@@ -120,8 +120,7 @@ struct peer_seg {
     uint16_t win;
 };
 
-static inline void peer_send(struct harness *h, const char *file, int line, struct tcp_host *host,
-                             struct peer_seg p) {
+static inline void peer_send(struct harness *h, const char *file, int line, struct tcp_host *host, struct peer_seg p) {
     struct tcp_segment seg = {0};
     seg.header.sport = p.sport;
     seg.header.dport = p.dport;
@@ -137,8 +136,8 @@ static inline void peer_send(struct harness *h, const char *file, int line, stru
     seg.payload = byte_view2_of(p.data, dlen);
     uint8_t dgram[MEM_DGRAM];
     size_t tcp_len = 0;
-    if (tcp_segment_serialize(&seg, p.src, HOST_ADDR, dgram + IPV4_MIN_HEADER_LEN,
-                              sizeof dgram - IPV4_MIN_HEADER_LEN, &tcp_len) != SPONGE_OK) {
+    if (tcp_segment_serialize(&seg, p.src, HOST_ADDR, dgram + IPV4_MIN_HEADER_LEN, sizeof dgram - IPV4_MIN_HEADER_LEN,
+                              &tcp_len) != SPONGE_OK) {
         harness_fail(h, file, line, "segment does not fit");
     }
     struct ipv4_header ip;
@@ -162,8 +161,8 @@ struct expect_out {
     const char *data;
 };
 
-static inline void expect_out(struct harness *h, const char *file, int line, struct mem_carrier *m,
-                              struct expect_out e, struct sent *got) {
+static inline void expect_out(struct harness *h, const char *file, int line, struct mem_carrier *m, struct expect_out e,
+                              struct sent *got) {
     harness_step(h, file, line, "expect the host to send a segment");
     struct sent s;
     if (!mem_pop(m, &s)) {
