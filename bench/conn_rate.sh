@@ -17,7 +17,9 @@
 # our host negotiates, make that safe), and tcp_max_tw_buckets=32768 bounds the TIME_WAIT
 # sockets (beyond it the kernel closes them at once).
 #
-# Prints one line per run, then (last line) `conn_rate: N conn/s`. Without root: one skip line.
+# Prints one line per run (with the server's CPU time per connection, which depends less on the
+# machine's other load than the rate does), then (last line) `conn_rate: N conn/s`. Without
+# root: one skip line.
 # Usage: bench/conn_rate.sh [BUILD_DIR]. Env: RUNS (5), SECONDS_PER_RUN (3), CONCURRENT (1000).
 set -euo pipefail
 
@@ -88,7 +90,12 @@ for run in $(seq "$RUNS"); do
         exit 1
     fi
     rate=$(awk '/^conn_load: completed/ { print $(NF - 1) }' <<<"$out")
-    echo "run $run: $out"
+    done_n=$(awk '/^conn_load: completed/ { print $3 }' <<<"$out")
+    # The server's CPU time per connection (user + system, including the kernel's work on the
+    # datagrams it writes): a figure that depends less on what else the machine runs.
+    cpu_us=$(awk -v n="$done_n" '/cpu_user_s=/ { split($2, u, "="); split($3, s, "=");
+        if (n > 0) printf "%.1f", (u[2] + s[2]) * 1e6 / n }' "$WORK/server.err")
+    echo "run $run: $out; server CPU ${cpu_us:-?} us/conn"
     grep -E '^(tcp_server|host):' "$WORK/server.err" | sed 's/^/    /'
     rates+=("$rate")
 done
