@@ -511,10 +511,14 @@ enum sponge_err tcp_host_tick(struct tcp_host *h, uint64_t ms) {
             continue;
         }
         tcp_connection_tick(&s->conn, ms);
-        if (s->app_closed) {
+        if (s->app_closed && tcp_connection_active(&s->conn) &&
+            tcp_connection_state(&s->conn) == TCP_STATE_FIN_WAIT_2) {
+            /* Our FIN is acknowledged and nobody can read any more: if the peer never sends its
+             * FIN, give up after orphan_timeout_ms (Linux's tcp_fin_timeout), so that a peer
+             * cannot hold the slot forever. The other states end by retransmission limits. */
             s->orphan_ms += ms;
-            if (s->orphan_ms >= h->cfg.orphan_timeout_ms && tcp_connection_active(&s->conn)) {
-                tcp_connection_abort(&s->conn); /* the peer never finished: give up (Linux's fin_timeout) */
+            if (s->orphan_ms >= h->cfg.orphan_timeout_ms) {
+                tcp_connection_abort(&s->conn);
             }
         }
         after_activity(h, s);
@@ -648,9 +652,14 @@ void tcp_host_close(struct tcp_host *h, uint32_t id) {
     struct tcp_host_conn *s = handle(h, id);
     s->app_closed = true;
     if (tcp_connection_active(&s->conn)) {
-        enum tcp_state st = tcp_connection_state(&s->conn);
-        if (!handshake_done(st) || !byte_stream_buffer_empty(tcp_connection_inbound_stream(&s->conn))) {
-            tcp_connection_abort(&s->conn); /* unread data (RFC 2525 2.17), or still connecting */
+        if (!handshake_done(tcp_connection_state(&s->conn))) {
+            /* RFC 9293 3.10.4, CLOSE in SYN-SENT: delete the TCB; nothing goes to the peer. */
+            tcp_connection_abort(&s->conn);
+            struct tcp_segment discard;
+            while (tcp_connection_segments_out(&s->conn, &discard)) {
+            }
+        } else if (!byte_stream_buffer_empty(tcp_connection_inbound_stream(&s->conn))) {
+            tcp_connection_abort(&s->conn); /* unread data: RST (RFC 2525 2.17) */
         } else {
             tcp_connection_end_input_stream(&s->conn);
         }

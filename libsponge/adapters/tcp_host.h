@@ -38,8 +38,8 @@ struct tcp_host_config {
     uint32_t max_half_open;   /* per listener, connections in SYN_RCVD */
     uint16_t ephemeral_min;   /* local ports of outgoing connections (RFC 6056: 1024..65535) */
     uint16_t ephemeral_max;
-    uint32_t orphan_timeout_ms; /* a closed handle's connection is reset after this long
-                                   (Linux's tcp_fin_timeout for FIN_WAIT_2, 60 s) */
+    uint32_t orphan_timeout_ms; /* a closed handle's connection is reset after this long in
+                                   FIN_WAIT_2 (Linux's tcp_fin_timeout, 60 s) */
 };
 
 /** Defaults: 169.254.144.9, tcp_config_default, 1024 connections, 8 listeners, 256 half-open,
@@ -162,8 +162,9 @@ void tcp_host_shutdown_write(struct tcp_host *h, uint32_t handle);
 
 /** Gives the handle back. A connection still active goes on without it: it sends a FIN after
  *  queued data and is freed when it ends (the peer's data arriving after close answered with
- *  a RST); if unread inbound data remain it is aborted with a RST (RFC 9293 3.10.4 /
- *  RFC 2525 2.17, as Linux does). */
+ *  a RST; reset after orphan_timeout_ms in FIN_WAIT_2); if unread inbound data remain it is
+ *  aborted with a RST (RFC 2525 2.17, as Linux does); a connect still in SYN-SENT is dropped
+ *  without a word to the peer (RFC 9293 3.10.4). */
 void tcp_host_close(struct tcp_host *h, uint32_t handle);
 
 /** The connection's state (CLOSED or RESET once it ended). */

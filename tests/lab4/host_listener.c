@@ -322,6 +322,51 @@ static int window_update(void) {
     return host_end(&h, &host, &m);
 }
 
+static int orphans(void) {
+    struct harness h;
+    struct tcp_host host;
+    static struct mem_carrier m;
+    struct tcp_host_config cfg = cfg_with(16);
+    cfg.orphan_timeout_ms = 5000;
+    host_begin(&h, &host, &m, "closed handles: FIN_WAIT_2 times out; close in SYN_SENT sends nothing", &cfg);
+    uint32_t l, c, d;
+    EXPECT_EQ(&h, "listen on 80", SPONGE_OK, tcp_host_listen(&host, 80, 8, &l));
+    handshake(&h, &host, &m, 5000, 100);
+    EXPECT_TRUE(&h, "accept", tcp_host_accept(&host, l, &c));
+    tcp_host_close(&host, c);
+    FLUSH(&h, &host);
+    EXPECT_OUT(&h, &m, NULL, .fin = TRI_YES);
+    PEER(&h, &host, .src = PEER_A, .sport = 5000, .dport = 80, .flags = "A", .seq = 101, .ack = ISN + 2);
+    FLUSH(&h, &host);
+    EXPECT_NOTHING(&h, &m);
+    STEP(&h, "FIN_WAIT_2, the peer never closes");
+    EXPECT_EQ(&h, "tick", SPONGE_OK, tcp_host_tick(&host, 4999));
+    EXPECT_EQ(&h, "still there", 1, tcp_host_connection_count(&host));
+    EXPECT_EQ(&h, "tick", SPONGE_OK, tcp_host_tick(&host, 1));
+    EXPECT_OUT(&h, &m, NULL, .rst = TRI_YES);
+    EXPECT_EQ(&h, "freed", 0, tcp_host_connection_count(&host));
+    STEP(&h, "data for a closed handle: nobody can read it, RST");
+    handshake(&h, &host, &m, 5001, 200);
+    EXPECT_TRUE(&h, "accept", tcp_host_accept(&host, l, &c));
+    tcp_host_close(&host, c);
+    FLUSH(&h, &host);
+    EXPECT_OUT(&h, &m, NULL, .dport = 5001, .fin = TRI_YES);
+    PEER(&h, &host, .src = PEER_A, .sport = 5001, .dport = 80, .flags = "PA", .seq = 201, .ack = ISN + 2,
+         .data = "late");
+    FLUSH(&h, &host);
+    EXPECT_OUT(&h, &m, NULL, .dport = 5001, .rst = TRI_YES);
+    EXPECT_EQ(&h, "freed", 0, tcp_host_connection_count(&host));
+    STEP(&h, "a connect closed while in SYN_SENT sends no RST");
+    EXPECT_EQ(&h, "connect", SPONGE_OK, tcp_host_connect(&host, PEER_B, 7, &d));
+    FLUSH(&h, &host);
+    EXPECT_OUT(&h, &m, NULL, .syn = TRI_YES);
+    tcp_host_close(&host, d);
+    FLUSH(&h, &host);
+    EXPECT_NOTHING(&h, &m);
+    EXPECT_EQ(&h, "freed", 0, tcp_host_connection_count(&host));
+    return host_end(&h, &host, &m);
+}
+
 int main(void) {
     syn_accept();
     backlog_full();
@@ -332,5 +377,6 @@ int main(void) {
     passive_close_and_rst_on_unread();
     connect_two_peers();
     window_update();
+    orphans();
     return 0;
 }
