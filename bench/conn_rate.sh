@@ -39,7 +39,9 @@ skip() {
 if [ "${2:-}" != __inner ]; then
     [ "$(id -u)" = 0 ] || skip "needs root for a private network namespace"
     [ -c /dev/net/tun ] || skip "no /dev/net/tun"
-    [ -x "$BUILD/tcp_server" ] && [ -x "$BUILD/conn_load" ] || skip "tcp_server/conn_load not built in $BUILD"
+    if [ ! -x "$BUILD/tcp_server" ] || [ ! -x "$BUILD/conn_load" ]; then
+        skip "tcp_server/conn_load not built in $BUILD"
+    fi
     unshare -n true 2>/dev/null || skip "cannot create a network namespace"
     exec unshare -n bash "$0" "$BUILD" __inner
 fi
