@@ -208,8 +208,13 @@ static enum sponge_err open_slot(struct tcp_host *h, const struct tcp_four_tuple
                                     tuple->remote_port, h->clock_ms * 1000u);
         cfg.fixed_isn_set = true;
     }
-    uint32_t next_free = s->next_free;
+    /* A freed slot may still sit in the event queue (its news never popped): keep its link,
+     * tcp_host_events skips it unless the new connection has news of its own. */
+    uint32_t next_free = s->next_free, next_event = s->next_event;
+    bool event_queued = s->event_queued;
     memset(s, 0, sizeof *s);
+    s->next_event = next_event;
+    s->event_queued = event_queued;
     enum sponge_err err = tcp_connection_init(&s->conn, &cfg);
     if (err != SPONGE_OK) {
         s->next_free = next_free;

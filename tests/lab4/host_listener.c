@@ -367,6 +367,34 @@ static int orphans(void) {
     return host_end(&h, &host, &m);
 }
 
+static int stale_events(void) {
+    struct harness h;
+    struct tcp_host host;
+    static struct mem_carrier m;
+    struct tcp_host_config cfg = cfg_with(16);
+    host_begin(&h, &host, &m, "a handle closed with news not yet popped: its slot is reused safely", &cfg);
+    uint32_t l, c, c2;
+    EXPECT_EQ(&h, "listen on 80", SPONGE_OK, tcp_host_listen(&host, 80, 8, &l));
+    handshake(&h, &host, &m, 5000, 100);
+    EXPECT_TRUE(&h, "accept", tcp_host_accept(&host, l, &c));
+    PEER(&h, &host, .src = PEER_A, .sport = 5000, .dport = 80, .flags = "PA", .seq = 101, .ack = ISN + 1, .data = "x");
+    tcp_host_close(&host, c);
+    FLUSH(&h, &host);
+    EXPECT_OUT(&h, &m, NULL, .dport = 5000, .rst = TRI_YES);
+    EXPECT_EQ(&h, "freed", 0, tcp_host_connection_count(&host));
+    handshake(&h, &host, &m, 5001, 200);
+    EXPECT_TRUE(&h, "accept", tcp_host_accept(&host, l, &c2));
+    EXPECT_EQ(&h, "the slot is reused", c, c2);
+    PEER(&h, &host, .src = PEER_A, .sport = 5001, .dport = 80, .flags = "PA", .seq = 201, .ack = ISN + 1, .data = "y");
+    STEP(&h, "pop all events: the listener has nothing waiting, the handle has the new data");
+    struct tcp_host_event ev[8];
+    EXPECT_EQ(&h, "events", 1, tcp_host_events(&host, ev, 8));
+    EXPECT_BOOL(&h, "the event is the new connection's", true,
+                !ev[0].listener && ev[0].id == c2 && ev[0].events == TCP_HOST_EV_READABLE);
+    EXPECT_EQ(&h, "no more events", 0, tcp_host_events(&host, ev, 8));
+    return host_end(&h, &host, &m);
+}
+
 int main(void) {
     syn_accept();
     backlog_full();
@@ -378,5 +406,6 @@ int main(void) {
     connect_two_peers();
     window_update();
     orphans();
+    stale_events();
     return 0;
 }
