@@ -27,7 +27,8 @@ struct tcp_host_conn {
     /* What the host needs to send a window update itself (see tcp_host_read). */
     bool have_hdr, peer_ws, our_ws_sent;
     uint8_t our_ws;
-    struct tcp_header last_hdr; /* the last segment sent, with the highest seqno end */
+    struct tcp_header last_hdr; /* the last segment sent with ACK */
+    struct wrap32 snd_end;      /* the highest seqno end sent (SND.NXT) */
     size_t last_window;         /* window (bytes) the last segment sent advertised */
 };
 
@@ -302,8 +303,9 @@ static enum sponge_err send_segment(struct tcp_host *h, struct tcp_host_conn *s,
     return ipv4_segment_send(&h->carrier, s->tuple.local_addr, s->tuple.remote_addr, h->next_ip_id++, &out);
 }
 
-/* Remembers what a window update needs: the latest header sent, the window it advertised, and
- * whether window scaling is in use (our SYN offered it). */
+/* Remembers what a window update needs: the latest header sent (ackno, timestamps), the end of
+ * the highest seqno sent (a retransmission may come after newer segments), the window it
+ * advertised, and whether window scaling is in use (our SYN offered it). */
 static void note_sent(struct tcp_host_conn *s, const struct tcp_segment *seg) {
     const struct tcp_header *hd = &seg->header;
     if (hd->syn && hd->opts.has_window_scale) {
@@ -311,22 +313,23 @@ static void note_sent(struct tcp_host_conn *s, const struct tcp_segment *seg) {
         s->our_ws = hd->opts.window_scale;
     }
     struct wrap32 end = wrap32_add(hd->seqno, (uint32_t)tcp_segment_length_in_sequence_space(seg));
-    struct wrap32 old_end = wrap32_add(s->last_hdr.seqno, (uint32_t)(s->last_hdr.syn + s->last_hdr.fin));
-    if (hd->ack && (!s->have_hdr || seq_geq(end, old_end))) {
+    if (!s->have_hdr || seq_gt(end, s->snd_end)) {
+        s->snd_end = end;
+    }
+    if (hd->ack) {
         s->last_hdr = *hd;
-        s->last_hdr.seqno = end; /* an empty segment after this one starts here */
-        s->last_hdr.syn = s->last_hdr.fin = false;
         s->have_hdr = true;
     }
     s->last_window = byte_stream_remaining_capacity(tcp_connection_inbound_stream(&s->conn));
 }
 
 /* The window update of tcp_host_read, when no other segment carried the new window: an empty
- * ACK like the last segment sent (same seqno end, ackno, timestamps), with the window now. */
+ * ACK at the next seqno, with the last segment's ackno and timestamps and the window now. */
 static enum sponge_err send_window_update(struct tcp_host *h, struct tcp_host_conn *s) {
     struct tcp_segment seg = {.header = s->last_hdr};
     struct tcp_header *hd = &seg.header;
-    hd->psh = false;
+    hd->seqno = s->snd_end;
+    hd->syn = hd->fin = hd->psh = false;
     hd->opts.has_mss = hd->opts.has_window_scale = hd->opts.sack_permitted = false;
     hd->opts.sack_count = 0;
     size_t window = byte_stream_remaining_capacity(tcp_connection_inbound_stream(&s->conn));
