@@ -1,11 +1,12 @@
 /* tcp_server: an echo server for many clients at once, on this project's TCP host over a TUN
  * device (a listening socket with an accept queue; see libsponge/adapters/tcp_host.h).
  *
- *   tcp_server [-d TUNDEV] [-a ADDR] [-b BACKLOG] [-c MAXCONN] [-w WIN] [--lab] PORT
+ *   tcp_server [-d TUNDEV] [-a ADDR] [-b BACKLOG] [-c MAXCONN] [-w WIN] [-H MS] [--lab] PORT
  *
  * Every byte a client sends is sent back; when the client closes its side, the server closes
  * too. Defaults: tun144, 169.254.144.9, backlog 1024, 4096 connections, 64 KiB streams, modern
- * TCP (--lab: the lab configuration). Prints READY on stderr once listening; on SIGTERM or
+ * TCP (--lab: the lab configuration). BACKLOG also bounds the half-open connections, each
+ * dropped after MS ms in SYN_RCVD (default 63000). Prints READY on stderr once listening; on SIGTERM or
  * SIGINT prints its counters and CPU time on stderr and exits 0. */
 #include "adapters/tun_host.h"
 #include "wire/ipv4.h"
@@ -59,13 +60,14 @@ static void serve(struct server *s, uint32_t c) {
 }
 
 static int usage(void) {
-    fprintf(stderr, "usage: tcp_server [-d TUNDEV] [-a ADDR] [-b BACKLOG] [-c MAXCONN] [-w WIN] [--lab] PORT\n");
+    fprintf(stderr,
+            "usage: tcp_server [-d TUNDEV] [-a ADDR] [-b BACKLOG] [-c MAXCONN] [-w WIN] [-H MS] [--lab] PORT\n");
     return 1;
 }
 
 int main(int argc, char **argv) {
     const char *dev = "tun144", *addr = "169.254.144.9";
-    unsigned long backlog = 1024, maxconn = 4096, win = 65536;
+    unsigned long backlog = 1024, maxconn = 4096, win = 65536, half_open_ms = 63000;
     bool lab = false;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
@@ -88,11 +90,13 @@ int main(int argc, char **argv) {
             maxconn = strtoul(v, NULL, 10);
         } else if (strcmp(o, "-w") == 0) {
             win = strtoul(v, NULL, 10);
+        } else if (strcmp(o, "-H") == 0) {
+            half_open_ms = strtoul(v, NULL, 10);
         } else {
             return usage();
         }
     }
-    if (i + 1 != argc || backlog == 0 || maxconn == 0 || win == 0) {
+    if (i + 1 != argc || backlog == 0 || maxconn == 0 || win == 0 || half_open_ms == 0 || half_open_ms > UINT32_MAX) {
         return usage();
     }
     unsigned long port = strtoul(argv[i], NULL, 10);
@@ -105,6 +109,7 @@ int main(int argc, char **argv) {
     cfg.tcp.recv_capacity = cfg.tcp.send_capacity = win;
     cfg.max_connections = (uint32_t)maxconn;
     cfg.max_half_open = (uint32_t)(backlog < maxconn ? backlog : maxconn);
+    cfg.half_open_timeout_ms = (uint32_t)half_open_ms;
 
     sigset_t sigs;
     sigemptyset(&sigs);

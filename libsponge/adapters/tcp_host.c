@@ -22,8 +22,9 @@ struct tcp_host_conn {
     bool used, in_table, half_open, in_accept_queue, app_owned, app_closed;
     bool dirty, event_queued, want_write, connected_reported, closed_reported, window_update;
     unsigned pending_events;
-    uint64_t rx_seen;   /* inbound progress last reported READABLE (see rx_progress) */
-    uint64_t orphan_ms; /* time since the handle was closed with the connection active */
+    uint64_t rx_seen;      /* inbound progress last reported READABLE (see rx_progress) */
+    uint64_t orphan_ms;    /* time since the handle was closed with the connection active */
+    uint64_t half_open_ms; /* time in SYN_RCVD */
     /* What the host needs to send a window update itself (see tcp_host_read). */
     bool have_hdr, peer_ws, our_ws_sent;
     uint8_t our_ws;
@@ -41,6 +42,7 @@ void tcp_host_config_default(struct tcp_host_config *cfg) {
         .ephemeral_min = 32768,
         .ephemeral_max = 60999,
         .orphan_timeout_ms = 60000,
+        .half_open_timeout_ms = 63000,
     };
     tcp_config_default(&cfg->tcp);
 }
@@ -519,6 +521,14 @@ enum sponge_err tcp_host_tick(struct tcp_host *h, uint64_t ms) {
             continue;
         }
         tcp_connection_tick(&s->conn, ms);
+        if (s->half_open) {
+            /* A SYN flood fills the half-open places with connections that never complete:
+             * they must go well before the SYN-ACK retransmissions (up to 8, backed off) end. */
+            s->half_open_ms += ms;
+            if (s->half_open_ms >= h->cfg.half_open_timeout_ms && tcp_connection_active(&s->conn)) {
+                tcp_connection_abort(&s->conn);
+            }
+        }
         if (s->app_closed && tcp_connection_active(&s->conn) &&
             tcp_connection_state(&s->conn) == TCP_STATE_FIN_WAIT_2) {
             /* Our FIN is acknowledged and nobody can read any more: if the peer never sends its

@@ -38,12 +38,14 @@ struct tcp_host_config {
     uint32_t max_half_open;   /* per listener, connections in SYN_RCVD */
     uint16_t ephemeral_min;   /* local ports of outgoing connections (RFC 6056: 1024..65535) */
     uint16_t ephemeral_max;
-    uint32_t orphan_timeout_ms; /* a closed handle's connection is reset after this long in
-                                   FIN_WAIT_2 (Linux's tcp_fin_timeout, 60 s) */
+    uint32_t orphan_timeout_ms;    /* a closed handle's connection is reset after this long in
+                                      FIN_WAIT_2 (Linux's tcp_fin_timeout, 60 s) */
+    uint32_t half_open_timeout_ms; /* a connection still in SYN_RCVD after this long is dropped
+                                      (Linux gives up after 5 SYN-ACK retransmissions, ~63 s) */
 };
 
 /** Defaults: 169.254.144.9, tcp_config_default, 1024 connections, 8 listeners, 256 half-open,
- *  ports 32768..60999 (Linux's range), orphans reset after 60 s. */
+ *  ports 32768..60999 (Linux's range), orphans reset after 60 s, half-open ones after 63 s. */
 void tcp_host_config_default(struct tcp_host_config *cfg);
 
 /** Events of a handle (bits of tcp_host_event.events). */
