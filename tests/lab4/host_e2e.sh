@@ -146,6 +146,7 @@ case_synflood() {
     echo "NOTE: $n SYNs: admitted ${syns:-?} (at most 64 at a time), dropped ${drops:-?}; server RSS ${rss} kB"
 }
 
+E2E_TOOLS=(python3)
 E2E_CASES=(
     "server 2000 250 20000"
     "server 4000 1000 1024"
