@@ -569,6 +569,11 @@ const struct tcp_listener_counters *tcp_host_listener_counters(const struct tcp_
     return &h->listeners[listener].counters;
 }
 
+const struct tcp_listener *tcp_host_listener(const struct tcp_host *h, uint32_t listener) {
+    assert(listener < h->cfg.max_listeners && h->listener_used[listener]);
+    return &h->listeners[listener];
+}
+
 bool tcp_host_accept(struct tcp_host *h, uint32_t listener, uint32_t *out) {
     assert(listener < h->cfg.max_listeners && h->listener_used[listener]);
     uint32_t id;
@@ -691,10 +696,6 @@ enum tcp_state tcp_host_state(const struct tcp_host *h, uint32_t id) {
 
 struct tcp_four_tuple tcp_host_tuple(const struct tcp_host *h, uint32_t id) {
     return slot(h, id)->tuple;
-}
-
-const struct tcp_connection *tcp_host_connection(const struct tcp_host *h, uint32_t id) {
-    return &slot(h, id)->conn;
 }
 
 size_t tcp_host_events(struct tcp_host *h, struct tcp_host_event *out, size_t max) {

@@ -130,6 +130,9 @@ enum sponge_err tcp_host_listen(struct tcp_host *h, uint16_t port, uint32_t back
 /** The listener's counters (SYNs admitted and dropped, accept queue). */
 const struct tcp_listener_counters *tcp_host_listener_counters(const struct tcp_host *h, uint32_t listener);
 
+/** The listener itself, to read (tcp_listener_pending, tcp_listener_half_open). */
+const struct tcp_listener *tcp_host_listener(const struct tcp_host *h, uint32_t listener);
+
 /** Pops the oldest completed connection of the listener's accept queue into *handle (now the
  *  caller's to close); false when none is waiting. */
 bool tcp_host_accept(struct tcp_host *h, uint32_t listener, uint32_t *handle);
@@ -174,9 +177,6 @@ enum tcp_state tcp_host_state(const struct tcp_host *h, uint32_t handle);
 
 /** The connection's 4-tuple. */
 struct tcp_four_tuple tcp_host_tuple(const struct tcp_host *h, uint32_t handle);
-
-/** The connection itself, for counters and tests (owned by the host). */
-const struct tcp_connection *tcp_host_connection(const struct tcp_host *h, uint32_t handle);
 
 /** Handles one incoming datagram buf[0..len) (not kept). Output waits for tcp_host_flush. */
 void tcp_host_datagram_received(struct tcp_host *h, const uint8_t *buf, size_t len);

@@ -35,11 +35,14 @@ static int syn_accept(void) {
     FLUSH(&h, &host);
     EXPECT_OUT(&h, &m, NULL, .dst = PEER_A, .dport = 5000, .syn = TRI_YES, .ack = TRI_YES, .seq = OPT_U64(ISN),
                .ackno = OPT_U64(7001));
+    EXPECT_EQ(&h, "half-open", 1, tcp_listener_half_open(tcp_host_listener(&host, l)));
     EXPECT_BOOL(&h, "accept before the handshake completes", false, tcp_host_accept(&host, l, &c));
     EXPECT_EQ(&h, "connections", 1, tcp_host_connection_count(&host));
     PEER(&h, &host, .src = PEER_A, .sport = 5000, .dport = 80, .flags = "A", .seq = 7001, .ack = ISN + 1);
     FLUSH(&h, &host);
     EXPECT_NOTHING(&h, &m);
+    EXPECT_EQ(&h, "waiting in the accept queue", 1, tcp_listener_pending(tcp_host_listener(&host, l)));
+    EXPECT_EQ(&h, "half-open", 0, tcp_listener_half_open(tcp_host_listener(&host, l)));
     EXPECT_EQ(&h, "listener event", TCP_HOST_EV_ACCEPTABLE, host_events_for(&host, true, l));
     EXPECT_TRUE(&h, "accept", tcp_host_accept(&host, l, &c));
     EXPECT_EQ(&h, "state", TCP_STATE_ESTABLISHED, tcp_host_state(&host, c));
@@ -111,12 +114,12 @@ static int half_open_limit(void) {
     EXPECT_OUT(&h, &m, NULL, .dport = 6009, .syn = TRI_YES, .ack = TRI_YES);
     STEP(&h, "half-open connections that never complete are dropped after half_open_timeout_ms");
     EXPECT_EQ(&h, "tick", SPONGE_OK, tcp_host_tick(&host, 2999));
-    EXPECT_EQ(&h, "half-open", 2, host.listeners[l].half_open);
+    EXPECT_EQ(&h, "half-open", 2, tcp_listener_half_open(tcp_host_listener(&host, l)));
     struct sent s;
     while (mem_pop(&m, &s)) { /* SYN-ACK retransmissions */
     }
     EXPECT_EQ(&h, "tick", SPONGE_OK, tcp_host_tick(&host, 1));
-    EXPECT_EQ(&h, "half-open left", 0, host.listeners[l].half_open);
+    EXPECT_EQ(&h, "half-open left", 0, tcp_listener_half_open(tcp_host_listener(&host, l)));
     EXPECT_OUT(&h, &m, NULL, .rst = TRI_YES);
     EXPECT_OUT(&h, &m, NULL, .rst = TRI_YES);
     EXPECT_EQ(&h, "connections left (the accepted-to-be one)", 1, tcp_host_connection_count(&host));
