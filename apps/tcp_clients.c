@@ -1,14 +1,13 @@
 /* tcp_clients: many outgoing connections at once from this project's TCP host over a TUN
  * device, each checked against an echo server (for example `conn_load -l`).
  *
- *   tcp_clients [-d TUNDEV] [-a ADDR] [-n CONNECTIONS] [-s SIZE] [-t RTO] HOST PORT
+ *   tcp_clients [-d TUNDEV] [-a ADDR] [-n CONNECTIONS] [-s SIZE] [-t RTO] HOST PORT [HOST PORT...]
  *
- * Opens CONNECTIONS (default 8) connections to HOST:PORT at once (ephemeral ports, RFC 6528
- * ISNs), sends SIZE bytes (default 100000) of a pattern unique to each, reads the echo and
- * checks it byte for byte, then closes (our side closes first, so each connection lingers in
- * TIME_WAIT for 10 x RTO, default RTO 100 ms) and exits once the host has freed them all.
- * Exit 0 when every echo was exact and every connection was freed; 1 otherwise, with the
- * reason on stderr. Counters on stderr. */
+ * Opens CONNECTIONS (default 8) connections at once, spread over the servers HOST:PORT given
+ * (round robin; ephemeral ports, RFC 6528 ISNs), sends SIZE bytes (default 100000) of a pattern unique to each, reads
+ * the echo and checks it byte for byte, then closes (our side closes first, so each connection lingers in TIME_WAIT for
+ * 10 x RTO, default RTO 100 ms) and exits once the host has freed them all. Exit 0 when every echo was exact and every
+ * connection was freed; 1 otherwise, with the reason on stderr. Counters on stderr. */
 #include "adapters/tun_host.h"
 #include "wire/ipv4.h"
 
@@ -69,7 +68,8 @@ static bool step(struct tcp_host *h, struct client *c, size_t k, size_t size) {
 }
 
 static int usage(void) {
-    fprintf(stderr, "usage: tcp_clients [-d TUNDEV] [-a ADDR] [-n CONNECTIONS] [-s SIZE] [-t RTO] HOST PORT\n");
+    fprintf(stderr,
+            "usage: tcp_clients [-d TUNDEV] [-a ADDR] [-n CONNECTIONS] [-s SIZE] [-t RTO] HOST PORT [HOST PORT...]\n");
     return 1;
 }
 
@@ -95,12 +95,21 @@ int main(int argc, char **argv) {
     }
     struct tcp_host_config cfg;
     tcp_host_config_default(&cfg);
-    uint32_t peer;
-    if (i + 2 != argc || count == 0 || count > 60000 || rto == 0 || !ipv4_parse_address(addr, &cfg.local_addr) ||
-        !ipv4_parse_address(argv[i], &peer)) {
+    enum { MAX_SERVERS = 16 };
+    uint32_t peer[MAX_SERVERS];
+    uint16_t port[MAX_SERVERS];
+    size_t servers = 0;
+    for (; i + 1 < argc && servers < MAX_SERVERS; i += 2, servers++) {
+        unsigned long p = strtoul(argv[i + 1], NULL, 10);
+        if (!ipv4_parse_address(argv[i], &peer[servers]) || p == 0 || p > 65535) {
+            return usage();
+        }
+        port[servers] = (uint16_t)p;
+    }
+    if (i != argc || servers == 0 || count == 0 || count > 60000 || rto == 0 ||
+        !ipv4_parse_address(addr, &cfg.local_addr)) {
         return usage();
     }
-    uint16_t port = (uint16_t)strtoul(argv[i + 1], NULL, 10);
     tcp_config_set_modern(&cfg.tcp, true);
     cfg.tcp.recv_capacity = cfg.tcp.send_capacity = 65536;
     cfg.tcp.rt_timeout = (uint32_t)rto;
@@ -123,7 +132,7 @@ int main(int argc, char **argv) {
     size_t *index_of = calloc(count, sizeof *index_of);
     int rc = 0;
     for (size_t k = 0; k < count && index_of; k++) {
-        if (tcp_host_connect(h, peer, port, &cl[k].handle) != SPONGE_OK) {
+        if (tcp_host_connect(h, peer[k % servers], port[k % servers], &cl[k].handle) != SPONGE_OK) {
             fprintf(stderr, "tcp_clients: connect %zu failed\n", k);
             rc = 1;
             break;

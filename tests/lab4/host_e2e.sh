@@ -6,9 +6,10 @@
 #                       build/conn_load, CONC open at once, SIZE bytes each way, every reply
 #                       checked byte for byte; the server exits 0 on SIGTERM with counters
 #                       showing every connection accepted and freed.
-#   clients N SIZE      build/tcp_clients opens N connections at once to a kernel echo server
-#                       (conn_load -l), checks every echo, closes first (TIME_WAIT, 10 x 100 ms)
-#                       and waits until the host has freed them all.
+#   clients N SIZE      build/tcp_clients opens N connections at once to two kernel echo servers
+#                       (conn_load -l on 169.254.144.1:7 and 169.254.144.2:8), checks every echo,
+#                       closes first (TIME_WAIT, 10 x 100 ms) and waits until the host has freed
+#                       them all.
 #   refused             a kernel connect to a port nobody listens on is refused at once (our
 #                       RST), while the listening port still serves.
 #   synflood N          N SYNs from random ports of an address that never answers (raw socket):
@@ -66,10 +67,13 @@ case_server() {
 case_clients() {
     local n=$1 size=$2 rc=0
     e2e_setup_tun tun144 169.254.144.1/24
-    e2e_spawn echo /dev/null /dev/null "$E2E_BUILD/conn_load" -l -a 169.254.144.1 7
-    e2e_wait_for e2e_tcp_listening 7 || { echo "echo server did not come up"; return 1; }
-    setpriv --pdeathsig KILL "$E2E_BUILD/tcp_clients" -n "$n" -s "$size" 169.254.144.1 7 2>"$E2E_DIR/clients.err" ||
-        rc=$?
+    ip addr add 169.254.144.2/24 dev tun144
+    e2e_spawn echo1 /dev/null /dev/null "$E2E_BUILD/conn_load" -l -a 169.254.144.1 7
+    e2e_spawn echo2 /dev/null /dev/null "$E2E_BUILD/conn_load" -l -a 169.254.144.2 8
+    e2e_wait_for e2e_tcp_listening 7 || { echo "echo server 1 did not come up"; return 1; }
+    e2e_wait_for e2e_tcp_listening 8 || { echo "echo server 2 did not come up"; return 1; }
+    setpriv --pdeathsig KILL "$E2E_BUILD/tcp_clients" -n "$n" -s "$size" 169.254.144.1 7 169.254.144.2 8 \
+        2>"$E2E_DIR/clients.err" || rc=$?
     if [ "$rc" != 0 ]; then
         echo "tcp_clients exited $rc: $(tail -n 2 "$E2E_DIR/clients.err")"
         return 1
