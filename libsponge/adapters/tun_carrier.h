@@ -1,0 +1,36 @@
+#ifndef SPONGE_ADAPTERS_TUN_CARRIER_H
+#define SPONGE_ADAPTERS_TUN_CARRIER_H
+/* An IPv4 carrier on a TUN descriptor (IFF_TUN | IFF_NO_PI): one writev per datagram sent
+ * (headers and payload pieces as they are, no copy in user space), one read per datagram
+ * received into one buffer. With SPONGE_PCAP=FILE set, every datagram is also written to FILE. */
+#include "adapters/ipv4_carrier.h"
+#include "adapters/pcap_file.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct tun_carrier {
+    /* private */
+    int fd;
+    uint8_t *rbuf;
+    uint64_t sent, send_dropped, received;
+    struct pcap_file pcap;
+};
+
+/** Takes the non-blocking TUN descriptor `fd` (closed in destroy). Returns SPONGE_OK or
+ *  NO_MEMORY (fd then not taken). */
+enum sponge_err tun_carrier_init(struct tun_carrier *t, int fd);
+
+/** Closes the descriptor, frees the buffer. */
+void tun_carrier_destroy(struct tun_carrier *t);
+
+/** The carrier interface (borrows `t`). */
+struct ipv4_carrier tun_carrier_as_carrier(struct tun_carrier *t);
+
+/** The descriptor, to poll. */
+int tun_carrier_fd(const struct tun_carrier *t);
+
+/** Prints "tun: sent N (dropped N), received N" (no newline). */
+void tun_carrier_report(const struct tun_carrier *t, FILE *out);
+
+#endif
