@@ -7,6 +7,8 @@ set -euo pipefail
 build=${SPONGE_BUILD:-$(cd "$(dirname "$0")/../.." && pwd)/build}
 webget=$build/webget
 [ -x "$webget" ] || { echo "webget_native: $webget not built" >&2; exit 1; }
+# SPONGE_WRAP: a command prefix for our programs (e.g. valgrind; tests/lab7/valgrind_apps.sh).
+read -r -a wrap <<<"${SPONGE_WRAP:-}"
 
 dir=$(mktemp -d)
 server_pid=""
@@ -39,7 +41,7 @@ if [ -z "$port" ]; then
 fi
 
 echo "fetching http://127.0.0.1:$port/file with webget --native"
-"$webget" --native "127.0.0.1:$port" /file >"$dir/response"
+"${wrap[@]}" "$webget" --native "127.0.0.1:$port" /file >"$dir/response"
 
 # Split the response at the first blank line; the status must be 200.
 python3 - "$dir/response" "$dir/body" <<'EOF'
