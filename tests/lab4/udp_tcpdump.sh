@@ -26,7 +26,7 @@ trap cleanup EXIT
 
 timeout 30 "${wrap[@]}" "$build/udp_tcpdump" -i lo udp port 7000 >"$dir/dump" 2>"$dir/dump.err" &
 dump=$!
-pids+=($dump)
+pids+=("$dump")
 for _ in $(seq 100); do
     grep -q "listening on" "$dir/dump.err" && break
     sleep 0.05
@@ -35,7 +35,7 @@ grep -q "listening on" "$dir/dump.err" || { echo "FAIL: udp_tcpdump did not star
 
 timeout 20 "${wrap[@]}" "$build/tcp_udp" -t 50 -l 127.0.0.1 7000 </dev/null >"$dir/received" 2>"$dir/server.err" &
 server=$!
-pids+=($server)
+pids+=("$server")
 for _ in $(seq 100); do
     ss -uln | grep -q ':7000 ' && break
     sleep 0.05

@@ -74,7 +74,7 @@ E2E_PIDS=()
 # program (GCC's UBSan writes its reports to stderr whatever log_path says: see
 # etc/sanitize_script.sh for the others).
 e2e_cleanup() {
-    local status=$? pid reports
+    local status=$? pid
     for pid in "${E2E_PIDS[@]}"; do
         kill "$pid" 2>/dev/null
     done
@@ -82,10 +82,12 @@ e2e_cleanup() {
         wait "$pid" 2>/dev/null
     done
     if [ -n "${E2E_DIR:-}" ]; then
-        reports=$(grep -l -E ': runtime error: |^SUMMARY: [A-Za-z]+Sanitizer' "$E2E_DIR"/*.err "$E2E_DIR"/err 2>/dev/null)
-        if [ -n "$reports" ]; then
-            echo "sanitizer report in the stderr of: $(echo "$reports" | xargs -n1 basename | tr '\n' ' ')"
-            grep -h -A 12 -E ': runtime error: |ERROR: [A-Za-z]+Sanitizer' $reports | head -n 40
+        local -a reports
+        mapfile -t reports < <(grep -l -E ': runtime error: |^SUMMARY: [A-Za-z]+Sanitizer' "$E2E_DIR"/*.err \
+            "$E2E_DIR"/err 2>/dev/null)
+        if [ ${#reports[@]} -gt 0 ]; then
+            echo "sanitizer report in the stderr of: ${reports[*]##*/}"
+            grep -h -A 12 -E ': runtime error: |ERROR: [A-Za-z]+Sanitizer' "${reports[@]}" | head -n 40
             status=1
         fi
         rm -rf "$E2E_DIR"
