@@ -6,6 +6,8 @@
 /* An active close waits this many initial RTOs after the last segment before closing, so that
  * a lost final ACK can still be repeated (RFC 793's TIME-WAIT, with CS144's duration). */
 #define LINGER_RTOS 10
+/* time_wait_backoff: at most 2^16 times that (a bound on the shift whatever max_retx_attempts). */
+#define MAX_LINGER_DOUBLINGS 16
 /* RFC 5961 section 7: challenge ACKs are counted per second of the connection's clock. */
 #define CHALLENGE_ACK_PERIOD_MS 1000
 
@@ -133,6 +135,9 @@ static uint64_t linger_ms(const struct tcp_connection *c) {
     unsigned doublings = c->time_wait_repeats;
     if (doublings > c->cfg.max_retx_attempts) {
         doublings = c->cfg.max_retx_attempts; /* the peer gives up after as many */
+    }
+    if (doublings > MAX_LINGER_DOUBLINGS) {
+        doublings = MAX_LINGER_DOUBLINGS;
     }
     return ((uint64_t)LINGER_RTOS * c->cfg.rt_timeout) << doublings;
 }
