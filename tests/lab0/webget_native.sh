@@ -25,6 +25,8 @@ mkdir "$dir/www"
 head -c 1048576 /dev/urandom >"$dir/www/file"
 
 # Port 0: the kernel picks a free port; http.server prints it once its socket is listening.
+# The log exists before the loop reads it (set -e would end the script on sed's error).
+: >"$dir/server.log"
 python3 -u -m http.server --bind 127.0.0.1 --directory "$dir/www" 0 >"$dir/server.log" 2>&1 &
 server_pid=$!
 port=""
