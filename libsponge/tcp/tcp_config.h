@@ -42,14 +42,15 @@ struct tcp_config {
     uint32_t min_rto;        /* ms, lower bound of the estimated RTO */
     uint32_t max_rto;        /* ms, upper bound of every RTO, backed off or not */
     enum tcp_congestion congestion;
-    bool nagle;                   /* RFC 896 / RFC 1122 4.2.3.4: hold small segments while data is unacked */
-    bool delayed_ack;             /* RFC 1122 4.2.3.2 / RFC 5681 4.2: ACK every second segment or after */
-    uint32_t delayed_ack_ms;      /* ... this many ms */
-    bool persist_backoff;         /* RFC 1122 4.2.2.17: zero-window probes back off, without giving up */
-    uint32_t keepalive_ms;        /* RFC 1122 4.2.3.6: idle time before keep-alive probes (0: none) */
-    unsigned keepalive_probes;    /* unanswered probes (one per keepalive_ms) before giving up */
+    bool nagle;                /* RFC 896 / RFC 1122 4.2.3.4: hold small segments while data is unacked */
+    bool delayed_ack;          /* RFC 1122 4.2.3.2 / RFC 5681 4.2: ACK every second segment or after */
+    uint32_t delayed_ack_ms;   /* ... this many ms */
+    bool persist_backoff;      /* RFC 1122 4.2.2.17: zero-window probes back off, without giving up */
+    uint32_t keepalive_ms;     /* RFC 1122 4.2.3.6: idle time before keep-alive probes (0: none) */
+    unsigned keepalive_probes; /* unanswered probes (one per keepalive_ms) before giving up */
+
     unsigned challenge_ack_limit; /* RFC 5961 section 7: challenge ACKs per second at most (0: no limit) */
-    bool time_wait_backoff;       /* each FIN repeated in TIME-WAIT doubles the linger (see tcp_connection.c) */
+    bool time_wait_backoff;       /* each FIN repeated in TIME-WAIT doubles the linger (tcp_connection.c) */
 };
 
 /** Fills `cfg` with the defaults: 64000-byte streams, payloads of 1000, RTO 1000 ms,

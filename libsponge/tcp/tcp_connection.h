@@ -63,17 +63,18 @@ struct tcp_connection {
     bool destroyed;
     bool final_rst_pending; /* a RST queued by destroy, still poppable after it */
     struct tcp_segment final_rst;
-    struct tcp_negotiation neg;      /* handshake options (modern mode) */
-    uint64_t clock_ms;               /* sum of ticks: the timestamps' clock */
-    struct wrap32 last_data_seqno;   /* seqno of the latest segment with payload (first SACK block) */
-    unsigned delack_segments;        /* in-order data segments not yet acknowledged (delayed ACK) */
-    uint64_t delack_elapsed;         /* ms since the first of them */
-    unsigned keepalives_sent;        /* since the last segment received */
-    uint64_t challenge_window_start; /* clock_ms when the current second of challenge ACKs began */
-    unsigned challenge_acks_in_window;
-    bool advertised;            /* a segment with an ACK has gone out: adv_edge is set */
-    struct wrap32 adv_edge;     /* right edge of the window last advertised (ackno + window) */
-    unsigned time_wait_repeats; /* FINs repeated by the peer in TIME-WAIT (time_wait_backoff) */
+    struct tcp_negotiation neg;    /* handshake options (modern mode) */
+    uint64_t clock_ms;             /* sum of ticks: the timestamps' clock */
+    struct wrap32 last_data_seqno; /* seqno of the latest segment with payload (first SACK block) */
+    unsigned delack_segments;      /* in-order data segments not yet acknowledged (delayed ACK) */
+    uint64_t delack_elapsed;       /* ms since the first of them */
+    unsigned keepalives_sent;      /* since the last segment received */
+
+    uint64_t challenge_window_start;   /* clock_ms when the current second of challenge ACKs began */
+    unsigned challenge_acks_in_window; /* challenge ACKs sent in that second */
+    bool advertised;                   /* a segment with an ACK has gone out: adv_edge is set */
+    struct wrap32 adv_edge;            /* right edge of the window last advertised (ackno + window) */
+    unsigned time_wait_repeats;        /* FINs repeated by the peer in TIME-WAIT (time_wait_backoff) */
 };
 
 /** Creates a connection in LISTEN. Returns SPONGE_OK, SPONGE_ERR_NO_MEMORY, or SPONGE_ERR_SYSTEM
