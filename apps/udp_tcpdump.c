@@ -9,16 +9,21 @@
  *   -c COUNT   stop after COUNT decoded segments
  *   FILTER     a pcap filter expression (default "udp")
  * Segments go to stdout, one line each; datagrams that are not UDP carrying a TCP segment are
- * counted and summarised on stderr at exit. */
+ * counted and summarised on stderr at exit, also when a live capture is stopped by SIGINT or
+ * SIGTERM (exit status 0). */
 #include "wire/ipv4.h"
 #include "wire/tcp.h"
 #include "wire/udp.h"
 
+#include <errno.h>
 #include <pcap/pcap.h>
 #include <pcap/sll.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 struct dump_state {
@@ -79,6 +84,39 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *hdr, const u_char 
     if (++s->printed == s->limit) {
         pcap_breakloop(s->pcap);
     }
+}
+
+/* A live capture until COUNT segments or SIGINT/SIGTERM, which arrive as readable data on a
+ * descriptor (no handler, no global flag). Packets already captured are decoded before a
+ * signal is looked at. Returns pcap_dispatch's error, or 0. */
+static int capture_live(pcap_t *p, struct dump_state *s) {
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    int sfd = -1;
+    if (sigprocmask(SIG_BLOCK, &stop, NULL) != 0 || (sfd = signalfd(-1, &stop, SFD_CLOEXEC)) < 0 ||
+        pcap_setnonblock(p, 1, (char[PCAP_ERRBUF_SIZE]){0}) != 0 || pcap_get_selectable_fd(p) < 0) {
+        fprintf(stderr, "udp_tcpdump: cannot wait for packets and signals together: %s\n", strerror(errno));
+        if (sfd >= 0) {
+            close(sfd);
+        }
+        return PCAP_ERROR;
+    }
+    int rc = 0;
+    for (;;) {
+        struct pollfd fds[2] = {{pcap_get_selectable_fd(p), POLLIN, 0}, {sfd, POLLIN, 0}};
+        if (poll(fds, 2, -1) < 0 && errno != EINTR) {
+            rc = PCAP_ERROR;
+            break;
+        }
+        rc = pcap_dispatch(p, -1, on_packet, (u_char *)s);
+        if (rc == PCAP_ERROR || rc == PCAP_ERROR_BREAK || (fds[1].revents & POLLIN)) {
+            break;
+        }
+    }
+    close(sfd);
+    return rc == PCAP_ERROR ? PCAP_ERROR : 0;
 }
 
 static void usage(void) {
@@ -152,7 +190,7 @@ int main(int argc, char **argv) {
     }
     fprintf(stderr, "udp_tcpdump: %s %s, filter '%s'\n", file ? "reading" : "listening on", file ? file : iface,
             filter);
-    int rc = pcap_loop(p, -1, on_packet, (u_char *)&s);
+    int rc = file ? pcap_loop(p, -1, on_packet, (u_char *)&s) : capture_live(p, &s);
     if (rc == PCAP_ERROR) {
         fprintf(stderr, "udp_tcpdump: %s\n", pcap_geterr(p));
     }

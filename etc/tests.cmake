@@ -9,6 +9,12 @@ target_include_directories(sponge_harness PUBLIC "${PROJECT_SOURCE_DIR}/tests/ha
 target_link_libraries(sponge_harness PUBLIC sponge)
 
 set(SPONGE_LABS lab0 lab1 lab2 lab3 lab4 lab5 lab6 lab7)
+# In a Sanitize build a script test runs through etc/sanitize_script.sh: any sanitizer report
+# of a program the script starts fails the test, even if the script ignores that program.
+set(SPONGE_SCRIPT_RUNNER bash)
+if(CMAKE_BUILD_TYPE STREQUAL "Sanitize")
+    set(SPONGE_SCRIPT_RUNNER bash ${PROJECT_SOURCE_DIR}/etc/sanitize_script.sh)
+endif()
 foreach(lab ${SPONGE_LABS})
     file(GLOB lab_c_tests CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/tests/${lab}/*.c")
     foreach(src ${lab_c_tests})
@@ -21,7 +27,7 @@ foreach(lab ${SPONGE_LABS})
     file(GLOB lab_sh_tests CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/tests/${lab}/*.sh")
     foreach(src ${lab_sh_tests})
         get_filename_component(name ${src} NAME_WE)
-        add_test(NAME ${lab}/${name} COMMAND bash ${src})
+        add_test(NAME ${lab}/${name} COMMAND ${SPONGE_SCRIPT_RUNNER} ${src})
         set_tests_properties(${lab}/${name} PROPERTIES LABELS "${lab};e2e" SKIP_RETURN_CODE 77 TIMEOUT 300
                              ENVIRONMENT "SPONGE_BUILD=${PROJECT_BINARY_DIR};SPONGE_SRC=${PROJECT_SOURCE_DIR}")
     endforeach()

@@ -66,13 +66,14 @@ static void publish(struct tcp_socket *s, bool finished) {
     pthread_mutex_unlock(&s->lock);
 }
 
-/* Inbound stream -> application, as much as the socketpair takes now. */
+/* Inbound stream -> application, as much as the socketpair takes now. Bytes leave the stream
+ * through tcp_connection_pop_inbound, so that the peer hears when this opens the window. */
 static void deliver_inbound(struct tcp_socket *s) {
     struct byte_stream *in = tcp_connection_inbound_stream(&s->conn);
     while (!byte_stream_buffer_empty(in)) {
         struct byte_view v = byte_stream_peek_view(in);
         if (s->app_stopped_reading) {
-            byte_stream_pop_output(in, v.len);
+            tcp_connection_pop_inbound(&s->conn, v.len);
             continue;
         }
         ssize_t n = send(s->loop_fd, v.data, v.len, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -85,7 +86,7 @@ static void deliver_inbound(struct tcp_socket *s) {
             s->app_stopped_reading = true;
             continue;
         }
-        byte_stream_pop_output(in, (size_t)n);
+        tcp_connection_pop_inbound(&s->conn, (size_t)n);
     }
     if (byte_stream_eof(in) && !s->inbound_shut) {
         shutdown(s->loop_fd, SHUT_WR);
@@ -118,9 +119,9 @@ static void take_outbound(struct tcp_socket *s) {
 }
 
 /* Reads what the adapter has. Each segment's payload goes on to the application before the
- * connection's answer is sent, so that the window in that ACK counts the bytes as read: the
- * connection sends no window update of its own when the application reads later, and a peer
- * shown a closed window waits for its persist timer (which backs off) before probing. */
+ * connection's answer is sent: not needed for a correct window (the connection sends a window
+ * update when a later read opens it), but then that ACK already shows the window the read
+ * left, and no separate update is needed. */
 static enum sponge_err take_segments(struct tcp_socket *s) {
     for (int i = 0; i < MAX_SEGMENTS_PER_WAKEUP; i++) {
         struct tcp_segment seg;
@@ -131,12 +132,6 @@ static enum sponge_err take_segments(struct tcp_socket *s) {
         }
         if (!got) {
             break;
-        }
-        if (seg.header.rst && tcp_connection_state(&s->conn) == TCP_STATE_TIME_WAIT) {
-            /* RFC 1337 (TIME-WAIT assassination, fix TW1): ignore RSTs in TIME-WAIT. Both
-             * streams are complete; a peer that has already closed answers a late ACK of
-             * ours with a RST, which must not turn a clean close into a reset. */
-            continue;
         }
         bool was_active = tcp_connection_active(&s->conn);
         tcp_connection_segment_received(&s->conn, &seg);
@@ -162,6 +157,10 @@ static enum sponge_err run_loop(struct tcp_socket *s) {
     while (err == SPONGE_OK) {
         publish(s, false);
         deliver_inbound(s);
+        err = flush_segments(s); /* a window update the application's reading made due */
+        if (err != SPONGE_OK) {
+            break;
+        }
         struct byte_stream *in = tcp_connection_inbound_stream(&s->conn);
         if (!tcp_connection_active(&s->conn)) {
             if (tcp_connection_state(&s->conn) == TCP_STATE_RESET) {

@@ -31,4 +31,6 @@ void tcp_config_set_modern(struct tcp_config *cfg, bool on) {
     cfg->recv_capacity = on ? TCP_MODERN_CAPACITY : TCP_DEFAULT_CAPACITY;
     cfg->send_capacity = on ? TCP_MODERN_CAPACITY : TCP_DEFAULT_CAPACITY;
     cfg->max_payload = on ? TCP_MODERN_MAX_PAYLOAD : TCP_DEFAULT_MAX_PAYLOAD;
+    cfg->challenge_ack_limit = on ? TCP_MODERN_CHALLENGE_ACK_LIMIT : 0;
+    cfg->time_wait_backoff = on;
 }

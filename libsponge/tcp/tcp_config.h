@@ -19,6 +19,7 @@
 #define TCP_MODERN_MAX_RTO 60000
 #define TCP_MODERN_DELAYED_ACK_MS 40
 #define TCP_MODERN_KEEPALIVE_PROBES 9
+#define TCP_MODERN_CHALLENGE_ACK_LIMIT 1000 /* per second, as Linux's tcp_challenge_ack_limit */
 
 /** Congestion control of the sender (off: the peer's window alone limits it, as in the labs). */
 enum tcp_congestion { TCP_CC_NONE, TCP_CC_NEWRENO, TCP_CC_CUBIC };
@@ -47,6 +48,9 @@ struct tcp_config {
     bool persist_backoff;      /* RFC 1122 4.2.2.17: zero-window probes back off, without giving up */
     uint32_t keepalive_ms;     /* RFC 1122 4.2.3.6: idle time before keep-alive probes (0: none) */
     unsigned keepalive_probes; /* unanswered probes (one per keepalive_ms) before giving up */
+
+    unsigned challenge_ack_limit; /* RFC 5961 section 7: challenge ACKs per second at most (0: no limit) */
+    bool time_wait_backoff;       /* each FIN repeated in TIME-WAIT doubles the linger (tcp_connection.c) */
 };
 
 /** Fills `cfg` with the defaults: 64000-byte streams, payloads of 1000, RTO 1000 ms,
@@ -55,7 +59,8 @@ void tcp_config_default(struct tcp_config *cfg);
 
 /** Turns the modern set on (or back to the lab defaults for those fields): MSS, window
  *  scaling, timestamps and SACK-permitted options, RFC 6298 RTT estimation, NewReno, 1 MiB
- *  streams and a 1460-byte MSS. Other fields (ISN, RTO, retransmissions) are kept. */
+ *  streams and a 1460-byte MSS, 1000 challenge ACKs a second, TIME-WAIT backoff. Other fields
+ *  (ISN, RTO, retransmissions) are kept. */
 void tcp_config_set_modern(struct tcp_config *cfg, bool on);
 
 #endif

@@ -6,6 +6,10 @@
 /* An active close waits this many initial RTOs after the last segment before closing, so that
  * a lost final ACK can still be repeated (RFC 793's TIME-WAIT, with CS144's duration). */
 #define LINGER_RTOS 10
+/* time_wait_backoff: at most 2^16 times that (a bound on the shift whatever max_retx_attempts). */
+#define MAX_LINGER_DOUBLINGS 16
+/* RFC 5961 section 7: challenge ACKs are counted per second of the connection's clock. */
+#define CHALLENGE_ACK_PERIOD_MS 1000
 
 const char *tcp_state_name(enum tcp_state state) {
     static const char *const names[] = {
@@ -17,6 +21,47 @@ const char *tcp_state_name(enum tcp_state state) {
         [TCP_STATE_CLOSED] = "CLOSED",         [TCP_STATE_RESET] = "RESET",
     };
     return (unsigned)state < sizeof names / sizeof names[0] ? names[state] : "UNKNOWN";
+}
+
+/* Receiver-side silly window syndrome avoidance (RFC 9293 3.8.6.2.2, RFC 1122 4.2.3.3), after
+ * the application has read: the peer hears of the larger window at once only if the window it
+ * was last shown is under one MSS (it may be waiting on it, perhaps zero) and the window has
+ * grown by at least min(MSS, capacity / 2) past it; otherwise the next ACK tells it.
+ * This and the two readers below are given code, not lab 4's: they use the connection only
+ * through the sender's and receiver's functions and adv_edge, which segments_out keeps. */
+static void window_update_if_due(struct tcp_connection *c) {
+    struct wrap32 ackno;
+    if (!tcp_connection_active(c) || !c->advertised || !tcp_receiver_ackno(&c->receiver, &ackno) ||
+        byte_stream_input_ended(tcp_receiver_stream_out(&c->receiver))) {
+        return; /* nothing advertised yet, or the peer has finished sending */
+    }
+    int32_t shown = seq_diff(c->adv_edge, ackno);
+    uint64_t shown_bytes = shown > 0 ? (uint64_t)shown : 0;
+    uint64_t now = tcp_negotiation_window_bytes(&c->neg, tcp_receiver_window_size(&c->receiver), false);
+    uint64_t mss = c->cfg.max_payload, half = c->cfg.recv_capacity / 2;
+    uint64_t step = mss < half ? mss : half;
+    if (step == 0) {
+        step = 1; /* a one-byte buffer: any byte read is worth telling */
+    }
+    if (shown_bytes < mss && now >= shown_bytes + step) {
+        c->counters.window_updates++;
+        if (!tcp_sender_has_segments(&c->sender)) {
+            tcp_sender_send_empty_segment(&c->sender, false); /* else the queued one carries it */
+        }
+    }
+}
+
+size_t tcp_connection_read(struct tcp_connection *c, void *buf, size_t len) {
+    assert(!c->destroyed);
+    size_t n = byte_stream_read(tcp_receiver_stream_out(&c->receiver), buf, len);
+    window_update_if_due(c);
+    return n;
+}
+
+void tcp_connection_pop_inbound(struct tcp_connection *c, size_t len) {
+    assert(!c->destroyed);
+    byte_stream_pop_output(tcp_receiver_stream_out(&c->receiver), len);
+    window_update_if_due(c);
 }
 
 /* LAB4 BEGIN: TCPConnection, sender and receiver together with RFC 793's states */
@@ -81,14 +126,29 @@ static void unclean_shutdown(struct tcp_connection *c, bool send_rst) {
     c->active = false;
 }
 
+/* How long an active close lingers after the last segment received: CS144's 10 initial RTOs,
+ * far below RFC 9293's 2 MSL. With time_wait_backoff, each FIN the peer repeated in TIME-WAIT
+ * doubles it: a repeat means our ACK was lost, and the peer doubles its RTO before each next
+ * try (RFC 6298 5.5), so with a fixed linger a few more lost ACKs or FINs let us leave before
+ * its next try, and the peer retransmits its FIN to nobody until it gives up. */
+static uint64_t linger_ms(const struct tcp_connection *c) {
+    unsigned doublings = c->time_wait_repeats;
+    if (doublings > c->cfg.max_retx_attempts) {
+        doublings = c->cfg.max_retx_attempts; /* the peer gives up after as many */
+    }
+    if (doublings > MAX_LINGER_DOUBLINGS) {
+        doublings = MAX_LINGER_DOUBLINGS;
+    }
+    return ((uint64_t)LINGER_RTOS * c->cfg.rt_timeout) << doublings;
+}
+
 /* Ends the connection when both directions are finished: the inbound stream has ended, our
  * FIN has been sent and acknowledged, and (active close only) the linger time has passed. */
 static void check_clean_shutdown(struct tcp_connection *c) {
     if (!byte_stream_input_ended(tcp_receiver_stream_out(&c->receiver)) || !sender_in(c, "FIN_ACKED")) {
         return;
     }
-    if (!c->linger_after_streams_finish ||
-        c->time_since_last_segment_received >= (uint64_t)LINGER_RTOS * c->cfg.rt_timeout) {
+    if (!c->linger_after_streams_finish || c->time_since_last_segment_received >= linger_ms(c)) {
         c->active = false;
     }
 }
@@ -246,9 +306,22 @@ static bool synchronized(const struct tcp_connection *c) {
     return !receiver_in(c, "LISTEN") && !sender_in(c, "CLOSED") && !sender_in(c, "SYN_SENT");
 }
 
-/* RFC 5961 section 7 calls for a rate limit on challenge ACKs; we send one per offending
- * segment (the caller flushes it with the next segments_out). */
+/* A challenge ACK (the caller flushes it with the next segments_out), at most
+ * cfg.challenge_ack_limit of them in each second of our clock (RFC 5961 section 7: so that
+ * an attacker cannot turn us into an ACK generator); those over the limit are counted. */
 static void challenge_ack(struct tcp_connection *c) {
+    if (c->cfg.challenge_ack_limit) {
+        if (c->clock_ms - c->challenge_window_start >= CHALLENGE_ACK_PERIOD_MS) {
+            c->challenge_window_start = c->clock_ms;
+            c->challenge_acks_in_window = 0;
+        }
+        if (c->challenge_acks_in_window >= c->cfg.challenge_ack_limit) {
+            c->counters.challenge_acks_suppressed++;
+            return;
+        }
+        c->challenge_acks_in_window++;
+    }
+    c->counters.challenge_acks++;
     ensure_reply(c);
 }
 
@@ -323,6 +396,12 @@ static void segment_received(struct tcp_connection *c, const struct tcp_segment 
             return;
         }
     } else if (hdr->rst) {
+        if (tcp_connection_state(c) == TCP_STATE_TIME_WAIT) {
+            /* RFC 1337 (TIME-WAIT assassination, fix TW1): a RST in TIME-WAIT is ignored. Both
+             * streams are complete; a peer that has already closed answers a late ACK of ours
+             * with a RST, which must not turn a clean close into a reset. */
+            return;
+        }
         enum rst_check rst = check_rst(c, seg);
         if (rst == RST_EXACT) {
             unclean_shutdown(c, false);
@@ -346,6 +425,11 @@ static void segment_received(struct tcp_connection *c, const struct tcp_segment 
             ensure_reply(c);
         }
         return;
+    }
+    if (hdr->fin && c->cfg.time_wait_backoff && tcp_connection_state(c) == TCP_STATE_TIME_WAIT) {
+        /* RFC 9293 3.10.7.4: in TIME-WAIT only a retransmission of the peer's FIN can arrive;
+         * it is acknowledged again (below) and the wait restarts, here also doubled (linger_ms). */
+        c->time_wait_repeats++;
     }
 
     uint64_t peer_window = tcp_negotiation_peer_window(&c->neg, hdr);
@@ -455,8 +539,12 @@ bool tcp_connection_segments_out(struct tcp_connection *c, struct tcp_segment *s
         seg->header.ack = true;
         seg->header.ackno = ackno;
         c->delack_segments = 0; /* this segment acknowledges everything so far */
-        seg->header.win =
-            tcp_negotiation_window_field(&c->neg, tcp_receiver_window_size(&c->receiver), seg->header.syn);
+        uint64_t window = tcp_receiver_window_size(&c->receiver);
+        seg->header.win = tcp_negotiation_window_field(&c->neg, window, seg->header.syn);
+        c->advertised = true;
+        c->adv_edge =
+            wrap32_add(ackno, (uint32_t)(seg->header.syn ? seg->header.win
+                                                         : tcp_negotiation_window_bytes(&c->neg, window, false)));
     } else if (c->cfg.modern) {
         /* Modern mode offers a window on the initial SYN too (the labs leave it 0). */
         seg->header.win = tcp_negotiation_window_field(&c->neg, tcp_receiver_window_size(&c->receiver), true);

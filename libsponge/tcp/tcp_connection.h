@@ -44,6 +44,10 @@ struct tcp_connection_counters {
     uint64_t rst_accepted;     /* a RST that reset the connection */
     uint64_t rst_ignored;      /* a RST that did not pass the seqno / ackno checks */
     uint64_t drop_ack_unsent;  /* acknowledges data we never sent (RFC 793 p. 72) */
+    /* Not drops: what the connection sent of its own accord. */
+    uint64_t challenge_acks;            /* RFC 5961 challenge ACKs sent */
+    uint64_t challenge_acks_suppressed; /* ... not sent: over cfg.challenge_ack_limit this second */
+    uint64_t window_updates;            /* ACKs queued because the application's reads opened the window */
 };
 
 struct tcp_connection {
@@ -65,6 +69,12 @@ struct tcp_connection {
     unsigned delack_segments;      /* in-order data segments not yet acknowledged (delayed ACK) */
     uint64_t delack_elapsed;       /* ms since the first of them */
     unsigned keepalives_sent;      /* since the last segment received */
+
+    uint64_t challenge_window_start;   /* clock_ms when the current second of challenge ACKs began */
+    unsigned challenge_acks_in_window; /* challenge ACKs sent in that second */
+    bool advertised;                   /* a segment with an ACK has gone out: adv_edge is set */
+    struct wrap32 adv_edge;            /* right edge of the window last advertised (ackno + window) */
+    unsigned time_wait_repeats;        /* FINs repeated by the peer in TIME-WAIT (time_wait_backoff) */
 };
 
 /** Creates a connection in LISTEN. Returns SPONGE_OK, SPONGE_ERR_NO_MEMORY, or SPONGE_ERR_SYSTEM
@@ -89,8 +99,23 @@ size_t tcp_connection_remaining_outbound_capacity(const struct tcp_connection *c
 /** The application has no more to send: ends the outbound stream and sends the FIN when it can. */
 void tcp_connection_end_input_stream(struct tcp_connection *c);
 
-/** The inbound stream (owned by the connection): the application reads here. */
+/** The inbound stream (owned by the connection): the application reads here. Reading it
+ *  directly (as the lab tests do) sends no window update: an application that wants the peer
+ *  told when its reads open the window reads with tcp_connection_read or
+ *  tcp_connection_pop_inbound instead. */
 struct byte_stream *tcp_connection_inbound_stream(struct tcp_connection *c);
+
+/** Reads up to `len` bytes of the inbound stream into `buf` (caller-owned); returns how many.
+ *  If the read opened the window enough, queues a window update (a bare ACK, popped with
+ *  segments_out) following the receiver's silly window syndrome avoidance of RFC 9293
+ *  3.8.6.2.2: only when the window the peer was last shown is below one MSS (cfg.max_payload)
+ *  and the window now is at least min(MSS, recv_capacity / 2) larger. */
+size_t tcp_connection_read(struct tcp_connection *c, void *buf, size_t len);
+
+/** As tcp_connection_read, for a caller that used the bytes in place (byte_stream_peek_view on
+ *  the inbound stream): discards the first `len` of them (len <= their number) and queues a
+ *  window update if due. */
+void tcp_connection_pop_inbound(struct tcp_connection *c, size_t len);
 
 uint64_t tcp_connection_bytes_in_flight(const struct tcp_connection *c);
 size_t tcp_connection_unassembled_bytes(const struct tcp_connection *c);

@@ -7,6 +7,8 @@ set -euo pipefail
 build=${SPONGE_BUILD:-$(cd "$(dirname "$0")/../.." && pwd)/build}
 webget=$build/webget
 [ -x "$webget" ] || { echo "webget_native: $webget not built" >&2; exit 1; }
+# SPONGE_WRAP: a command prefix for our programs (e.g. valgrind; tests/lab7/valgrind_apps.sh).
+read -r -a wrap <<<"${SPONGE_WRAP:-}"
 
 dir=$(mktemp -d)
 server_pid=""
@@ -23,6 +25,8 @@ mkdir "$dir/www"
 head -c 1048576 /dev/urandom >"$dir/www/file"
 
 # Port 0: the kernel picks a free port; http.server prints it once its socket is listening.
+# The log exists before the loop reads it (set -e would end the script on sed's error).
+: >"$dir/server.log"
 python3 -u -m http.server --bind 127.0.0.1 --directory "$dir/www" 0 >"$dir/server.log" 2>&1 &
 server_pid=$!
 port=""
@@ -39,7 +43,7 @@ if [ -z "$port" ]; then
 fi
 
 echo "fetching http://127.0.0.1:$port/file with webget --native"
-"$webget" --native "127.0.0.1:$port" /file >"$dir/response"
+"${wrap[@]}" "$webget" --native "127.0.0.1:$port" /file >"$dir/response"
 
 # Split the response at the first blank line; the status must be 200.
 python3 - "$dir/response" "$dir/body" <<'EOF'

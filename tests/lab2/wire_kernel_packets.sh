@@ -18,9 +18,11 @@ fi
 
 checker="${SPONGE_BUILD:-$(dirname "$0")/../../build}/tun_capture_check"
 [ -x "$checker" ] || { echo "FAIL: $checker not built"; exit 1; }
+# SPONGE_WRAP: a command prefix for our programs (e.g. valgrind; tests/lab7/valgrind_apps.sh).
+read -r -a wrap <<<"${SPONGE_WRAP:-}"
 
 ip link set lo up
-coproc CHECK { exec "$checker" tun144 "$TCP_SPORT" "$TCP_DPORT" "$UDP_SPORT" "$UDP_DPORT" "$PAYLOAD"; }
+coproc CHECK { exec "${wrap[@]}" "$checker" tun144 "$TCP_SPORT" "$TCP_DPORT" "$UDP_SPORT" "$UDP_DPORT" "$PAYLOAD"; }
 check_pid=$CHECK_PID
 if ! read -r -t 10 line <&"${CHECK[0]}" || [ "$line" != ready ]; then
     echo "FAIL: tun_capture_check did not start"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # udp_tcpdump decodes a live tcp_udp exchange: inside a private network namespace, it captures
 # on lo while two tcp_udp processes move a short message, and must print the handshake, the
-# data segment and the FINs, one decoded line each.
+# data segment and the FINs, one decoded line each; stopped with SIGTERM, it must print its
+# summary and exit 0.
 set -u
 build=${SPONGE_BUILD:-$(cd "$(dirname "$0")/../.." && pwd)/build}
 if [ "$(id -u)" != 0 ] || ! unshare -n true 2>/dev/null; then
@@ -13,6 +14,8 @@ if [ "${1:-}" != __inside ]; then
 fi
 
 ip link set lo up
+# SPONGE_WRAP: a command prefix for our programs (e.g. valgrind; tests/lab7/valgrind_apps.sh).
+read -r -a wrap <<<"${SPONGE_WRAP:-}"
 dir=$(mktemp -d)
 pids=()
 cleanup() {
@@ -21,28 +24,29 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$build/udp_tcpdump" -i lo -c 8 udp port 7000 >"$dir/dump" 2>"$dir/dump.err" &
-pids+=($!)
+timeout 30 "${wrap[@]}" "$build/udp_tcpdump" -i lo udp port 7000 >"$dir/dump" 2>"$dir/dump.err" &
+dump=$!
+pids+=("$dump")
 for _ in $(seq 100); do
     grep -q "listening on" "$dir/dump.err" && break
     sleep 0.05
 done
 grep -q "listening on" "$dir/dump.err" || { echo "FAIL: udp_tcpdump did not start: $(cat "$dir/dump.err")"; exit 1; }
 
-timeout 20 "$build/tcp_udp" -t 50 -l 127.0.0.1 7000 </dev/null >"$dir/received" 2>"$dir/server.err" &
+timeout 20 "${wrap[@]}" "$build/tcp_udp" -t 50 -l 127.0.0.1 7000 </dev/null >"$dir/received" 2>"$dir/server.err" &
 server=$!
-pids+=($server)
+pids+=("$server")
 for _ in $(seq 100); do
     ss -uln | grep -q ':7000 ' && break
     sleep 0.05
 done
-printf 'hello' | timeout 20 "$build/tcp_udp" -t 50 127.0.0.1 7000 >/dev/null 2>"$dir/client.err" ||
+printf 'hello' | timeout 20 "${wrap[@]}" "$build/tcp_udp" -t 50 127.0.0.1 7000 >/dev/null 2>"$dir/client.err" ||
     { echo "FAIL: tcp_udp client: $(tail -n 1 "$dir/client.err")"; exit 1; }
 wait "$server" || { echo "FAIL: tcp_udp server: $(tail -n 1 "$dir/server.err")"; exit 1; }
-for _ in $(seq 100); do
-    [ "$(wc -l <"$dir/dump")" -ge 8 ] && break
-    sleep 0.05
-done
+# Every segment was captured before its sender's sendto returned (lo): stop the capture.
+kill -TERM "$dump"
+wait "$dump" || { echo "FAIL: udp_tcpdump exited $? after SIGTERM: $(tail -n 1 "$dir/dump.err")"; exit 1; }
+grep -q '^udp_tcpdump: [0-9]* segments, ' "$dir/dump.err" || { echo "FAIL: no summary from udp_tcpdump"; exit 1; }
 
 echo "--- decoded segments"
 cat "$dir/dump"

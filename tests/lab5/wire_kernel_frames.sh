@@ -23,9 +23,11 @@ fi
 
 checker="${SPONGE_BUILD:-$(dirname "$0")/../../build}/tap_capture_check"
 [ -x "$checker" ] || { echo "FAIL: $checker not built"; exit 1; }
+# SPONGE_WRAP: a command prefix for our programs (e.g. valgrind; tests/lab7/valgrind_apps.sh).
+read -r -a wrap <<<"${SPONGE_WRAP:-}"
 
 ip link set lo up
-coproc CHECK { exec "$checker" tap10 "$UDP_SPORT" "$UDP_DPORT" "$PAYLOAD"; }
+coproc CHECK { exec "${wrap[@]}" "$checker" tap10 "$UDP_SPORT" "$UDP_DPORT" "$PAYLOAD"; }
 # shellcheck disable=SC2153 # CHECK_PID is set by coproc
 check_pid=$CHECK_PID
 if ! read -r -t 10 line <&"${CHECK[0]}" || [ "$line" != ready ]; then

@@ -7,7 +7,9 @@ if [ ! -x "$sim" ]; then
     echo "network_simulator: $sim not built" >&2
     exit 1
 fi
-out=$("$sim" -n 3000)
+# SPONGE_WRAP: a command prefix (e.g. valgrind; tests/lab7/valgrind_apps.sh).
+read -r -a wrap <<<"${SPONGE_WRAP:-}"
+out=$("${wrap[@]}" "$sim" -n 3000)
 status=$?
 printf '%s\n' "$out"
 if [ "$status" -ne 0 ]; then

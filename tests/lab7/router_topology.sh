@@ -29,6 +29,8 @@ fi
 
 router="${SPONGE_BUILD:-$(dirname "$0")/../../build}/router"
 [ -x "$router" ] || { echo "FAIL: $router not built"; exit 1; }
+# SPONGE_WRAP: a command prefix for our programs (e.g. valgrind; tests/lab7/valgrind_apps.sh).
+read -r -a wrap <<<"${SPONGE_WRAP:-}"
 
 NS_A="sponge-topo-$$-a"
 NS_B="sponge-topo-$$-b"
@@ -116,9 +118,9 @@ start() {
     fi
 }
 
-start r1 READY "$router" -c "$work/r1.conf"
+start r1 READY "${wrap[@]}" "$router" -c "$work/r1.conf"
 r1_pid=$started_pid
-start r2 READY "$router" -c "$work/r2.conf"
+start r2 READY "${wrap[@]}" "$router" -c "$work/r2.conf"
 r2_pid=$started_pid
 echo "ok: both routers READY (pids $r1_pid $r2_pid)"
 

@@ -44,7 +44,7 @@ case_two_stacks() {
     e2e_wait_for e2e_udp_bound "$RELAY_PORT_CLIENT" || { echo "relay did not come up"; cat "$d/relay.err"; return 1; }
     e2e_spawn server "$d/data_server" "$d/got_server" "$b/lab7" -l "${tcp[@]}" 127.0.0.1 "$RELAY_PORT_SERVER"
     # The server's router has said hello: the relay knows where to send the client's frames.
-    e2e_wait_for grep -q '^udp_relay: side a is' "$d/relay.err" || { echo "server never reached the relay"; return 1; }
+    e2e_wait_for grep -qs '^udp_relay: side a is' "$d/relay.err" || { echo "server never reached the relay"; return 1; }
     e2e_spawn client "$d/data_client" "$d/got_client" "$b/lab7" "${tcp[@]}" 127.0.0.1 "$RELAY_PORT_CLIENT"
     local rc_server=0 rc_client=0 start=$EPOCHREALTIME
     # shellcheck disable=SC2154 # E2E_PID_* are set by e2e_spawn (printf -v)
@@ -55,9 +55,11 @@ case_two_stacks() {
     took=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
     # shellcheck disable=SC2154
     kill -TERM "$E2E_PID_relay"
-    wait "$E2E_PID_relay"
+    local rc_relay=0
+    wait "$E2E_PID_relay" || rc_relay=$?
 
     local problems="" w g
+    [ "$rc_relay" = 0 ] || problems+=" relay exited $rc_relay after SIGTERM;"
     [ "$rc_server" = 0 ] || problems+=" server exited $rc_server;"
     [ "$rc_client" = 0 ] || problems+=" client exited $rc_client;"
     w=$(sha256sum <"$d/data_client" | cut -c1-16)

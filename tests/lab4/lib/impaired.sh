@@ -13,7 +13,7 @@
 # A case line: impaired NAME SEED RELAY_OPTIONS... (the relay's seed makes its decisions
 # reproducible; the TCPs' own timing still varies). IMPAIRED_REPEAT=N runs every case N times.
 
-IMPAIRED_SIZE=1048576
+IMPAIRED_SIZE=${IMPAIRED_SIZE:-1048576}
 IMPAIRED_DEADLINE=${IMPAIRED_DEADLINE:-180}
 
 # relay_count DIRECTION FIELD: a counter from the relay's report.
@@ -72,7 +72,7 @@ case_impaired() {
         { echo "namespace B did not appear"; return 1; }
     e2e_spawn relay /dev/null /dev/null "$b/impair_relay" -s "$seed" "$@" tun145 tun145b
     # The relay names both devices once it holds them (only then may tun145b move away).
-    e2e_wait_for grep -q '<->' "$d/relay.err" || { echo "relay did not attach"; cat "$d/relay.err"; return 1; }
+    e2e_wait_for grep -qs '<->' "$d/relay.err" || { echo "relay did not attach"; cat "$d/relay.err"; return 1; }
     ip link set tun145b netns "$bpid"
     local -a inb=(nsenter -t "$bpid" -n)
     "${inb[@]}" ip link set lo up
@@ -112,9 +112,11 @@ case_impaired() {
     secs=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
     # shellcheck disable=SC2154
     kill -TERM "$E2E_PID_relay"
-    wait "$E2E_PID_relay"
+    local rc_relay=0
+    wait "$E2E_PID_relay" || rc_relay=$?
 
     local problems=""
+    [ "$rc_relay" = 0 ] || problems+=" the relay exited $rc_relay after SIGTERM;"
     [ "$rc_ours" = 0 ] || problems+=" our end exited $rc_ours;"
     [ "$rc_peer" = 0 ] || problems+=" socat exited $rc_peer;"
     cmp -s "$d/data_peer" "$d/got_ours" || problems+=" our end received $(stat -c %s "$d/got_ours") bytes, not the 1 MiB sent (sha256 differs);"

@@ -39,6 +39,9 @@ E2E_PORT=9090
 E2E_RTO=40
 # Deadline of one case (seconds), including setup.
 E2E_DEADLINE=${E2E_DEADLINE:-90}
+# SPONGE_WRAP: a command prefix (words split on blanks) put before every program of ours that a
+# case starts, e.g. "valgrind --error-exitcode=99" (tests/lab7/valgrind_apps.sh); empty: none.
+read -r -a E2E_WRAP <<<"${SPONGE_WRAP:-}"
 
 # Skips (exit 77, one line) unless we can make namespaces and TUN devices.
 e2e_require() {
@@ -66,23 +69,41 @@ e2e_require() {
 # --- inside a case's namespace ---------------------------------------------------------
 
 E2E_PIDS=()
+# The EXIT trap of a case: kills what it started and removes its directory. A sanitizer report
+# in the stderr of any program the case started fails the case even if the case ignored that
+# program (GCC's UBSan writes its reports to stderr whatever log_path says: see
+# etc/sanitize_script.sh for the others).
 e2e_cleanup() {
-    local pid
+    local status=$? pid
     for pid in "${E2E_PIDS[@]}"; do
         kill "$pid" 2>/dev/null
     done
     for pid in "${E2E_PIDS[@]}"; do
         wait "$pid" 2>/dev/null
     done
-    [ -n "${E2E_DIR:-}" ] && rm -rf "$E2E_DIR"
+    if [ -n "${E2E_DIR:-}" ]; then
+        local -a reports
+        mapfile -t reports < <(grep -l -E ': runtime error: |^SUMMARY: [A-Za-z]+Sanitizer' "$E2E_DIR"/*.err \
+            "$E2E_DIR"/err 2>/dev/null)
+        if [ ${#reports[@]} -gt 0 ]; then
+            echo "sanitizer report in the stderr of: ${reports[*]##*/}"
+            grep -h -A 12 -E ': runtime error: |ERROR: [A-Za-z]+Sanitizer' "${reports[@]}" | head -n 40
+            status=1
+        fi
+        rm -rf "$E2E_DIR"
+    fi
+    exit "$status"
 }
 
 # Starts a command in the background: e2e_spawn NAME STDIN STDOUT CMD...; stderr goes to
-# $E2E_DIR/NAME.err and the PID to E2E_PID_<NAME>.
+# $E2E_DIR/NAME.err and the PID to E2E_PID_<NAME>. Our programs get the SPONGE_WRAP prefix
+# (exec'd by the same process, so the PID is theirs).
 e2e_spawn() {
     local name=$1 in=$2 out=$3
     shift 3
-    setpriv --pdeathsig KILL "$@" <"$in" >"$out" 2>"$E2E_DIR/$name.err" &
+    local -a wrap=()
+    case $1 in "$E2E_BUILD"/*) wrap=("${E2E_WRAP[@]}") ;; esac
+    setpriv --pdeathsig KILL "${wrap[@]}" "$@" <"$in" >"$out" 2>"$E2E_DIR/$name.err" &
     E2E_PIDS+=("$!")
     printf -v "E2E_PID_$name" '%s' "$!"
 }
@@ -332,7 +353,7 @@ e2e_webget_case() {
     head -c 1048576 /dev/urandom >"$d/www/file"
     e2e_spawn server /dev/null "$d/server.out" python3 -m http.server --bind "$addr" --directory "$d/www" 80
     e2e_wait_for e2e_tcp_listening 80 || { echo "http.server did not come up"; tail -n 3 "$d/server.err"; return 1; }
-    setpriv --pdeathsig KILL "$E2E_BUILD/webget" "$@" "$addr" /file >"$d/response" 2>"$d/err" || rc=$?
+    setpriv --pdeathsig KILL "${E2E_WRAP[@]}" "$E2E_BUILD/webget" "$@" "$addr" /file >"$d/response" 2>"$d/err" || rc=$?
     if [ "$rc" != 0 ]; then
         echo "webget exited $rc: $(tail -n 1 "$d/err")"
         return 1
