@@ -86,6 +86,7 @@ int main(void) {
     uint64_t seed = env ? strtoull(env, NULL, 0) : (uint64_t)time(NULL);
     sponge_rng_seed(&rng, seed);
     printf("seed: %" PRIu64 "\n", seed);
+    bench_huge_pages_from_env();
 
     uint32_t *prefixes = malloc(ROUTES * sizeof *prefixes);
     uint8_t *lens = malloc(ROUTES);
@@ -144,6 +145,7 @@ int main(void) {
         }
         rates[pass] = FRAMES / (bench_now() - s) / 1e6;
     }
+    bench_report_huge_pages();
     printf("router_forward: %.2f M datagrams/s\n", bench_median(rates, PASSES));
     router_destroy(&r);
     free(prefixes);

@@ -19,6 +19,7 @@ int main(void) {
     uint64_t seed = env ? strtoull(env, NULL, 0) : (uint64_t)time(NULL);
     sponge_rng_seed(&rng, seed);
     printf("seed: %" PRIu64 "\n", seed);
+    bench_huge_pages_from_env();
 
     uint32_t *prefixes = malloc(ROUTES * sizeof *prefixes);
     uint8_t *lens = malloc(ROUTES);
@@ -68,6 +69,7 @@ int main(void) {
     }
     printf("routes: %u, build %.3f s, table %.1f MiB; %u sampled answers match the reference\n", ROUTES, build_s,
            (double)lpm_table_memory(&table) / (1 << 20), SAMPLE);
+    bench_report_huge_pages();
     printf("router_lookup: %.1f M lookups/s\n", bench_median(rates, PASSES));
     lpm_table_destroy(&table);
     free(prefixes);

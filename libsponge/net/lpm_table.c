@@ -82,7 +82,7 @@ static enum sponge_err reserve_pool(struct lpm_table *t) {
     if (t->pool_len + INSERT_RESERVE_WORDS <= t->pool_cap) {
         return SPONGE_OK;
     }
-    bool compact = t->free_words >= t->pool_len / 4;
+    bool compact = t->free_words > 0 && t->free_words >= t->pool_len / 4;
     size_t live = t->pool_len - t->free_words;
     size_t base = compact ? live : t->pool_cap;
     /* Grow by an eighth: keep the slack small, the pool is most of a full table's memory. */
