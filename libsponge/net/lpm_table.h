@@ -16,21 +16,23 @@
  *   - the running count of set bits before each 64-bit word of the map,
  *   - the entries of the runs, densely, in slot order (a child reference is always a run).
  * The entry of slot i is run number popcount(map bits 0..i) - 1: one 64-bit popcount plus a
- * stored count. A lookup is therefore at most three dependent reads of small, mostly
- * adjacent memory (level-1 entry; a node's map word, its count and its run entry, usually in
- * the same one or two cache lines and always in the same 1 KiB block) instead of a read
- * into a 1 KiB expanded chunk; a full Internet-like table shrinks from about 80 MiB
- * (16-8-8 with 32-bit slots) to about 11 MiB, so it stays cache- and TLB-friendly without
- * huge pages.
+ * stored count. A lookup is at most three dependent reads (the level-1 entry; a node's map
+ * word and count, next to each other; the run entry, a few words further on in the same
+ * block of at most 1064 bytes). The point is size: with 1,000,000 Internet-like routes the
+ * expanded 16-8-8 trie with 32-bit slots needed about 80 MiB, read at random, so with 4 KiB
+ * pages nearly every lookup also missed the TLB; compressed it is about 12 MiB (level-2 nodes
+ * average 27 runs), which keeps lookups fast without transparent huge pages.
  *
  * Insertion is incremental and order-independent, so routes can be added one by one at any
- * time and every lookup sees a finished table (no rebuild step): each leaf remembers the
- * length of the prefix that set it, an insert expands the one node it touches (and the nodes
- * below the slots it covers) into 256 entries on the stack, overwrites the slots whose
- * prefix is not longer (controlled prefix expansion) and compresses the node again, in place
- * when it still fits its block. Blocks live in one growable array of 32-bit words, recycled
- * through free lists by size; all growth is checked, reserved before anything changes, and
- * bounded by `max_chunks` nodes. */
+ * time and every lookup sees a finished table (there is no separate build step): each leaf
+ * keeps the length of the prefix that set it. A prefix of length 17..32 expands the node it
+ * lands in (and, past 24, the level-3 node below) into 256 entries on the stack, overwrites
+ * the slots whose prefix is not longer (controlled prefix expansion), and compresses it again,
+ * in place when it still fits its block. A prefix of length <= 16 sets level-1 slots and
+ * rewrites the nodes below them run by run, in place (covering slots only merges runs).
+ * Blocks live in one growable array of 32-bit words, recycled through free lists by size and
+ * compacted when a quarter of it is free; all growth is checked and reserved before anything
+ * changes, and bounded by `max_chunks` nodes. */
 
 #include "util/error.h"
 

@@ -6,8 +6,9 @@
  * A route is a prefix plus an action (where matching datagrams go: an interface and an
  * optional next hop). Real tables have a million prefixes but few distinct actions, so
  * actions are stored once each (deduplicated through a small hash) and an lpm_table (a 16-8-8
- * multibit trie, net/lpm_table.h) maps an address straight to its action's index. A lookup is
- * at most three trie reads plus one read of the small, cache-resident action array. */
+ * multibit trie with compressed nodes, net/lpm_table.h) maps an address straight to its
+ * action's index. A lookup is at most three dependent reads of the trie plus one read of the
+ * small, cache-resident action array. */
 
 #include "net/lpm_table.h"
 #include "util/error.h"
