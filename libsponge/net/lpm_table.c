@@ -294,6 +294,37 @@ enum sponge_err lpm_table_insert(struct lpm_table *t, uint32_t prefix, uint8_t l
     return SPONGE_OK;
 }
 
+void lpm_table_lookup_batch(const struct lpm_table *t, const uint32_t *addrs, size_t n, uint32_t *values) {
+    /* Level 1 (256 KiB, mostly cached): the entries, and a prefetch of each level-2 node's map
+     * and counts (36 bytes that may straddle two cache lines). */
+    for (size_t i = 0; i < n; i++) {
+        values[i] = t->level1[addrs[i] >> 16];
+        if (values[i] & LPM_CHILD) {
+            const uint32_t *node = t->pool + (values[i] & ~LPM_CHILD);
+            __builtin_prefetch(node);
+            __builtin_prefetch(node + LPM_NODE_COUNTS);
+        }
+    }
+    /* Level 2: where each address's run entry is (from the map and counts), prefetched. */
+    for (size_t i = 0; i < n; i++) {
+        if (values[i] & LPM_CHILD) {
+            values[i] = LPM_CHILD | lpm_node_entry_offset(t->pool, values[i] & ~LPM_CHILD, (addrs[i] >> 8) & 0xffu);
+            __builtin_prefetch(t->pool + (values[i] & ~LPM_CHILD));
+        }
+    }
+    /* The run entries, and on to level 3, which few addresses reach. */
+    for (size_t i = 0; i < n; i++) {
+        uint32_t e = values[i];
+        if (e & LPM_CHILD) {
+            e = t->pool[e & ~LPM_CHILD];
+            if (e & LPM_CHILD) {
+                e = lpm_node_entry(t->pool, e & ~LPM_CHILD, addrs[i] & 0xffu);
+            }
+        }
+        values[i] = e & LPM_VALUE_MASK;
+    }
+}
+
 size_t lpm_table_memory(const struct lpm_table *t) {
     return LEVEL1_SLOTS * sizeof *t->level1 + t->pool_cap * sizeof *t->pool;
 }

@@ -91,8 +91,8 @@ static inline uint32_t lpm_popcount64(uint64_t x) {
     return (uint32_t)((x * 0x0101010101010101ull) >> 56);
 }
 
-/* The entry of `slot` (0..255) in the node at word offset `node`. */
-static inline uint32_t lpm_node_entry(const uint32_t *pool, uint32_t node, uint32_t slot) {
+/* The word offset in `pool` of the entry of `slot` (0..255) in the node at word offset `node`. */
+static inline uint32_t lpm_node_entry_offset(const uint32_t *pool, uint32_t node, uint32_t slot) {
     const uint32_t *n = pool + node;
     uint32_t word = slot >> 6;
     uint64_t map;
@@ -100,7 +100,12 @@ static inline uint32_t lpm_node_entry(const uint32_t *pool, uint32_t node, uint3
     /* Runs starting in earlier map words (0 for word 0), plus those in this word up to slot. */
     uint32_t before = (n[LPM_NODE_COUNTS] << 8 >> (8 * word)) & 0xffu;
     uint32_t rank = before + lpm_popcount64(map << (63 - (slot & 63)));
-    return n[LPM_NODE_RUNS - 1 + rank];
+    return node + LPM_NODE_RUNS - 1 + rank;
+}
+
+/* The entry of `slot` (0..255) in the node at word offset `node`. */
+static inline uint32_t lpm_node_entry(const uint32_t *pool, uint32_t node, uint32_t slot) {
+    return pool[lpm_node_entry_offset(pool, node, slot)];
 }
 
 /** The value of the longest prefix matching `addr`, or LPM_NO_MATCH. */
@@ -114,6 +119,11 @@ static inline uint32_t lpm_table_lookup(const struct lpm_table *t, uint32_t addr
     }
     return e & LPM_VALUE_MASK;
 }
+
+/** Looks up addrs[0..n) into values[0..n) (each as lpm_table_lookup would), one trie level at
+ *  a time for the whole batch, prefetching the next level's memory for every address first:
+ *  the cache misses of different addresses then overlap instead of following one another. */
+void lpm_table_lookup_batch(const struct lpm_table *t, const uint32_t *addrs, size_t n, uint32_t *values);
 
 /** Bytes of memory the table holds. */
 size_t lpm_table_memory(const struct lpm_table *t);

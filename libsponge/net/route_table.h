@@ -57,6 +57,12 @@ static inline const struct route_action *route_table_lookup(const struct route_t
     return i == LPM_NO_MATCH ? NULL : &t->actions[i];
 }
 
+/** Looks up dsts[0..n) (host order) into routes[0..n), each as route_table_lookup would, with
+ *  the memory accesses of the whole batch overlapped (lpm_table_lookup_batch). The pointers are
+ *  valid until the next route_table_add. */
+void route_table_lookup_batch(const struct route_table *t, const uint32_t *dsts, size_t n,
+                              const struct route_action **routes);
+
 /** The netmask for a prefix length 0..32, host order. */
 static inline uint32_t route_prefix_mask(uint8_t prefix_length) {
     return prefix_length == 0 ? 0 : UINT32_MAX << (32 - prefix_length);

@@ -110,7 +110,7 @@ enum sponge_err router_add_route(struct router *r, uint32_t prefix, uint8_t pref
 }
 
 /* Datagrams whose routes are looked up together (see router_route). */
-#define LOOKUP_BATCH 16
+#define LOOKUP_BATCH 32
 
 /* Forwards d along `route` (its longest-prefix match, NULL if none). */
 static void forward(struct router *r, struct ipv4_datagram *d, const struct route_action *route) {
@@ -136,13 +136,15 @@ void router_route(struct router *r) {
         struct router_port *p = r->ports[i];
         while (p->rx_count) {
             /* Look the routes of up to LOOKUP_BATCH queued datagrams up before forwarding any:
-             * in a large table each lookup is a cache miss, and independent lookups in a row
-             * let the CPU wait for those misses together rather than one per datagram. */
+             * in a large table each lookup is a cache miss or two, and a batch lookup lets the
+             * CPU wait for those misses together rather than one after another. */
             const struct route_action *routes[LOOKUP_BATCH];
+            uint32_t dsts[LOOKUP_BATCH];
             size_t n = p->rx_count < LOOKUP_BATCH ? p->rx_count : LOOKUP_BATCH;
             for (size_t k = 0; k < n; k++) {
-                routes[k] = route_table_lookup(&r->routes, p->rx_headers[(p->rx_head + k) % cap].dst);
+                dsts[k] = p->rx_headers[(p->rx_head + k) % cap].dst;
             }
+            route_table_lookup_batch(&r->routes, dsts, n, routes);
             for (size_t k = 0; k < n; k++) {
                 size_t slot = p->rx_head;
                 p->rx_head = (p->rx_head + 1) % cap;
