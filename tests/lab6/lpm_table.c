@@ -177,6 +177,21 @@ static void test_large_table_against_model(void) {
             }
         }
     }
+    STEP(&h, "batch lookups (0..70 addresses) give the same answers as single ones");
+    uint32_t addrs[70], values[70];
+    for (size_t m = 0; m <= 70; m += 7) {
+        for (size_t k = 0; k < m; k++) {
+            addrs[k] = k % 2 ? routes[sponge_rng_below(&rng, n)].prefix ^ (uint32_t)sponge_rng_below(&rng, 256)
+                             : (uint32_t)sponge_rng_next(&rng);
+        }
+        lpm_table_lookup_batch(&t, addrs, m, values);
+        for (size_t k = 0; k < m; k++) {
+            if (values[k] != lpm_table_lookup(&t, addrs[k])) {
+                FAIL(&h, "batch of %zu, address %08x: batch says %u, single lookup %u", m, addrs[k], values[k],
+                     lpm_table_lookup(&t, addrs[k]));
+            }
+        }
+    }
     STEP(&h, "the table grew, but stays compact: under 64 bytes per route beyond the first level");
     EXPECT_TRUE(&h, "grew", lpm_table_memory(&t) > before);
     EXPECT_TRUE(&h, "compact", lpm_table_memory(&t) - before < 64 * n);
