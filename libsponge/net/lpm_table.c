@@ -29,6 +29,9 @@ enum sponge_err lpm_table_init(struct lpm_table *t, size_t max_chunks) {
     for (size_t i = 0; i < LEVEL1_SLOTS; i++) {
         t->level1[i] = LPM_NO_MATCH;
     }
+#if defined(__x86_64__) && defined(__GNUC__)
+    t->hw_popcount = __builtin_cpu_supports("popcnt");
+#endif
     return SPONGE_OK;
 }
 
@@ -269,7 +272,7 @@ enum sponge_err lpm_table_insert(struct lpm_table *t, uint32_t prefix, uint8_t l
     size_t s1 = prefix >> 16, s2 = (prefix >> 8) & 0xffu;
     uint32_t e1 = t->level1[s1];
     bool need2 = !(e1 & LPM_CHILD);
-    bool need3 = len > 24 && (need2 || !(lpm_node_entry(t->pool, e1 & ~LPM_CHILD, (uint32_t)s2) & LPM_CHILD));
+    bool need3 = len > 24 && (need2 || !(lpm_node_entry(t, e1 & ~LPM_CHILD, (uint32_t)s2) & LPM_CHILD));
     if (t->nnodes + need2 + need3 > t->max_nodes) {
         return SPONGE_ERR_INVALID_ARGUMENT;
     }
@@ -308,7 +311,7 @@ void lpm_table_lookup_batch(const struct lpm_table *t, const uint32_t *addrs, si
     /* Level 2: where each address's run entry is (from the map and counts), prefetched. */
     for (size_t i = 0; i < n; i++) {
         if (values[i] & LPM_CHILD) {
-            values[i] = LPM_CHILD | lpm_node_entry_offset(t->pool, values[i] & ~LPM_CHILD, (addrs[i] >> 8) & 0xffu);
+            values[i] = LPM_CHILD | lpm_node_entry_offset(t, values[i] & ~LPM_CHILD, (addrs[i] >> 8) & 0xffu);
             __builtin_prefetch(t->pool + (values[i] & ~LPM_CHILD));
         }
     }
@@ -318,7 +321,7 @@ void lpm_table_lookup_batch(const struct lpm_table *t, const uint32_t *addrs, si
         if (e & LPM_CHILD) {
             e = t->pool[e & ~LPM_CHILD];
             if (e & LPM_CHILD) {
-                e = lpm_node_entry(t->pool, e & ~LPM_CHILD, addrs[i] & 0xffu);
+                e = lpm_node_entry(t, e & ~LPM_CHILD, addrs[i] & 0xffu);
             }
         }
         values[i] = e & LPM_VALUE_MASK;

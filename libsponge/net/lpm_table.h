@@ -36,6 +36,7 @@
 
 #include "util/error.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -68,6 +69,7 @@ struct lpm_table {
     size_t nnodes;
     size_t max_nodes;
     size_t nprefixes;
+    bool hw_popcount; /* the CPU has POPCNT (see lpm_lookup_popcount) */
 };
 
 /** Allocates an empty table that may grow to at most `max_chunks` nodes (0 = the default,
@@ -83,7 +85,8 @@ void lpm_table_destroy(struct lpm_table *t);
  *  or the node limit reached); the table is unchanged on error. */
 enum sponge_err lpm_table_insert(struct lpm_table *t, uint32_t prefix, uint8_t len, uint32_t value);
 
-/* Bits set in x (portable: the build does not assume a popcount instruction). */
+/* Bits set in x, in plain C (a SWAR sum): the build targets baseline x86-64, where
+ * __builtin_popcountll is a call into libgcc. */
 static inline uint32_t lpm_popcount64(uint64_t x) {
     x -= (x >> 1) & 0x5555555555555555ull;
     x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
@@ -91,30 +94,46 @@ static inline uint32_t lpm_popcount64(uint64_t x) {
     return (uint32_t)((x * 0x0101010101010101ull) >> 56);
 }
 
-/* The word offset in `pool` of the entry of `slot` (0..255) in the node at word offset `node`. */
-static inline uint32_t lpm_node_entry_offset(const uint32_t *pool, uint32_t node, uint32_t slot) {
-    const uint32_t *n = pool + node;
+/* Bits set in x for a lookup: one POPCNT instruction where lpm_table_init found the CPU has it
+ * (every x86-64 CPU since about 2008; a lookup is then some 12 instructions shorter, which lets
+ * more independent lookups overlap), else lpm_popcount64. */
+static inline uint32_t lpm_lookup_popcount(const struct lpm_table *t, uint64_t x) {
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (t->hw_popcount) {
+        uint64_t r;
+        __asm__("popcnt %1, %0" : "=r"(r) : "rm"(x) : "cc");
+        return (uint32_t)r;
+    }
+#else
+    (void)t;
+#endif
+    return lpm_popcount64(x);
+}
+
+/* The word offset in t->pool of the entry of `slot` (0..255) in the node at word offset `node`. */
+static inline uint32_t lpm_node_entry_offset(const struct lpm_table *t, uint32_t node, uint32_t slot) {
+    const uint32_t *n = t->pool + node;
     uint32_t word = slot >> 6;
     uint64_t map;
     memcpy(&map, n + 2 * word, sizeof map);
     /* Runs starting in earlier map words (0 for word 0), plus those in this word up to slot. */
     uint32_t before = (n[LPM_NODE_COUNTS] << 8 >> (8 * word)) & 0xffu;
-    uint32_t rank = before + lpm_popcount64(map << (63 - (slot & 63)));
+    uint32_t rank = before + lpm_lookup_popcount(t, map << (63 - (slot & 63)));
     return node + LPM_NODE_RUNS - 1 + rank;
 }
 
 /* The entry of `slot` (0..255) in the node at word offset `node`. */
-static inline uint32_t lpm_node_entry(const uint32_t *pool, uint32_t node, uint32_t slot) {
-    return pool[lpm_node_entry_offset(pool, node, slot)];
+static inline uint32_t lpm_node_entry(const struct lpm_table *t, uint32_t node, uint32_t slot) {
+    return t->pool[lpm_node_entry_offset(t, node, slot)];
 }
 
 /** The value of the longest prefix matching `addr`, or LPM_NO_MATCH. */
 static inline uint32_t lpm_table_lookup(const struct lpm_table *t, uint32_t addr) {
     uint32_t e = t->level1[addr >> 16];
     if (e & LPM_CHILD) {
-        e = lpm_node_entry(t->pool, e & ~LPM_CHILD, (addr >> 8) & 0xffu);
+        e = lpm_node_entry(t, e & ~LPM_CHILD, (addr >> 8) & 0xffu);
         if (e & LPM_CHILD) {
-            e = lpm_node_entry(t->pool, e & ~LPM_CHILD, addr & 0xffu);
+            e = lpm_node_entry(t, e & ~LPM_CHILD, addr & 0xffu);
         }
     }
     return e & LPM_VALUE_MASK;
