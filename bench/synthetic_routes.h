@@ -22,6 +22,14 @@ static inline void bench_huge_pages_from_env(void) {
            off ? "disabled for this process (SPONGE_NO_THP=1)" : "as the system allows");
 }
 
+/* Seconds of CPU time this thread has used: on a shared host, a rate over CPU time leaves out
+ * the time other processes held the CPU (it still includes their effect on caches). */
+static inline double bench_cpu_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 /* Prints how much of this process's memory the kernel backs with huge pages (AnonHugePages). */
 static inline void bench_report_huge_pages(void) {
     FILE *f = fopen("/proc/self/smaps_rollup", "r");
