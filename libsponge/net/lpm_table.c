@@ -169,17 +169,23 @@ static void node_set_map(uint32_t *n, const uint64_t *map, size_t pairs) {
 /* Compresses slots[] into the node that `old` refers to when it still fits there, else into a
  * new block (freeing the old one); `old` may be a leaf (a new node). Returns the node's entry. */
 static uint32_t node_store(struct lpm_table *t, uint32_t old, const uint32_t *slots) {
-    uint64_t map[4] = {0};
+    uint64_t map[4];
     uint32_t runs[NODE_SLOTS + 1];
     size_t nruns = 0;
     uint32_t prev = ~slots[0];
-    /* Branch-free: every slot is written at the next run's place, and kept if it starts one. */
-    for (size_t i = 0; i < NODE_SLOTS; i++) {
-        uint64_t starts = slots[i] != prev;
-        map[i >> 6] |= starts << (i & 63);
-        runs[nruns] = slots[i];
-        nruns += starts;
-        prev = slots[i];
+    /* Branch-free: every slot is written at the next run's place, and kept if it starts one.
+     * Each map word is built in a register (or-ing into memory chained the iterations). */
+    for (size_t w = 0; w < 4; w++) {
+        uint64_t m = 0;
+        for (size_t b = 0; b < 64; b++) {
+            uint32_t e = slots[64 * w + b];
+            uint64_t starts = e != prev;
+            m |= starts << b;
+            runs[nruns] = e;
+            nruns += starts;
+            prev = e;
+        }
+        map[w] = m;
     }
     size_t pairs = (LPM_NODE_RUNS + nruns + 1) / 2;
     uint32_t off;
