@@ -5,6 +5,45 @@
 
 #include "bench_common.h"
 
+#include <stdio.h>
+#include <sys/prctl.h>
+
+/* SPONGE_NO_THP=1 in the environment asks the kernel not to back this process with
+ * transparent huge pages (PR_SET_THP_DISABLE), to measure the router without them whatever
+ * the system setting. Prints which it is. */
+static inline void bench_huge_pages_from_env(void) {
+    const char *v = getenv("SPONGE_NO_THP");
+    int off = v && strcmp(v, "1") == 0;
+    if (off && prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) != 0) {
+        perror("prctl(PR_SET_THP_DISABLE)");
+        exit(1);
+    }
+    printf("transparent huge pages: %s\n",
+           off ? "disabled for this process (SPONGE_NO_THP=1)" : "as the system allows");
+}
+
+/* Seconds of CPU time this thread has used: on a shared host, a rate over CPU time leaves out
+ * the time other processes held the CPU (it still includes their effect on caches). */
+static inline double bench_cpu_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Prints how much of this process's memory the kernel backs with huge pages (AnonHugePages). */
+static inline void bench_report_huge_pages(void) {
+    FILE *f = fopen("/proc/self/smaps_rollup", "r");
+    char line[128];
+    while (f && fgets(line, sizeof line, f)) {
+        if (strncmp(line, "AnonHugePages:", 14) == 0) {
+            printf("huge pages in use: %s", line + 14 + strspn(line + 14, " "));
+        }
+    }
+    if (f) {
+        fclose(f);
+    }
+}
+
 /* A prefix length drawn from a mix resembling a full BGP table: mostly /24, then /16-/23,
  * a few shorter and a few longer. */
 static inline uint8_t synthetic_prefix_length(struct sponge_rng *rng) {

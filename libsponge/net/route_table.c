@@ -5,6 +5,7 @@
 #include <string.h>
 
 #define INITIAL_ACTIONS 8
+#define LOOKUP_CHUNK 32 /* addresses per lpm_table_lookup_batch call */
 
 /* LAB6 BEGIN: the router's routes and their actions */
 
@@ -99,4 +100,16 @@ enum sponge_err route_table_add(struct route_table *t, const struct route *r) {
         t->action_index[slot] = index + 1;
     }
     return SPONGE_OK;
+}
+
+void route_table_lookup_batch(const struct route_table *t, const uint32_t *dsts, size_t n,
+                              const struct route_action **routes) {
+    uint32_t index[LOOKUP_CHUNK];
+    for (size_t done = 0; done < n; done += LOOKUP_CHUNK) {
+        size_t m = n - done < LOOKUP_CHUNK ? n - done : LOOKUP_CHUNK;
+        lpm_table_lookup_batch(&t->trie, dsts + done, m, index);
+        for (size_t i = 0; i < m; i++) {
+            routes[done + i] = index[i] == LPM_NO_MATCH ? NULL : &t->actions[index[i]];
+        }
+    }
 }

@@ -6,8 +6,9 @@
  * A route is a prefix plus an action (where matching datagrams go: an interface and an
  * optional next hop). Real tables have a million prefixes but few distinct actions, so
  * actions are stored once each (deduplicated through a small hash) and an lpm_table (a 16-8-8
- * multibit trie, net/lpm_table.h) maps an address straight to its action's index. A lookup is
- * at most three trie reads plus one read of the small, cache-resident action array. */
+ * multibit trie with compressed nodes, net/lpm_table.h) maps an address straight to its
+ * action's index. A lookup is at most three dependent reads of the trie plus one read of the
+ * small, cache-resident action array. */
 
 #include "net/lpm_table.h"
 #include "util/error.h"
@@ -55,6 +56,12 @@ static inline const struct route_action *route_table_lookup(const struct route_t
     uint32_t i = lpm_table_lookup(&t->trie, dst);
     return i == LPM_NO_MATCH ? NULL : &t->actions[i];
 }
+
+/** Looks up dsts[0..n) (host order) into routes[0..n), each as route_table_lookup would, with
+ *  the memory accesses of the whole batch overlapped (lpm_table_lookup_batch). The pointers are
+ *  valid until the next route_table_add. */
+void route_table_lookup_batch(const struct route_table *t, const uint32_t *dsts, size_t n,
+                              const struct route_action **routes);
 
 /** The netmask for a prefix length 0..32, host order. */
 static inline uint32_t route_prefix_mask(uint8_t prefix_length) {

@@ -36,12 +36,30 @@ uint32_t checksum_add(uint32_t partial, const void *data, size_t len) {
         p += 8;
         len -= 8;
     }
-    /* The tail: up to 7 bytes, zero-padded in place (memory order kept, so the final swap
-     * still applies; an odd last byte is the high half of a big-endian word, RFC 1071). */
-    if (len) {
-        uint8_t tail[8] = {0};
-        memcpy(tail, p, len);
-        sum = add_carry(sum, load64(tail));
+    /* The tail, up to 7 bytes, as 4-, 2- and 1-byte loads added at the bottom of the sum:
+     * shifting by a multiple of 16 bits does not change a one's complement sum (2^16 = 1
+     * modulo 2^16 - 1). An odd last byte stays the first byte of a 16-bit word in memory
+     * order, the high half of a big-endian word (RFC 1071). (Copying the tail into a zeroed
+     * 8-byte word and loading that stalled on store forwarding: a third of the time spent
+     * on a 20-byte IPv4 header.) */
+    if (len & 4) {
+        uint32_t v;
+        memcpy(&v, p, sizeof v);
+        sum = add_carry(sum, v);
+        p += 4;
+    }
+    if (len & 2) {
+        uint16_t v;
+        memcpy(&v, p, sizeof v);
+        sum = add_carry(sum, v);
+        p += 2;
+    }
+    if (len & 1) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        sum = add_carry(sum, p[0]);
+#else
+        sum = add_carry(sum, (uint64_t)p[0] << 8);
+#endif
     }
     sum = (sum & 0xffffffffu) + (sum >> 32); /* at most 33 bits */
     sum = (sum & 0xffffu) + (sum >> 16);     /* at most 18 bits */

@@ -137,9 +137,85 @@ static void test_random_against_model(void) {
     harness_end(&h);
 }
 
+/* Enough routes that nodes outgrow their blocks many times and the pool is compacted (live
+ * nodes copied into a new array) while the table grows: answers must stay right throughout. */
+static void test_large_table_against_model(void) {
+    struct harness h;
+    harness_begin(&h, "lpm: 20000 routes over 64 /16s, checked while the table grows");
+    struct sponge_rng rng;
+    sponge_rng_seed(&rng, harness_seed(&h));
+    const size_t n = 20000;
+    struct route *routes = malloc(n * sizeof *routes);
+    if (!routes) {
+        FAIL(&h, "out of memory");
+    }
+    struct lpm_table t;
+    EXPECT_EQ(&h, "init", SPONGE_OK, lpm_table_init(&t, 0));
+    size_t before = lpm_table_memory(&t);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t a = (uint32_t)(20 + sponge_rng_below(&rng, 4)) << 24 | (uint32_t)sponge_rng_below(&rng, 16) << 16 |
+                     (uint32_t)sponge_rng_below(&rng, 1 << 16);
+        /* Mostly 17..28 (level-2 and level-3 nodes), a few short ones that cover many nodes. */
+        routes[i].len = (uint8_t)(i % 50 == 0 ? 8 + sponge_rng_below(&rng, 9) : 17 + sponge_rng_below(&rng, 12));
+        routes[i].prefix = a;
+        routes[i].value = (uint32_t)i;
+        if (lpm_table_insert(&t, a, routes[i].len, (uint32_t)i) != SPONGE_OK) {
+            FAIL(&h, "insert %zu failed", i);
+        }
+        if ((i + 1) % 5000 != 0) {
+            continue;
+        }
+        STEP(&h, "after %zu routes: 2000 lookups against the model", i + 1);
+        for (int q = 0; q < 2000; q++) {
+            uint32_t addr =
+                q % 2 ? routes[sponge_rng_below(&rng, i + 1)].prefix ^ (uint32_t)sponge_rng_below(&rng, 4096)
+                      : (uint32_t)(19 + sponge_rng_below(&rng, 6)) << 24 | (uint32_t)sponge_rng_below(&rng, 1u << 24);
+            uint32_t want = model_lookup(routes, i + 1, addr);
+            uint32_t got = lpm_table_lookup(&t, addr);
+            if (want != got) {
+                FAIL(&h, "address %08x: model says %u, lookup says %u", addr, want, got);
+            }
+        }
+    }
+    STEP(&h, "batch lookups (0..70 addresses) give the same answers as single ones");
+    uint32_t addrs[70], values[70];
+    for (size_t m = 0; m <= 70; m += 7) {
+        for (size_t k = 0; k < m; k++) {
+            addrs[k] = k % 2 ? routes[sponge_rng_below(&rng, n)].prefix ^ (uint32_t)sponge_rng_below(&rng, 256)
+                             : (uint32_t)sponge_rng_next(&rng);
+        }
+        lpm_table_lookup_batch(&t, addrs, m, values);
+        for (size_t k = 0; k < m; k++) {
+            if (values[k] != lpm_table_lookup(&t, addrs[k])) {
+                FAIL(&h, "batch of %zu, address %08x: batch says %u, single lookup %u", m, addrs[k], values[k],
+                     lpm_table_lookup(&t, addrs[k]));
+            }
+        }
+    }
+    STEP(&h, "the portable popcount gives the same answers as the CPU's (private switch, for this test)");
+    for (int q = 0; q < 2000; q++) {
+        uint32_t addr = routes[sponge_rng_below(&rng, n)].prefix ^ (uint32_t)sponge_rng_below(&rng, 4096);
+        bool hw = t.hw_popcount;
+        uint32_t fast = lpm_table_lookup(&t, addr);
+        t.hw_popcount = false;
+        uint32_t portable = lpm_table_lookup(&t, addr);
+        t.hw_popcount = hw;
+        if (fast != portable) {
+            FAIL(&h, "address %08x: %u with the CPU's popcount, %u without", addr, fast, portable);
+        }
+    }
+    STEP(&h, "the table grew, but stays compact: under 64 bytes per route beyond the first level");
+    EXPECT_TRUE(&h, "grew", lpm_table_memory(&t) > before);
+    EXPECT_TRUE(&h, "compact", lpm_table_memory(&t) - before < 64 * n);
+    lpm_table_destroy(&t);
+    free(routes);
+    harness_end(&h);
+}
+
 int main(void) {
     test_overlapping_prefixes();
     test_bad_arguments();
     test_random_against_model();
+    test_large_table_against_model();
     return 0;
 }
