@@ -13,8 +13,8 @@
  * reads no clock; the ISN timer is the sum of ticks), works on connections through handles,
  * learns which handles have news from tcp_host_events, and calls tcp_host_flush to send what
  * all of that produced (segments are gathered per connection so one datagram carries the ACK
- * and the reply). Memory is allocated in init (slots, table, listeners) and per connection
- * (its streams), never per packet.
+ * and the reply). Memory is allocated in init (slots, table, listeners, fragment reassembly)
+ * and per connection (its streams), never per packet.
  *
  * A handle stays valid from accept/connect until tcp_host_close, even after the connection
  * ended (reads then give what is left, then EOF or the reset). The connection's 4-tuple is
@@ -41,11 +41,13 @@ struct tcp_host_config {
     uint32_t max_half_open;   /* per listener, connections in SYN_RCVD */
     uint16_t ephemeral_min;   /* local ports of outgoing connections (RFC 6056: 1024..65535) */
     uint16_t ephemeral_max;
-    uint32_t orphan_timeout_ms;                /* a closed handle's connection is reset after this long in
-                                                  FIN_WAIT_2 (Linux's tcp_fin_timeout, 60 s) */
-    uint32_t half_open_timeout_ms;             /* a connection still in SYN_RCVD after this long is dropped
-                                                  (Linux gives up after 5 SYN-ACK retransmissions, ~63 s) */
-    struct ipv4_reassembler_config reassembly; /* IPv4 fragment reassembly (its memory bounds) */
+    uint32_t orphan_timeout_ms;    /* a closed handle's connection is reset after this long in
+                                      FIN_WAIT_2 (Linux's tcp_fin_timeout, 60 s) */
+    uint32_t half_open_timeout_ms; /* a connection still in SYN_RCVD after this long is dropped
+                                      (Linux gives up after 5 SYN-ACK retransmissions, ~63 s) */
+
+    /* IPv4 fragment reassembly: its memory bounds and timeout */
+    struct ipv4_reassembler_config reassembly;
 };
 
 /** Defaults: 169.254.144.9, tcp_config_default, 1024 connections, 8 listeners, 256 half-open,
@@ -72,7 +74,7 @@ struct tcp_host_event {
 enum tcp_host_drop {
     TCP_HOST_DROP_BAD_IP,         /* IPv4 header did not parse */
     TCP_HOST_DROP_NOT_OUR_ADDR,   /* not addressed to local_addr */
-    TCP_HOST_DROP_NOT_TCP,        /* another protocol (fragments: see the reassembler's counters) */
+    TCP_HOST_DROP_NOT_TCP,        /* another protocol (not TCP, not ICMP) */
     TCP_HOST_DROP_ICMP,           /* ICMP other than a valid echo request (errors are not acted on) */
     TCP_HOST_DROP_BAD_TCP,        /* TCP header did not parse */
     TCP_HOST_DROP_BAD_CHECKSUM,   /* TCP checksum wrong */

@@ -17,8 +17,9 @@
 #                       server's memory stays bounded, and a real client is served once the
 #                       flood's half-open connections time out (-H 1500 ms).
 #   ping N              the kernel's `ping -c N` to the server's address gets N replies while
-#                       conn_load keeps 50 connections busy (RFC 1122 3.2.2.6); the server
-#                       counts them (icmp_echo_replied=N).
+#                       conn_load keeps 50 connections busy (RFC 1122 3.2.2.6), and so do two
+#                       3000-byte pings (fragments, answered after reassembly); the server
+#                       counts them (icmp_echo_replied=N+2).
 #   fragecho            a client request sent as IPv4 fragments (scapy, lib/fragment_peer.py
 #                       echo) comes back whole; the server's report shows the reassembly.
 # Namespace setup and case runner: lib/netns.sh.
@@ -160,20 +161,22 @@ kernel_clients_connected() {
 }
 
 case_ping() {
-    local n=$1 rc=0 out
+    local n=$1 rc=0 out big
     start_server || return 1
     e2e_spawn load /dev/null "$E2E_DIR/load.out" "$E2E_BUILD/conn_load" -c 50 -t 3 -s 2000 169.254.144.9 "$E2E_PORT"
     e2e_wait_for kernel_clients_connected || { echo "conn_load connected nothing"; return 1; }
     out=$(ping -c "$n" -i 0.2 -W 2 169.254.144.9 2>&1) || rc=$?
+    big=$(ping -c 2 -i 0.2 -W 2 -s 3000 169.254.144.9 2>&1) || rc=$?
     # shellcheck disable=SC2154 # E2E_PID_load is set by e2e_spawn
     wait "$E2E_PID_load" || { echo "conn_load failed: $(tail -n 1 "$E2E_DIR/load.err")"; return 1; }
     stop_server || return 1
-    if [ "$rc" != 0 ] || ! grep -q " $n received" <<<"$out"; then
+    if [ "$rc" != 0 ] || ! grep -q " $n received" <<<"$out" || ! grep -q " 2 received" <<<"$big"; then
         echo "ping: $(grep -m1 'packets transmitted' <<<"$out" || echo "exit $rc: $out")"
+        echo "ping -s 3000: $(grep -m1 'packets transmitted' <<<"$big" || echo "$big")"
         return 1
     fi
-    grep -q "icmp_echo_replied=$n;" "$E2E_DIR/server.err" ||
-        { echo "the server did not count $n echo replies: $(grep '^host:' "$E2E_DIR/server.err")"; return 1; }
+    grep -q "icmp_echo_replied=$((n + 2));" "$E2E_DIR/server.err" ||
+        { echo "the server did not count $((n + 2)) echo replies: $(grep '^host:' "$E2E_DIR/server.err")"; return 1; }
     local accepted
     accepted=$(grep -o 'accepted [0-9]*' "$E2E_DIR/server.err")
     echo "NOTE: $(grep 'packets transmitted' <<<"$out"); meanwhile the server $accepted connections"
