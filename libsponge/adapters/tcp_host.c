@@ -2,8 +2,10 @@
 
 #include "adapters/ipv4_segment_out.h"
 #include "adapters/isn.h"
+#include "adapters/reassembly_config.h"
+#include "net/icmp_reply.h"
 #include "tcp/byte_stream.h"
-#include "wire/ipv4.h"
+#include "wire/ipv4_datagram.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -43,6 +45,7 @@ void tcp_host_config_default(struct tcp_host_config *cfg) {
         .ephemeral_max = 60999,
         .orphan_timeout_ms = 60000,
         .half_open_timeout_ms = 63000,
+        .reassembly = reassembly_config_from_env(),
     };
     tcp_config_default(&cfg->tcp);
 }
@@ -88,7 +91,7 @@ enum sponge_err tcp_host_init(struct tcp_host *h, const struct tcp_host_config *
     h->listener_next_event = calloc(l, sizeof *h->listener_next_event);
     h->listener_event_queued = calloc(l, sizeof *h->listener_event_queued);
     if (!h->slots || !h->live || !h->listeners || !h->listener_used || !h->listener_next_event ||
-        !h->listener_event_queued) {
+        !h->listener_event_queued || ipv4_reassembler_init(&h->reasm, &cfg->reassembly) != SPONGE_OK) {
         tcp_host_destroy(h);
         return SPONGE_ERR_NO_MEMORY;
     }
@@ -446,33 +449,52 @@ static void to_listener(struct tcp_host *h, uint32_t l, const struct ipv4_header
     after_activity(h, s);
 }
 
+/* RFC 1122 3.2.2.6: a host answers an echo request to its address. True if `d` was one; the
+ * reply (a fresh header, the request's data as it is) goes out at once, not through a flush. */
+static bool answer_echo(struct tcp_host *h, const struct ipv4_datagram *d) {
+    uint8_t headers[ICMP_ECHO_REPLY_HEADERS_LEN];
+    struct byte_view data;
+    if (!icmp_echo_reply_headers(d, h->cfg.local_addr, headers, &data)) {
+        return false;
+    }
+    const struct byte_view pieces[2] = {{headers, sizeof headers}, data};
+    h->counters.icmp_echo_replied++;
+    h->counters.datagrams_sent++;
+    h->carrier.ops->send(h->carrier.self, pieces, data.len ? 2 : 1);
+    return true;
+}
+
 void tcp_host_datagram_received(struct tcp_host *h, const uint8_t *buf, size_t len) {
     h->counters.datagrams_received++;
-    struct ipv4_header ip;
-    size_t off = 0;
-    if (ipv4_header_parse(buf, len, &ip, &off) != SPONGE_OK) {
+    struct ipv4_datagram d;
+    if (ipv4_datagram_parse(buf, len, &d) != SPONGE_OK) {
         drop(h, TCP_HOST_DROP_BAD_IP);
         return;
     }
-    if (ip.mf || ip.frag_offset != 0) {
-        drop(h, TCP_HOST_DROP_FRAGMENT);
-        return;
-    }
-    if (ip.protocol != IPV4_PROTO_TCP) {
-        drop(h, TCP_HOST_DROP_NOT_TCP);
-        return;
-    }
-    if (ip.dst != h->cfg.local_addr) {
+    if (d.header.dst != h->cfg.local_addr) {
         drop(h, TCP_HOST_DROP_NOT_OUR_ADDR);
         return;
     }
+    /* RFC 791 3.2, RFC 1122 3.3.2: a fragment waits for the rest of its datagram (counted by
+     * the reassembler); the whole datagram goes on from here, its payload in the reassembler
+     * until the next fragment. An unfragmented datagram pays this test and nothing else. */
+    if ((d.header.mf || d.header.frag_offset != 0) && !ipv4_reassembler_push(&h->reasm, &d, &d)) {
+        return;
+    }
+    if (d.header.protocol != IPV4_PROTO_TCP) {
+        if (!answer_echo(h, &d)) {
+            drop(h, d.header.protocol == IPV4_PROTO_ICMP ? TCP_HOST_DROP_ICMP : TCP_HOST_DROP_NOT_TCP);
+        }
+        return;
+    }
+    const struct ipv4_header *ip = &d.header;
     struct tcp_segment seg;
-    enum sponge_err err = tcp_segment_parse(buf + off, ip.total_len - off, ip.src, ip.dst, true, &seg);
+    enum sponge_err err = tcp_segment_parse(d.payload, d.payload_len, ip->src, ip->dst, true, &seg);
     if (err != SPONGE_OK) {
         drop(h, err == SPONGE_ERR_BAD_CHECKSUM ? TCP_HOST_DROP_BAD_CHECKSUM : TCP_HOST_DROP_BAD_TCP);
         return;
     }
-    struct tcp_four_tuple t = {ip.dst, ip.src, seg.header.dport, seg.header.sport};
+    struct tcp_four_tuple t = {ip->dst, ip->src, seg.header.dport, seg.header.sport};
     uint32_t id = connection_table_lookup(&h->table, &t);
     if (id != NONE) {
         struct tcp_host_conn *s = &h->slots[id];
@@ -491,11 +513,11 @@ void tcp_host_datagram_received(struct tcp_host *h, const uint8_t *buf, size_t l
     }
     uint32_t l = listener_for(h, t.local_port);
     if (l != NONE) {
-        to_listener(h, l, &ip, &t, &seg);
+        to_listener(h, l, ip, &t, &seg);
         return;
     }
     drop(h, TCP_HOST_DROP_NO_CONNECTION);
-    reset_reply(h, &ip, &seg);
+    reset_reply(h, ip, &seg);
 }
 
 enum sponge_err tcp_host_receive(struct tcp_host *h, size_t max, size_t *n) {
@@ -515,6 +537,7 @@ enum sponge_err tcp_host_receive(struct tcp_host *h, size_t max, size_t *n) {
 
 enum sponge_err tcp_host_tick(struct tcp_host *h, uint64_t ms) {
     h->clock_ms += ms;
+    ipv4_reassembler_tick(&h->reasm, ms);
     for (uint32_t i = 0; i < h->live_count; i++) {
         struct tcp_host_conn *s = &h->slots[h->live[i]];
         if (!tcp_connection_active(&s->conn)) {
@@ -562,6 +585,25 @@ enum sponge_err tcp_host_listen(struct tcp_host *h, uint16_t port, uint32_t back
         }
     }
     return SPONGE_ERR_INVALID_ARGUMENT;
+}
+
+void tcp_host_unlisten(struct tcp_host *h, uint32_t listener) {
+    assert(listener < h->cfg.max_listeners && h->listener_used[listener]);
+    /* Its connections not yet accepted can never be: Linux resets them when a listening socket
+     * closes (inet_csk_listen_stop). They leave the table and the listener's counts now
+     * (after_activity) and are freed by the next flush, which sends their RSTs. A rare call:
+     * a scan of the live connections is fine. */
+    for (uint32_t i = 0; i < h->live_count; i++) {
+        struct tcp_host_conn *s = &h->slots[h->live[i]];
+        if (s->listener != listener || (!s->half_open && !s->in_accept_queue)) {
+            continue;
+        }
+        s->in_accept_queue = false;
+        tcp_connection_abort(&s->conn);
+        after_activity(h, s);
+    }
+    tcp_listener_destroy(&h->listeners[listener]);
+    h->listener_used[listener] = false; /* a queued event for it is skipped by tcp_host_events */
 }
 
 const struct tcp_listener_counters *tcp_host_listener_counters(const struct tcp_host *h, uint32_t listener) {
@@ -709,7 +751,7 @@ size_t tcp_host_events(struct tcp_host *h, struct tcp_host_event *out, size_t ma
         if (e >= h->cfg.max_connections) {
             uint32_t l = e - h->cfg.max_connections;
             h->listener_event_queued[l] = false;
-            if (tcp_listener_pending(&h->listeners[l]) > 0) {
+            if (h->listener_used[l] && tcp_listener_pending(&h->listeners[l]) > 0) {
                 out[n++] = (struct tcp_host_event){.listener = true, .id = l, .events = TCP_HOST_EV_ACCEPTABLE};
             }
             continue;
@@ -723,6 +765,10 @@ size_t tcp_host_events(struct tcp_host *h, struct tcp_host_event *out, size_t ma
         }
     }
     return n;
+}
+
+const struct ipv4_reassembler *tcp_host_reassembler(const struct tcp_host *h) {
+    return &h->reasm;
 }
 
 uint32_t tcp_host_connection_count(const struct tcp_host *h) {
@@ -750,6 +796,7 @@ void tcp_host_destroy(struct tcp_host *h) {
         }
     }
     connection_table_destroy(&h->table);
+    ipv4_reassembler_destroy(&h->reasm);
     free(h->slots);
     free(h->live);
     free(h->listeners);

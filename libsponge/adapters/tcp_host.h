@@ -4,20 +4,23 @@
  * demultiplexed by 4-tuple (connection_table); SYNs to a listening port make half-open
  * connections that enter the listener's accept queue when the handshake completes
  * (tcp_listener); segments for no connection and no listener get the RST of RFC 9293 3.10.7.1.
- * Outgoing connections get an RFC 6056 ephemeral port and an RFC 6528 ISN.
+ * Outgoing connections get an RFC 6056 ephemeral port and an RFC 6528 ISN. Below TCP, the host
+ * reassembles IPv4 fragments (net/ipv4_reassembler, timed by tcp_host_tick) and answers ICMP
+ * echo requests to its address (RFC 1122 3.2.2.6).
  *
  * Single-threaded and non-blocking. The caller feeds datagrams (tcp_host_datagram_received,
  * or tcp_host_receive to pull them from the carrier), passes time (tcp_host_tick: the host
  * reads no clock; the ISN timer is the sum of ticks), works on connections through handles,
  * learns which handles have news from tcp_host_events, and calls tcp_host_flush to send what
  * all of that produced (segments are gathered per connection so one datagram carries the ACK
- * and the reply). Memory is allocated in init (slots, table, listeners) and per connection
- * (its streams), never per packet.
+ * and the reply). Memory is allocated in init (slots, table, listeners, fragment reassembly)
+ * and per connection (its streams), never per packet.
  *
  * A handle stays valid from accept/connect until tcp_host_close, even after the connection
  * ended (reads then give what is left, then EOF or the reset). The connection's 4-tuple is
  * freed as soon as it ends (CLOSED after the linger of an active close, or RESET). */
 #include "adapters/ipv4_carrier.h"
+#include "net/ipv4_reassembler.h"
 #include "tcp/connection_table.h"
 #include "tcp/ephemeral_ports.h"
 #include "tcp/tcp_config.h"
@@ -42,10 +45,15 @@ struct tcp_host_config {
                                       FIN_WAIT_2 (Linux's tcp_fin_timeout, 60 s) */
     uint32_t half_open_timeout_ms; /* a connection still in SYN_RCVD after this long is dropped
                                       (Linux gives up after 5 SYN-ACK retransmissions, ~63 s) */
+
+    /* IPv4 fragment reassembly: its memory bounds and timeout */
+    struct ipv4_reassembler_config reassembly;
 };
 
 /** Defaults: 169.254.144.9, tcp_config_default, 1024 connections, 8 listeners, 256 half-open,
- *  ports 32768..60999 (Linux's range), orphans reset after 60 s, half-open ones after 63 s. */
+ *  ports 32768..60999 (Linux's range), orphans reset after 60 s, half-open ones after 63 s;
+ *  reassembly as the single-connection carriers (reassembly_config_from_env: the unit's
+ *  defaults, the timeout from SPONGE_FRAG_TIMEOUT_MS if set). */
 void tcp_host_config_default(struct tcp_host_config *cfg);
 
 /** Events of a handle (bits of tcp_host_event.events). */
@@ -65,9 +73,9 @@ struct tcp_host_event {
 /** Why the host dropped an incoming datagram or segment. */
 enum tcp_host_drop {
     TCP_HOST_DROP_BAD_IP,         /* IPv4 header did not parse */
-    TCP_HOST_DROP_FRAGMENT,       /* we do not reassemble */
-    TCP_HOST_DROP_NOT_TCP,        /* another protocol */
     TCP_HOST_DROP_NOT_OUR_ADDR,   /* not addressed to local_addr */
+    TCP_HOST_DROP_NOT_TCP,        /* another protocol (not TCP, not ICMP) */
+    TCP_HOST_DROP_ICMP,           /* ICMP other than a valid echo request (errors are not acted on) */
     TCP_HOST_DROP_BAD_TCP,        /* TCP header did not parse */
     TCP_HOST_DROP_BAD_CHECKSUM,   /* TCP checksum wrong */
     TCP_HOST_DROP_NO_CONNECTION,  /* for no connection (answered with a RST unless it was one) */
@@ -81,11 +89,12 @@ enum tcp_host_drop {
 struct tcp_host_counters {
     uint64_t datagrams_received;
     uint64_t datagrams_sent;
-    uint64_t rst_sent;       /* RSTs for segments that belonged to no connection */
-    uint64_t window_updates; /* empty ACKs the host sent after a read reopened the window */
-    uint64_t passive_opens;  /* connections made by SYNs to a listener */
-    uint64_t active_opens;   /* connections made by tcp_host_connect */
-    uint64_t freed;          /* connections whose slot was freed */
+    uint64_t rst_sent;          /* RSTs for segments that belonged to no connection */
+    uint64_t icmp_echo_replied; /* echo requests to local_addr answered (RFC 1122 3.2.2.6) */
+    uint64_t window_updates;    /* empty ACKs the host sent after a read reopened the window */
+    uint64_t passive_opens;     /* connections made by SYNs to a listener */
+    uint64_t active_opens;      /* connections made by tcp_host_connect */
+    uint64_t freed;             /* connections whose slot was freed */
     uint64_t dropped[TCP_HOST_DROP_COUNT];
 };
 
@@ -98,6 +107,7 @@ struct tcp_host {
     struct ipv4_carrier carrier;
     struct connection_table table;
     struct ephemeral_ports ports;
+    struct ipv4_reassembler reasm;
     uint8_t isn_key[SIPHASH_KEY_LEN];
     struct tcp_host_conn *slots;
     uint32_t free_head;
@@ -126,6 +136,12 @@ void tcp_host_destroy(struct tcp_host *h);
  *  tcp_host_accept. INVALID_ARGUMENT if the port is already listening or no listener slot is
  *  free; NO_MEMORY. */
 enum sponge_err tcp_host_listen(struct tcp_host *h, uint16_t port, uint32_t backlog, uint32_t *listener);
+
+/** Stops listening (the id is free for tcp_host_listen again), as Linux does when a listening
+ *  socket is closed: its half-open connections and the ones waiting in its accept queue are
+ *  reset (a RST each, sent with the next flush) and freed; connections already accepted go on.
+ *  SYNs to the port then get a RST (RFC 9293 3.10.7.1). */
+void tcp_host_unlisten(struct tcp_host *h, uint32_t listener);
 
 /** The listener's counters (SYNs admitted and dropped, accept queue). */
 const struct tcp_listener_counters *tcp_host_listener_counters(const struct tcp_host *h, uint32_t listener);
@@ -178,7 +194,8 @@ enum tcp_state tcp_host_state(const struct tcp_host *h, uint32_t handle);
 /** The connection's 4-tuple. */
 struct tcp_four_tuple tcp_host_tuple(const struct tcp_host *h, uint32_t handle);
 
-/** Handles one incoming datagram buf[0..len) (not kept). Output waits for tcp_host_flush. */
+/** Handles one incoming datagram buf[0..len) (not kept; fragments are copied into the
+ *  reassembler). TCP output waits for tcp_host_flush; an echo reply is sent at once. */
 void tcp_host_datagram_received(struct tcp_host *h, const uint8_t *buf, size_t len);
 
 /** Pulls up to `max` datagrams from the carrier into tcp_host_datagram_received; *n gets how
@@ -196,6 +213,9 @@ enum sponge_err tcp_host_flush(struct tcp_host *h);
 /** Pops up to `max` handles and listeners with news into `out`; returns how many. Each is
  *  reported once per batch of news (edge-triggered); nothing is scanned to find them. */
 size_t tcp_host_events(struct tcp_host *h, struct tcp_host_event *out, size_t max);
+
+/** The IPv4 fragment reassembler, to read its counters. */
+const struct ipv4_reassembler *tcp_host_reassembler(const struct tcp_host *h);
 
 /** Connections in the host (slots taken). */
 uint32_t tcp_host_connection_count(const struct tcp_host *h);

@@ -87,27 +87,20 @@ static bool take_datagram(struct tcp_ipv4_adapter *a, size_t len, struct tcp_seg
 }
 
 /* RFC 1122 3.2.2.6: a host answers echo requests to its address. Apart from the TCP path:
- * true if buf[0..len) (the read buffer) was such a request, now answered (the reply is made in
- * place and written at once; a full device loses it, counted in send_dropped). */
-static bool answer_echo(struct tcp_ipv4_adapter *a, uint8_t *buf, size_t len) {
-    struct ipv4_datagram d, reply;
+ * true if buf[0..len) (the read buffer) was such a request, now answered (the reply's headers
+ * and the request's data written at once; a full device loses it, counted in send_dropped). */
+static bool answer_echo(struct tcp_ipv4_adapter *a, const uint8_t *buf, size_t len) {
+    struct ipv4_datagram d;
+    uint8_t headers[ICMP_ECHO_REPLY_HEADERS_LEN];
+    struct byte_view data;
     if (len < IPV4_MIN_HEADER_LEN || buf[9] != IPV4_PROTO_ICMP || ipv4_datagram_parse(buf, len, &d) != SPONGE_OK ||
-        d.header.dst != a->local_addr) {
+        !icmp_echo_reply_headers(&d, a->local_addr, headers, &data)) {
         return false;
     }
-    uint8_t *msg = buf + (d.payload - buf);
-    if (icmp_echo_answer(&d.header, msg, d.payload_len, &reply) != SPONGE_OK) {
-        return false;
-    }
-    uint8_t header[IPV4_MIN_HEADER_LEN];
-    size_t hlen = 0;
-    enum sponge_err err = ipv4_header_serialize(&reply.header, header, sizeof header, &hlen);
-    assert(err == SPONGE_OK); /* a fresh 20-byte header */
-    (void)err;
-    struct iovec iov[2] = {{header, hlen}, {msg, reply.payload_len}};
+    const struct byte_view pieces[2] = {{headers, sizeof headers}, data};
+    struct iovec iov[2] = {{headers, sizeof headers}, {(void *)data.data, data.len}};
     if (writev(a->fd, iov, 2) >= 0) {
         a->icmp_echo_replied++;
-        const struct byte_view pieces[2] = {{header, hlen}, {msg, reply.payload_len}};
         pcap_file_write(&a->pcap, pieces, 2);
     } else {
         a->send_dropped++;

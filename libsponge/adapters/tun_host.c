@@ -66,18 +66,21 @@ void tun_host_close(struct tun_host *t) {
 void tun_host_report(const struct tun_host *t, FILE *out) {
     const struct tcp_host_counters *k = &t->host.counters;
     fprintf(out,
-            "host: received %llu sent %llu, passive %llu active %llu freed %llu, rst_sent %llu window_updates %llu; "
-            "dropped:",
+            "host: received %llu sent %llu, passive %llu active %llu freed %llu, rst_sent %llu window_updates %llu "
+            "icmp_echo_replied=%llu; dropped:",
             (unsigned long long)k->datagrams_received, (unsigned long long)k->datagrams_sent,
             (unsigned long long)k->passive_opens, (unsigned long long)k->active_opens, (unsigned long long)k->freed,
-            (unsigned long long)k->rst_sent, (unsigned long long)k->window_updates);
+            (unsigned long long)k->rst_sent, (unsigned long long)k->window_updates,
+            (unsigned long long)k->icmp_echo_replied);
     static const char *const names[TCP_HOST_DROP_COUNT] = {
-        "bad_ip",        "fragment",       "not_tcp",        "not_our_addr", "bad_tcp", "bad_checksum",
-        "no_connection", "listen_not_syn", "listener_limit", "queue_full",   "no_slot",
+        "bad_ip",        "not_our_addr",   "not_tcp",        "icmp",       "bad_tcp", "bad_checksum",
+        "no_connection", "listen_not_syn", "listener_limit", "queue_full", "no_slot",
     };
     for (int i = 0; i < TCP_HOST_DROP_COUNT; i++) {
         fprintf(out, " %s=%llu", names[i], (unsigned long long)k->dropped[i]);
     }
+    fputc(';', out);
+    ipv4_reassembler_report(tcp_host_reassembler(&t->host), out);
     fputs("; ", out);
     tun_carrier_report(&t->tun, out);
 }

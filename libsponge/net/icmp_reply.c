@@ -1,26 +1,54 @@
 #include "net/icmp_reply.h"
 
 #include <assert.h>
+#include <string.h>
 
-enum sponge_err icmp_echo_answer(const struct ipv4_header *req, uint8_t *msg, size_t len, struct ipv4_datagram *reply) {
+/* The checks of icmp_echo_answer: an unfragmented ICMP message with a valid checksum (*body its
+ * data) whose type is echo request. */
+static enum sponge_err echo_request(const struct ipv4_header *req, const uint8_t *msg, size_t len,
+                                    struct byte_view *body) {
     /* Without reassembly a fragment's ICMP message is incomplete: its checksum cannot verify. */
     if (req->protocol != IPV4_PROTO_ICMP || req->mf || req->frag_offset != 0) {
         return SPONGE_ERR_UNSUPPORTED;
     }
     struct icmp_header h;
-    struct byte_view body;
-    enum sponge_err err = icmp_message_parse(msg, len, &h, &body);
+    enum sponge_err err = icmp_message_parse(msg, len, &h, body);
     if (err != SPONGE_OK) {
         return err;
     }
-    if (h.type != ICMP_ECHO_REQUEST) {
-        return SPONGE_ERR_UNSUPPORTED;
+    return h.type == ICMP_ECHO_REQUEST ? SPONGE_OK : SPONGE_ERR_UNSUPPORTED;
+}
+
+enum sponge_err icmp_echo_answer(const struct ipv4_header *req, uint8_t *msg, size_t len, struct ipv4_datagram *reply) {
+    struct byte_view body;
+    enum sponge_err err = echo_request(req, msg, len, &body);
+    if (err != SPONGE_OK) {
+        return err;
     }
     /* RFC 792 / RFC 1122 3.2.2.6: same identifier, sequence number and data, addresses
      * reversed; the reply's source is the specific address the request was sent to. */
     icmp_echo_request_to_reply(msg, len);
     ipv4_datagram_init(reply, IPV4_PROTO_ICMP, req->dst, req->src, msg, len);
     return SPONGE_OK;
+}
+
+bool icmp_echo_reply_headers(const struct ipv4_datagram *req, uint32_t local,
+                             uint8_t headers[ICMP_ECHO_REPLY_HEADERS_LEN], struct byte_view *data) {
+    if (req->header.protocol != IPV4_PROTO_ICMP || req->header.dst != local ||
+        echo_request(&req->header, req->payload, req->payload_len, data) != SPONGE_OK) {
+        return false;
+    }
+    /* The request's ICMP header becomes the reply's in a copy; the data is sent as it is. */
+    uint8_t *icmp = headers + IPV4_MIN_HEADER_LEN;
+    memcpy(icmp, req->payload, ICMP_HEADER_LEN);
+    icmp_echo_request_to_reply(icmp, ICMP_HEADER_LEN);
+    struct ipv4_header ip;
+    ipv4_header_init(&ip, IPV4_PROTO_ICMP, req->header.dst, req->header.src, (uint16_t)req->payload_len);
+    size_t hlen = 0;
+    enum sponge_err err = ipv4_header_serialize(&ip, headers, IPV4_MIN_HEADER_LEN, &hlen);
+    assert(err == SPONGE_OK && hlen == IPV4_MIN_HEADER_LEN); /* a fresh 20-byte header */
+    (void)err;
+    return true;
 }
 
 /* RFC 1812 4.3.2.7 (and RFC 1122 3.2.2): an address that does not name a single host. */

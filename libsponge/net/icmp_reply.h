@@ -23,6 +23,18 @@
  *  unchanged). Whether req's destination is ours is the caller's question. */
 enum sponge_err icmp_echo_answer(const struct ipv4_header *req, uint8_t *msg, size_t len, struct ipv4_datagram *reply);
 
+/* Bytes of a host's echo reply that come before the echoed data: IPv4 and ICMP headers. */
+#define ICMP_ECHO_REPLY_HEADERS_LEN (IPV4_MIN_HEADER_LEN + ICMP_HEADER_LEN)
+
+/** A host's answer to an echo request (RFC 1122 3.2.2.6) for carriers that send a datagram in
+ *  pieces, made without changing the request: if `req` is ICMP to `local` and
+ *  icmp_echo_answer's checks pass, writes the reply's IPv4 header and ICMP header to
+ *  headers[0..ICMP_ECHO_REPLY_HEADERS_LEN), sets *data to the request's echo data (a view into
+ *  req's payload, still the caller's) and returns true: the reply is the headers, then *data.
+ *  Returns false, writing nothing, for anything else. */
+bool icmp_echo_reply_headers(const struct ipv4_datagram *req, uint32_t local,
+                             uint8_t headers[ICMP_ECHO_REPLY_HEADERS_LEN], struct byte_view *data);
+
 /** May an ICMP error be sent about `d`? Not (RFC 1812 4.3.2.7, RFC 1122 3.2.2) when d is
  *  itself an ICMP error (or an unknown ICMP type), a fragment other than the first, addressed
  *  to the limited broadcast or a multicast address, or from an address that does not name one

@@ -16,6 +16,12 @@
 #                       the half-open limit (the backlog, 64) holds, the drops are counted, the
 #                       server's memory stays bounded, and a real client is served once the
 #                       flood's half-open connections time out (-H 1500 ms).
+#   ping N              the kernel's `ping -c N` to the server's address gets N replies while
+#                       conn_load keeps 50 connections busy (RFC 1122 3.2.2.6), and so do two
+#                       3000-byte pings (fragments, answered after reassembly); the server
+#                       counts them (icmp_echo_replied=N+2).
+#   fragecho            a client request sent as IPv4 fragments (scapy, lib/fragment_peer.py
+#                       echo) comes back whole; the server's report shows the reassembly.
 # Namespace setup and case runner: lib/netns.sh.
 # shellcheck source=lib/netns.sh
 source "$(dirname "$0")/lib/netns.sh"
@@ -150,12 +156,64 @@ case_synflood() {
     echo "NOTE: $n SYNs: admitted ${syns:-?} (at most 64 at a time), dropped ${drops:-?}; server RSS ${rss} kB"
 }
 
-E2E_TOOLS=(python3)
+kernel_clients_connected() {
+    ss -Htn state established "dst 169.254.144.9" | grep -q .
+}
+
+case_ping() {
+    local n=$1 rc=0 out big
+    start_server || return 1
+    e2e_spawn load /dev/null "$E2E_DIR/load.out" "$E2E_BUILD/conn_load" -c 50 -t 3 -s 2000 169.254.144.9 "$E2E_PORT"
+    e2e_wait_for kernel_clients_connected || { echo "conn_load connected nothing"; return 1; }
+    out=$(ping -c "$n" -i 0.2 -W 2 169.254.144.9 2>&1) || rc=$?
+    big=$(ping -c 2 -i 0.2 -W 2 -s 3000 169.254.144.9 2>&1) || rc=$?
+    # shellcheck disable=SC2154 # E2E_PID_load is set by e2e_spawn
+    wait "$E2E_PID_load" || { echo "conn_load failed: $(tail -n 1 "$E2E_DIR/load.err")"; return 1; }
+    stop_server || return 1
+    if [ "$rc" != 0 ] || ! grep -q " $n received" <<<"$out" || ! grep -q " 2 received" <<<"$big"; then
+        echo "ping: $(grep -m1 'packets transmitted' <<<"$out" || echo "exit $rc: $out")"
+        echo "ping -s 3000: $(grep -m1 'packets transmitted' <<<"$big" || echo "$big")"
+        return 1
+    fi
+    grep -q "icmp_echo_replied=$((n + 2));" "$E2E_DIR/server.err" ||
+        { echo "the server did not count $((n + 2)) echo replies: $(grep '^host:' "$E2E_DIR/server.err")"; return 1; }
+    local accepted
+    accepted=$(grep -o 'accepted [0-9]*' "$E2E_DIR/server.err")
+    echo "NOTE: $(grep 'packets transmitted' <<<"$out"); meanwhile the server $accepted connections"
+}
+
+case_fragecho() {
+    local rc=0
+    /usr/bin/python3 -c 'import scapy' 2>/dev/null || { echo "needs Debian's python3-scapy (etc/deps.sh)"; return 1; }
+    start_server || return 1
+    /usr/bin/python3 "$(dirname "$0")/lib/fragment_peer.py" --dev tun144 --port "$E2E_PORT" echo \
+        >"$E2E_DIR/peer.out" 2>&1 || rc=$?
+    stop_server || return 1
+    if [ "$rc" != 0 ]; then
+        echo "fragment peer: $(grep -m1 FAIL "$E2E_DIR/peer.out" || echo "exit $rc")"
+        sed 's/^/  /' "$E2E_DIR/peer.out"
+        return 1
+    fi
+    local report want kv got problems=""
+    report=$(grep '^host:' "$E2E_DIR/server.err")
+    want=$(sed -n 's/^expect-counters: //p' "$E2E_DIR/peer.out")
+    [ -n "$want" ] && [ -n "$report" ] || problems+=" missing counters (peer: '$want', server: '$report');"
+    for kv in $want; do
+        got=$(grep -o " ${kv%=*}=[0-9]*" <<<"${report#*reassembly:}" | cut -d= -f2)
+        [ "$got" = "${kv#*=}" ] || problems+=" reassembly counter ${kv%=*} is ${got:-missing}, expected ${kv#*=};"
+    done
+    [ -z "$problems" ] || { echo "$problems"; echo "  $report"; return 1; }
+    echo "NOTE: ${report#*reassembly:}" | cut -d';' -f1
+}
+
+E2E_TOOLS=(python3 ping)
 E2E_CASES=(
     "server 2000 250 20000"
     "server 4000 1000 1024"
     "clients 16 200000"
     "refused"
     "synflood 5000"
+    "ping 3"
+    "fragecho"
 )
 e2e_main "$@"

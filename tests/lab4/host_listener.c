@@ -401,6 +401,60 @@ static int stale_events(void) {
     return host_end(&h, &host, &m);
 }
 
+static int unlisten(void) {
+    struct harness h;
+    struct tcp_host host;
+    static struct mem_carrier m;
+    struct tcp_host_config cfg = cfg_with(16);
+    host_begin(&h, &host, &m, "unlisten: half-open and queued connections reset, accepted ones go on", &cfg);
+    uint32_t l, a, l2;
+    EXPECT_EQ(&h, "listen on 80", SPONGE_OK, tcp_host_listen(&host, 80, 8, &l));
+    handshake(&h, &host, &m, 5000, 100);
+    EXPECT_TRUE(&h, "accept the first", tcp_host_accept(&host, l, &a));
+    handshake(&h, &host, &m, 5001, 200);
+    EXPECT_EQ(&h, "listener event (one waiting)", TCP_HOST_EV_ACCEPTABLE, host_events_for(&host, true, l));
+    handshake(&h, &host, &m, 5002, 300);
+    PEER(&h, &host, .src = PEER_A, .sport = 5003, .dport = 80, .flags = "S", .seq = 400);
+    FLUSH(&h, &host);
+    EXPECT_OUT(&h, &m, NULL, .dport = 5003, .syn = TRI_YES, .ack = TRI_YES);
+    EXPECT_EQ(&h, "waiting in the accept queue", 2, tcp_listener_pending(tcp_host_listener(&host, l)));
+    EXPECT_EQ(&h, "half-open", 1, tcp_listener_half_open(tcp_host_listener(&host, l)));
+    EXPECT_EQ(&h, "connections", 4, tcp_host_connection_count(&host));
+    STEP(&h, "unlisten: the two queued and the half-open one are reset");
+    tcp_host_unlisten(&host, l);
+    FLUSH(&h, &host);
+    EXPECT_OUT(&h, &m, NULL, .dport = 5001, .rst = TRI_YES, .seq = OPT_U64(ISN + 1));
+    EXPECT_OUT(&h, &m, NULL, .dport = 5002, .rst = TRI_YES, .seq = OPT_U64(ISN + 1));
+    EXPECT_OUT(&h, &m, NULL, .dport = 5003, .rst = TRI_YES, .seq = OPT_U64(ISN + 1));
+    EXPECT_NOTHING(&h, &m);
+    EXPECT_EQ(&h, "connections (the accepted one)", 1, tcp_host_connection_count(&host));
+    EXPECT_EQ(&h, "no listener event left", 0, host_events_for(&host, true, l));
+    STEP(&h, "the accepted connection goes on");
+    PEER(&h, &host, .src = PEER_A, .sport = 5000, .dport = 80, .flags = "PA", .seq = 101, .ack = ISN + 1, .data = "hi");
+    FLUSH(&h, &host);
+    EXPECT_OUT(&h, &m, NULL, .dport = 5000, .ack = TRI_YES, .ackno = OPT_U64(103), .rst = TRI_NO);
+    EXPECT_EQ(&h, "write", 2, tcp_host_write(&host, a, "ok", 2));
+    FLUSH(&h, &host);
+    EXPECT_OUT(&h, &m, NULL, .dport = 5000, .data = "ok");
+    EXPECT_EQ(&h, "state", TCP_STATE_ESTABLISHED, tcp_host_state(&host, a));
+    STEP(&h, "the port is closed now: a new SYN and the half-open one's ACK get RSTs");
+    PEER(&h, &host, .src = PEER_A, .sport = 5004, .dport = 80, .flags = "S", .seq = 500);
+    EXPECT_OUT(&h, &m, NULL, .dport = 5004, .rst = TRI_YES, .ack = TRI_YES, .ackno = OPT_U64(501));
+    PEER(&h, &host, .src = PEER_A, .sport = 5003, .dport = 80, .flags = "A", .seq = 401, .ack = ISN + 1);
+    EXPECT_OUT(&h, &m, NULL, .dport = 5003, .rst = TRI_YES, .seq = OPT_U64(ISN + 1));
+    STEP(&h, "listening again (the listener id is reused) serves new connections");
+    EXPECT_EQ(&h, "listen on 80 again", SPONGE_OK, tcp_host_listen(&host, 80, 8, &l2));
+    EXPECT_EQ(&h, "the same id", l, l2);
+    EXPECT_EQ(&h, "a fresh accept queue", 0, tcp_listener_pending(tcp_host_listener(&host, l2)));
+    handshake(&h, &host, &m, 5005, 600);
+    uint32_t b;
+    EXPECT_TRUE(&h, "accept", tcp_host_accept(&host, l2, &b));
+    EXPECT_EQ(&h, "it is port 5005", 5005, tcp_host_tuple(&host, b).remote_port);
+    EXPECT_EQ(&h, "half-open", 0, tcp_listener_half_open(tcp_host_listener(&host, l2)));
+    EXPECT_EQ(&h, "connections", 2, tcp_host_connection_count(&host));
+    return host_end(&h, &host, &m);
+}
+
 int main(void) {
     syn_accept();
     backlog_full();
@@ -413,5 +467,6 @@ int main(void) {
     window_update();
     orphans();
     stale_events();
+    unlisten();
     return 0;
 }

@@ -120,34 +120,45 @@ struct peer_seg {
     uint16_t win;
 };
 
-static inline void peer_send(struct harness *h, const char *file, int line, struct tcp_host *host, struct peer_seg p) {
-    struct tcp_segment seg = {0};
-    seg.header.sport = p.sport;
-    seg.header.dport = p.dport;
-    seg.header.seqno = wrap32_of(p.seq);
-    seg.header.ackno = wrap32_of(p.ack);
-    seg.header.win = p.win ? p.win : 65535;
-    seg.header.syn = strchr(p.flags, 'S') != NULL;
-    seg.header.ack = strchr(p.flags, 'A') != NULL;
-    seg.header.fin = strchr(p.flags, 'F') != NULL;
-    seg.header.rst = strchr(p.flags, 'R') != NULL;
-    seg.header.psh = strchr(p.flags, 'P') != NULL;
+/* The datagram of segment p to the host in dgram[0..MEM_DGRAM); returns its length (0 if the
+ * segment does not fit); *seg gets the segment (its payload a view of p.data). */
+static inline size_t peer_datagram(struct peer_seg p, uint8_t *dgram, struct tcp_segment *seg) {
+    *seg = (struct tcp_segment){0};
+    seg->header.sport = p.sport;
+    seg->header.dport = p.dport;
+    seg->header.seqno = wrap32_of(p.seq);
+    seg->header.ackno = wrap32_of(p.ack);
+    seg->header.win = p.win ? p.win : 65535;
+    seg->header.syn = strchr(p.flags, 'S') != NULL;
+    seg->header.ack = strchr(p.flags, 'A') != NULL;
+    seg->header.fin = strchr(p.flags, 'F') != NULL;
+    seg->header.rst = strchr(p.flags, 'R') != NULL;
+    seg->header.psh = strchr(p.flags, 'P') != NULL;
     size_t dlen = p.data ? strlen(p.data) : 0;
-    seg.payload = byte_view2_of(p.data, dlen);
-    uint8_t dgram[MEM_DGRAM];
+    seg->payload = byte_view2_of(p.data, dlen);
     size_t tcp_len = 0;
-    if (tcp_segment_serialize(&seg, p.src, HOST_ADDR, dgram + IPV4_MIN_HEADER_LEN, sizeof dgram - IPV4_MIN_HEADER_LEN,
+    if (tcp_segment_serialize(seg, p.src, HOST_ADDR, dgram + IPV4_MIN_HEADER_LEN, MEM_DGRAM - IPV4_MIN_HEADER_LEN,
                               &tcp_len) != SPONGE_OK) {
-        harness_fail(h, file, line, "segment does not fit");
+        return 0;
     }
     struct ipv4_header ip;
     ipv4_header_init(&ip, IPV4_PROTO_TCP, p.src, HOST_ADDR, (uint16_t)tcp_len);
     size_t ip_len = 0;
     ipv4_header_serialize(&ip, dgram, IPV4_MIN_HEADER_LEN, &ip_len);
+    return ip_len + tcp_len;
+}
+
+static inline void peer_send(struct harness *h, const char *file, int line, struct tcp_host *host, struct peer_seg p) {
+    uint8_t dgram[MEM_DGRAM];
+    struct tcp_segment seg;
+    size_t len = peer_datagram(p, dgram, &seg);
+    if (len == 0) {
+        harness_fail(h, file, line, "segment does not fit");
+    }
     char desc[160];
     harness_step(h, file, line, "peer .%u:%u -> :%u sends %s", (unsigned)(p.src & 0xff), (unsigned)p.sport,
                  (unsigned)p.dport, tcp_segment_describe(&seg, desc, sizeof desc));
-    tcp_host_datagram_received(host, dgram, ip_len + tcp_len);
+    tcp_host_datagram_received(host, dgram, len);
 }
 
 #define PEER(h, host, ...) peer_send((h), __FILE__, __LINE__, (host), (struct peer_seg){__VA_ARGS__})

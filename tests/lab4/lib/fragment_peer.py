@@ -14,6 +14,8 @@ with "FAIL: ..." on the first failed check. Scenarios:
   timeout    (our app runs with SPONGE_FRAG_TIMEOUT_MS=1000) a first fragment alone; after the
              timeout the last fragment alone (no answer: the first is gone); after another
              timeout the segment unfragmented: acknowledged
+  echo       (our app is tcp_server, an echo server; no --fifo or --expect-out) a request in
+             fragments, last first: the same bytes come back; then a clean close
 """
 
 import argparse
@@ -164,7 +166,42 @@ def scenario_timeout(wire, fifo):
     return e
 
 
-SCENARIOS = {"fragments": scenario_fragments, "timeout": scenario_timeout}
+def scenario_echo(wire, _fifo):
+    conn = FragConn(wire, ARGS.port)
+    conn.handshake()
+    req = data("echo-me", 1400)
+    pieces = conn.fragments(req, 400)
+    conn.send_pieces(pieces, reversed(range(len(pieces))))
+    # The echo may come in several segments (we sent no MSS option: 536 bytes each), all within
+    # the initial window: collect them before acknowledging (sending drains the socket).
+    echoed = {}
+    start = conn.rcv_nxt
+    while sum(len(b) for b in echoed.values()) < len(req):
+        ip = wire.recv(hostile_peer.ANSWER_S, lambda p: conn.mine(p) and len(p[TCP].payload) > 0)
+        if ip is None:
+            fail("echo: %d of %d bytes came back" % (sum(len(b) for b in echoed.values()), len(req)))
+        echoed[(ip[TCP].seq - start) % 2**32] = bytes(ip[TCP].payload)
+    got = b"".join(echoed[k] for k in sorted(echoed))
+    if got != req:
+        fail("echo: %d bytes came back, not the %d sent in fragments" % (len(got), len(req)))
+    conn.snd_nxt += len(req)
+    conn.rcv_nxt = start + len(req)
+    ok("a request in %d fragments, last first: echoed back whole (%d bytes)" % (len(pieces), len(req)))
+    # Our FIN: the server closes too; its ACK of our FIN and its FIN may come in one segment.
+    conn.send(conn.seg("FA"))
+    want = (conn.snd_nxt + 1) % 2**32
+    t = conn.expect("ACK of our FIN", lambda t: t.ack == want)
+    if not t.flags.F:
+        t = conn.expect("FIN from the server", lambda t: t.flags.F)
+    conn.snd_nxt += 1
+    conn.rcv_nxt = t.seq + 1
+    conn.send(conn.seg("A"))
+    ok("clean close both ways")
+    print("expect-counters: reassembled=1 overlap=0 timeout=0", flush=True)
+    return req
+
+
+SCENARIOS = {"fragments": scenario_fragments, "timeout": scenario_timeout, "echo": scenario_echo}
 
 
 def main():
@@ -173,8 +210,8 @@ def main():
     ap.add_argument("--dev", default="tun144")
     ap.add_argument("--ethernet", action="store_true", help="our stack is tcp_ip_ethernet on --dev (tap10)")
     ap.add_argument("--port", type=int, default=9090)
-    ap.add_argument("--fifo", required=True, help="our stack's stdin (a FIFO): closed to end its outbound stream")
-    ap.add_argument("--expect-out", required=True, help="file to write what our stack must have received")
+    ap.add_argument("--fifo", help="our stack's stdin (a FIFO): closed to end its outbound stream")
+    ap.add_argument("--expect-out", help="file to write what our stack must have received")
     ap.add_argument("--timeout-s", type=float, default=1.0, help="our stack's reassembly timeout")
     ap.add_argument("--seed", type=int, default=int(os.environ.get("SPONGE_SEED", random.randrange(2**31))))
     ap.add_argument("scenario", choices=sorted(SCENARIOS))
@@ -184,11 +221,14 @@ def main():
     if ARGS.ethernet:
         # hostile_peer's Conn and Wire read these module globals: the tap10 addresses instead.
         hostile_peer.OUR_STACK, hostile_peer.PEER = "169.254.10.9", "169.254.10.2"
-    fifo = open(ARGS.fifo, "wb")
+    if ARGS.scenario != "echo" and (ARGS.fifo is None or ARGS.expect_out is None):
+        ap.error("scenario %s needs --fifo and --expect-out" % ARGS.scenario)
+    fifo = open(ARGS.fifo, "wb") if ARGS.fifo else None
     wait_attached(ARGS.dev)
     want = SCENARIOS[ARGS.scenario]((EthWire if ARGS.ethernet else Wire)(ARGS.dev), fifo)
-    with open(ARGS.expect_out, "wb") as f:
-        f.write(want)
+    if ARGS.expect_out:
+        with open(ARGS.expect_out, "wb") as f:
+            f.write(want)
 
 
 if __name__ == "__main__":
