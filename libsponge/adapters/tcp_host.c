@@ -22,17 +22,11 @@ struct tcp_host_conn {
     uint32_t listener; /* the listener that made it, or NONE */
     uint32_t next_free, next_dirty, next_event, live_pos;
     bool used, in_table, half_open, in_accept_queue, app_owned, app_closed;
-    bool dirty, event_queued, want_write, connected_reported, closed_reported, window_update;
+    bool dirty, event_queued, want_write, connected_reported, closed_reported;
     unsigned pending_events;
     uint64_t rx_seen;      /* inbound progress last reported READABLE (see rx_progress) */
     uint64_t orphan_ms;    /* time since the handle was closed with the connection active */
     uint64_t half_open_ms; /* time in SYN_RCVD */
-    /* What the host needs to send a window update itself (see tcp_host_read). */
-    bool have_hdr, peer_ws, our_ws_sent;
-    uint8_t our_ws;
-    struct tcp_header last_hdr; /* the last segment sent with ACK */
-    struct wrap32 snd_end;      /* the highest seqno end sent (SND.NXT) */
-    size_t last_window;         /* window (bytes) the last segment sent advertised */
 };
 
 void tcp_host_config_default(struct tcp_host_config *cfg) {
@@ -308,54 +302,14 @@ static enum sponge_err send_segment(struct tcp_host *h, struct tcp_host_conn *s,
     return ipv4_segment_send(&h->carrier, s->tuple.local_addr, s->tuple.remote_addr, h->next_ip_id++, &out);
 }
 
-/* Remembers what a window update needs: the latest header sent (ackno, timestamps), the end of
- * the highest seqno sent (a retransmission may come after newer segments), the window it
- * advertised, and whether window scaling is in use (our SYN offered it). */
-static void note_sent(struct tcp_host_conn *s, const struct tcp_segment *seg) {
-    const struct tcp_header *hd = &seg->header;
-    if (hd->syn && hd->opts.has_window_scale) {
-        s->our_ws_sent = true;
-        s->our_ws = hd->opts.window_scale;
-    }
-    struct wrap32 end = wrap32_add(hd->seqno, (uint32_t)tcp_segment_length_in_sequence_space(seg));
-    if (!s->have_hdr || seq_gt(end, s->snd_end)) {
-        s->snd_end = end;
-    }
-    if (hd->ack) {
-        s->last_hdr = *hd;
-        s->have_hdr = true;
-    }
-    s->last_window = byte_stream_remaining_capacity(tcp_connection_inbound_stream(&s->conn));
-}
-
-/* The window update of tcp_host_read, when no other segment carried the new window: an empty
- * ACK at the next seqno, with the last segment's ackno and timestamps and the window now. */
-static enum sponge_err send_window_update(struct tcp_host *h, struct tcp_host_conn *s) {
-    struct tcp_segment seg = {.header = s->last_hdr};
-    struct tcp_header *hd = &seg.header;
-    hd->seqno = s->snd_end;
-    hd->syn = hd->fin = hd->psh = false;
-    hd->opts.has_mss = hd->opts.has_window_scale = hd->opts.sack_permitted = false;
-    hd->opts.sack_count = 0;
-    size_t window = byte_stream_remaining_capacity(tcp_connection_inbound_stream(&s->conn));
-    unsigned shift = s->our_ws_sent && s->peer_ws ? s->our_ws : 0;
-    size_t field = window >> shift;
-    hd->win = (uint16_t)(field > UINT16_MAX ? UINT16_MAX : field);
-    s->last_window = window;
-    h->counters.window_updates++;
-    return send_segment(h, s, &seg);
-}
-
 /* Sends what one connection queued. Acknowledgment number and window are stamped when a
  * segment is popped, so a bare ACK followed by any other segment tells nothing new: only the
  * last of a run goes out (a cumulative ACK, RFC 9293 3.8.6.3). */
 static enum sponge_err drain(struct tcp_host *h, struct tcp_host_conn *s) {
     struct tcp_segment seg, ack;
-    bool ack_pending = false, sent_any = false;
+    bool ack_pending = false;
     enum sponge_err err = SPONGE_OK;
     while (err == SPONGE_OK && tcp_connection_segments_out(&s->conn, &seg)) {
-        note_sent(s, &seg);
-        sent_any = true;
         if (bare_ack(&seg)) {
             ack = seg;
             ack_pending = true;
@@ -367,10 +321,6 @@ static enum sponge_err drain(struct tcp_host *h, struct tcp_host_conn *s) {
     if (err == SPONGE_OK && ack_pending) {
         err = send_segment(h, s, &ack);
     }
-    if (err == SPONGE_OK && s->window_update && !sent_any && s->have_hdr && tcp_connection_active(&s->conn)) {
-        err = send_window_update(h, s);
-    }
-    s->window_update = false;
     return err;
 }
 
@@ -444,7 +394,6 @@ static void to_listener(struct tcp_host *h, uint32_t l, const struct ipv4_header
     h->counters.passive_opens++;
     s->listener = l;
     s->half_open = true;
-    s->peer_ws = hd->opts.has_window_scale;
     tcp_connection_segment_received(&s->conn, seg);
     after_activity(h, s);
 }
@@ -503,9 +452,6 @@ void tcp_host_datagram_received(struct tcp_host *h, const uint8_t *buf, size_t l
             !tcp_listener_admit_ack(&h->listeners[s->listener])) {
             drop(h, TCP_HOST_DROP_QUEUE_FULL);
             return;
-        }
-        if (hd->syn && tcp_connection_state(&s->conn) == TCP_STATE_SYN_SENT) {
-            s->peer_ws = hd->opts.has_window_scale;
         }
         tcp_connection_segment_received(&s->conn, &seg);
         after_activity(h, s);
@@ -669,15 +615,12 @@ enum sponge_err tcp_host_connect(struct tcp_host *h, uint32_t remote_addr, uint1
 
 size_t tcp_host_read(struct tcp_host *h, uint32_t id, void *buf, size_t len) {
     struct tcp_host_conn *s = handle(h, id);
-    struct byte_stream *in = tcp_connection_inbound_stream(&s->conn);
-    size_t n = byte_stream_read(in, buf, len);
-    /* TCPConnection sends no window update when the application reads (it never learns of
-     * it). RFC 9293 3.8.6.2.2 (receiver's SWS avoidance): once the window we last advertised
-     * was below one MSS, announce it again when it has grown to a quarter of the buffer. */
-    size_t capacity = h->cfg.tcp.recv_capacity;
-    if (n > 0 && s->have_hdr && s->last_window < h->cfg.tcp.max_payload &&
-        byte_stream_remaining_capacity(in) >= capacity / 4 && tcp_connection_active(&s->conn)) {
-        s->window_update = true;
+    /* The connection queues a window update when this read reopens the window (RFC 9293
+     * 3.8.6.2.2); the next flush sends it. */
+    uint64_t updates = tcp_connection_counters(&s->conn)->window_updates;
+    size_t n = tcp_connection_read(&s->conn, buf, len);
+    if (tcp_connection_counters(&s->conn)->window_updates != updates) {
+        h->counters.window_updates++;
         mark_dirty(h, s);
     }
     return n;

@@ -91,7 +91,7 @@ struct tcp_host_counters {
     uint64_t datagrams_sent;
     uint64_t rst_sent;          /* RSTs for segments that belonged to no connection */
     uint64_t icmp_echo_replied; /* echo requests to local_addr answered (RFC 1122 3.2.2.6) */
-    uint64_t window_updates;    /* empty ACKs the host sent after a read reopened the window */
+    uint64_t window_updates;    /* window updates queued because a read reopened the window */
     uint64_t passive_opens;     /* connections made by SYNs to a listener */
     uint64_t active_opens;      /* connections made by tcp_host_connect */
     uint64_t freed;             /* connections whose slot was freed */
