@@ -160,8 +160,8 @@ bool tcp_host_accept(struct tcp_host *h, uint32_t listener, uint32_t *handle);
 enum sponge_err tcp_host_connect(struct tcp_host *h, uint32_t remote_addr, uint16_t remote_port, uint32_t *handle);
 
 /** Reads up to `len` inbound bytes into `buf`; returns how many. If the read reopens a window
- *  that had shrunk below one MSS to at least a quarter of the capacity, the host queues a
- *  window update (an empty ACK). */
+ *  that had shrunk below one MSS (tcp_connection_read's rule, RFC 9293 3.8.6.2.2), a window
+ *  update (an empty ACK) goes out with the next flush. */
 size_t tcp_host_read(struct tcp_host *h, uint32_t handle, void *buf, size_t len);
 
 /** Inbound bytes ready to read. */

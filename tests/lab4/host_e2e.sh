@@ -52,7 +52,7 @@ stop_server() {
 case_server() {
     local n=$1 conc=$2 size=$3 rc=0 out
     start_server || return 1
-    out=$(setpriv --pdeathsig KILL "$E2E_BUILD/conn_load" -c "$conc" -n "$n" -s "$size" 169.254.144.9 "$E2E_PORT" 2>&1) ||
+    out=$(setpriv --pdeathsig KILL "${E2E_WRAP[@]}" "$E2E_BUILD/conn_load" -c "$conc" -n "$n" -s "$size" 169.254.144.9 "$E2E_PORT" 2>&1) ||
         rc=$?
     stop_server || return 1
     if [ "$rc" != 0 ]; then
@@ -78,7 +78,7 @@ case_clients() {
     e2e_spawn echo2 /dev/null /dev/null "$E2E_BUILD/conn_load" -l -a 169.254.144.2 8
     e2e_wait_for e2e_tcp_listening 7 || { echo "echo server 1 did not come up"; return 1; }
     e2e_wait_for e2e_tcp_listening 8 || { echo "echo server 2 did not come up"; return 1; }
-    setpriv --pdeathsig KILL "$E2E_BUILD/tcp_clients" -n "$n" -s "$size" 169.254.144.1 7 169.254.144.2 8 \
+    setpriv --pdeathsig KILL "${E2E_WRAP[@]}" "$E2E_BUILD/tcp_clients" -n "$n" -s "$size" 169.254.144.1 7 169.254.144.2 8 \
         2>"$E2E_DIR/clients.err" || rc=$?
     if [ "$rc" != 0 ]; then
         echo "tcp_clients exited $rc: $(tail -n 2 "$E2E_DIR/clients.err")"

@@ -114,6 +114,13 @@ case_script() { # SCRIPT APPS...: another script test, whole
     vg_end "$@"
 }
 
+case_host() { # the multi-connection host: a server for kernel clients, then clients of kernel servers
+    vg_begin
+    vg_script lab4/host_e2e.sh __case "server 100 20 1000" || { vg_end; return 1; }
+    vg_script lab4/host_e2e.sh __case "clients 4 20000" || { vg_end; return 1; }
+    vg_end tcp_server conn_load tcp_clients
+}
+
 case_two_stacks() {
     vg_begin
     vg_script lab7/two_stacks_udp_relay.sh __case "two_stacks $1" || { vg_end; return 1; }
@@ -150,6 +157,7 @@ E2E_CASES=(
     "tun_throughput"
     "relay delay 14 -d 20"
     "two_stacks 1048576"
+    "host"
     "script lab6/network_simulator.sh network_simulator"
     "script lab7/router_topology.sh router"
     "script lab4/udp_tcpdump.sh udp_tcpdump tcp_udp"
