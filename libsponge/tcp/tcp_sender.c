@@ -212,6 +212,7 @@ void tcp_sender_sack_received(struct tcp_sender *s, const struct tcp_sack_block 
         uint64_t left = unwrap(blocks[i].left, s->isn, s->next_seqno);
         uint64_t right = unwrap(blocks[i].right, s->isn, s->next_seqno);
         if (s->acked_seqno < left && left < right && right <= s->next_seqno) {
+            s->sack_news |= !sack_scoreboard_covers(&s->sacked, left, right);
             sack_scoreboard_add(&s->sacked, left, right);
         }
     }
@@ -219,9 +220,12 @@ void tcp_sender_sack_received(struct tcp_sender *s, const struct tcp_sack_block 
 
 /* Congestion control for an ACK that repeats the cumulative ackno. A duplicate ACK (RFC 5681
  * section 2) carries nothing and keeps the window; a zero window's answers to probes are not
- * duplicates. */
+ * duplicates. One that SACKs new data is a duplicate even if the window moved (RFC 6675
+ * section 2): a receiver growing its buffer (Linux's autotuning) changes the window in every
+ * ACK, and without this no loss would be detected before the RTO. */
 static void same_ack(struct tcp_sender *s, uint64_t abs_ackno, uint64_t window, bool pure) {
-    if (pure && window == s->window && window && segment_ring_count(&s->outstanding) &&
+    bool duplicate = (pure && window == s->window && window) || s->sack_news;
+    if (duplicate && segment_ring_count(&s->outstanding) &&
         congestion_on_dupack(&s->cc, abs_ackno, tcp_sender_bytes_in_flight(s), s->next_seqno) ==
             CONGESTION_RETRANSMIT) {
         start_recovery(s);
@@ -265,6 +269,7 @@ bool tcp_sender_ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t
 bool tcp_sender_ack_received_ext(struct tcp_sender *s, struct wrap32 ackno, uint64_t window, bool pure) {
     bool accepted = ack_received(s, ackno, window, pure);
     s->echo_pending = false;
+    s->sack_news = false;
     return accepted;
 }
 

@@ -50,6 +50,7 @@ struct tcp_sender {
     uint64_t echo_rtt;             /* ... giving this RTT */
     struct congestion cc;          /* modern mode: NewReno or CUBIC; TCP_CC_NONE in the labs */
     struct sack_scoreboard sacked; /* modern mode: what the peer reported by SACK */
+    bool sack_news;                /* the ACK being processed SACKs data not SACKed before */
     uint64_t rexmit_high;          /* end of the highest hole resent in this recovery */
 };
 
@@ -69,7 +70,9 @@ bool tcp_sender_ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t
 
 /** As ack_received, for the connection, which knows more about the segment: `pure` if it
  *  carries no data, SYN or FIN, so that an unchanged ackno and window make it a duplicate
- *  ACK (RFC 5681 section 2) for congestion control. ack_received treats every ACK as pure. */
+ *  ACK (RFC 5681 section 2) for congestion control. ack_received treats every ACK as pure.
+ *  An unchanged ackno whose SACK blocks (given just before) report new data is a duplicate
+ *  too, whatever its window (RFC 6675 section 2). */
 bool tcp_sender_ack_received_ext(struct tcp_sender *s, struct wrap32 ackno, uint64_t window, bool pure);
 
 /** SACK blocks (RFC 2018) from an arriving segment, given before its ack: recorded in the
