@@ -31,6 +31,8 @@
 #      WINDOW (our modern window, -w; default 16 MiB), KERNEL_RMEM_MAX / KERNEL_WMEM_MAX
 #      (the kernel ends' tcp_rmem/tcp_wmem maximum in their namespaces; 32 MiB),
 #      RELAY_SLOTS (the relay's delay queue, -q; 16384), RELAY_CPU (0) / SENDER_CPU (1);
+#      KERNEL_CC (the kernel sender's congestion control; default: the host's);
+#      MODERN_OPTS (more tun_throughput options for modern mode, e.g. "--cc cubic");
 #      PHASES ("delay loss clean") and PROGS ("kernel modern lab") pick a subset.
 set -euo pipefail
 
@@ -67,6 +69,7 @@ KERNEL_RMEM_MAX=${KERNEL_RMEM_MAX:-33554432}
 KERNEL_WMEM_MAX=${KERNEL_WMEM_MAX:-33554432}
 RELAY_SLOTS=${RELAY_SLOTS:-16384}
 PHASES=${PHASES:-delay loss clean}
+MODERN_OPTS=${MODERN_OPTS:-}
 PROGS=${PROGS:-kernel modern lab}
 RELAY_CPU=${RELAY_CPU:-0}
 SENDER_CPU=${SENDER_CPU:-1}
@@ -139,6 +142,7 @@ wait_for other_netns "$PID_holder_b" && wait_for other_netns "$PID_holder_c" || 
 # The receiver's buffers must hold the bandwidth-delay product (namespace-local sysctls).
 "${B[@]}" sysctl -qw net.ipv4.tcp_rmem="4096 131072 $KERNEL_RMEM_MAX"
 "${C[@]}" sysctl -qw net.ipv4.tcp_wmem="4096 16384 $KERNEL_WMEM_MAX"
+export TCP_CONGESTION=${KERNEL_CC:-$("${C[@]}" sysctl -n net.ipv4.tcp_congestion_control)} # read by wan_peer.py
 ip link add wanA type veth peer name wanC netns "$PID_holder_c"
 sysctl -qw net.ipv6.conf.wanA.disable_ipv6=1
 "${C[@]}" sysctl -qw net.ipv6.conf.wanC.disable_ipv6=1
@@ -214,9 +218,9 @@ transfer() {
     [ "$rc" = 0 ] || kill "$PID_rx" 2>/dev/null || true
     wait "$PID_rx" || rxrc=$?
     local mbps secs bytes txsha rxsha ok=OK
-    mbps=$(awk -v g="$(field "$WORK/rx.out" gbps)" 'BEGIN { printf "%.2f", g * 1000 }')
     secs=$(field "$WORK/rx.out" elapsed_s)
     bytes=$(field "$WORK/rx.out" bytes)
+    mbps=$(awk -v b="$bytes" -v s="$secs" 'BEGIN { if (s > 0) printf "%.3f", b * 8 / s / 1e6; else print "?" }')
     txsha=$(field "$WORK/tx.out" sha256)
     rxsha=$(field "$WORK/rx.out" sha256)
     if [ "$rc" != 0 ] || [ "$rxrc" != 0 ] || [ -z "$txsha" ] || [ "$txsha" != "$rxsha" ] ||
@@ -244,7 +248,7 @@ relayed() {
     local -a tx
     case $prog in
         kernel) tx=("${C[@]}" taskset -c "$SENDER_CPU" "${PEER[@]}" send 169.254.145.1 "$PORT" "$bytes") ;;
-        modern) tx=(taskset -c "$SENDER_CPU" "$BUILD/tun_throughput" -w "$WINDOW" send 169.254.145.1 "$PORT" "$bytes") ;;
+        modern) tx=(taskset -c "$SENDER_CPU" "$BUILD/tun_throughput" -w "$WINDOW" $MODERN_OPTS send 169.254.145.1 "$PORT" "$bytes") ;;
         lab) tx=(taskset -c "$SENDER_CPU" "$BUILD/tun_throughput" --lab send 169.254.145.1 "$PORT" "$bytes") ;;
     esac
     transfer "$case" "$prog" rx -- "${tx[@]}"
@@ -285,7 +289,7 @@ export TUN_DEV=tun144
 start=$SECONDS
 echo "== wan: $RUNS rounds, interleaved; 20 ms RTT (relay -d $DELAY_MS each way); $(nproc) CPUs, relay on cpu$RELAY_CPU," \
     "senders on cpu$SENDER_CPU; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "   kernel: cc $("${C[@]}" sysctl -n net.ipv4.tcp_congestion_control), receiver tcp_rmem max $KERNEL_RMEM_MAX," \
+echo "   kernel: cc $TCP_CONGESTION, receiver tcp_rmem max $KERNEL_RMEM_MAX," \
     "sender tcp_wmem max $KERNEL_WMEM_MAX, $OFFLOADS; ours: modern window $WINDOW (-w), lab 64000"
 echo "   bytes: $BYTES (delay, clean), $LOSS_BYTES (loss: kernel, modern), $LAB_LOSS_BYTES (loss: lab)"
 for r in $(seq 1 "$RUNS"); do

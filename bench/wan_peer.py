@@ -9,8 +9,11 @@ recv prints READY on stderr once listening. Each prints one line on stdout:
 recv's time runs from accept() returning to the arrival of the last byte (not the FIN), so
 every sender is timed alike whatever it does after its data; the SHA-256 is taken after.
 send's time runs from connected to the peer's EOF (a cross-check only). The data sent are
-pseudo-random (seeded by BYTES, generated before the clock starts).
+pseudo-random (seeded by BYTES, generated before the clock starts). With TCP_CONGESTION set
+in the environment, send uses that congestion control (setsockopt, root may pick any that
+the kernel has, allowed or not).
 """
+import os
 import hashlib
 import random
 import socket
@@ -55,11 +58,17 @@ def send(addr, port, nbytes):
     data = random.Random(nbytes).randbytes(nbytes)
     digest = hashlib.sha256(data).hexdigest()
     deadline = time.monotonic() + 15
+    cc = os.environ.get("TCP_CONGESTION")
     while True:
         try:
-            conn = socket.create_connection((addr, port), timeout=5)
+            conn = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            if cc:
+                conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, cc.encode())
+            conn.settimeout(5)
+            conn.connect((addr, port))
             break
         except OSError:
+            conn.close()
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.02)
