@@ -192,6 +192,9 @@ relay_down() {
     wait "$PID_relay" || true
     "${B[@]}" ip link del tun145
 }
+tx_dropped() { # tx_dropped [NSENTER...]: packets tun145 dropped on the way to the relay
+    "$@" awk '{ sub(/^ */, ""); split($0, f, /[: ]+/); if (f[1] == "tun145") print f[13] }' /proc/net/dev
+}
 relay_sum() { # relay_sum FIELD: a counter summed over both directions
     awk -v f="$1" '$1 == "impair_relay:" { for (i = 3; i < NF; i += 2) if ($i == f) s += $(i + 1) } END { print s + 0 }' \
         "$WORK/relay.err"
@@ -242,6 +245,8 @@ relayed() {
     local case=$1 prog=$2 bytes=$3 seed=$4
     shift 4
     relay_up "$seed" "$@"
+    local drops_a
+    drops_a=$(tx_dropped)
     PORT=$((PORT + 1))
     # shellcheck disable=SC2034 # used through a nameref
     local -a rx=("${B[@]}" "${PEER[@]}" recv 169.254.145.1 "$PORT")
@@ -252,9 +257,12 @@ relayed() {
         lab) tx=(taskset -c "$SENDER_CPU" "$BUILD/tun_throughput" --lab send 169.254.145.1 "$PORT" "$bytes") ;;
     esac
     transfer "$case" "$prog" rx -- "${tx[@]}"
+    drops_a=$(($(tx_dropped) - drops_a))
+    local drops_b
+    drops_b=$(tx_dropped "${B[@]}")
     relay_down
-    printf '      relay: dropped %s overflow %s of %s packets\n' "$(relay_sum dropped)" "$(relay_sum overflow)" \
-        "$(relay_sum received)"
+    printf '      relay: dropped %s overflow %s of %s packets; device queues before it dropped %s (A) %s (B)\n' \
+        "$(relay_sum dropped)" "$(relay_sum overflow)" "$(relay_sum received)" "$drops_a" "$drops_b"
 }
 
 # clean DIRECTION PROG: our TCP on tun144 straight to the kernel in A (no relay).
