@@ -13,6 +13,10 @@
 /* Ring slots beyond window / max_payload: the SYN, the FIN, and small segments made when the
  * application writes less than a full payload at a time. */
 #define SENDER_RING_SLACK 8
+/* RFC 8985 7.2: the worst-case delayed ACK added to the probe timeout when one segment is in
+ * flight, and a floor for the timeout (a very small SRTT would probe needlessly). */
+#define TLP_DELAYED_ACK_MS 200
+#define TLP_MIN_TIMEOUT_MS 10
 
 /* LAB3 BEGIN: TCPSender, the outbound stream into segments, acks and retransmission */
 
@@ -313,6 +317,7 @@ static bool ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t win
             s->rto = rtt_estimator_rto(&s->rtt);
         }
         s->consecutive_retx = 0;
+        s->probe_sent = false;
         s->timer_running = segment_ring_count(&s->outstanding) > 0;
         s->timer_elapsed = 0;
         if (s->cfg.congestion != TCP_CC_NONE) {
@@ -323,6 +328,38 @@ static bool ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t win
     return true;
 }
 
+/* Tail loss probe (RFC 8985 section 7, the new-data case only): no ACK for the probe
+ * timeout, PTO = 2 SRTT (plus the peer's delayed-ACK allowance if one segment is in flight),
+ * may mean the last segments or their ACKs were lost; a lost ACK of a whole window (a
+ * receiver that reads in bursts ACKs a burst once) would otherwise cost an RTO and a loss
+ * window of 1 MSS. One new segment, sent whatever the congestion window, makes the receiver
+ * ACK again; a lost tail shows up in its SACK. When no new data can go, the RTO stays in
+ * charge (the RFC's retransmission probe is not done), so no congestion response is due. */
+static void tail_loss_probe(struct tcp_sender *s) {
+    if (!s->cfg.tail_loss_probe || s->probe_sent || s->consecutive_retx || !rtt_estimator_srtt(&s->rtt) ||
+        s->acked_seqno == 0 || s->fin_sent || sack_scoreboard_highest(&s->sacked) ||
+        congestion_recovering(&s->cc, s->acked_seqno)) {
+        return;
+    }
+    uint64_t pto = 2 * rtt_estimator_srtt(&s->rtt);
+    if (tcp_sender_bytes_in_flight(s) <= s->cfg.max_payload) {
+        pto += TLP_DELAYED_ACK_MS;
+    }
+    pto = pto > TLP_MIN_TIMEOUT_MS ? pto : TLP_MIN_TIMEOUT_MS;
+    uint64_t unsent = byte_stream_bytes_written(&s->stream) - data_sent(s);
+    uint64_t right_edge = s->acked_seqno + s->window;
+    if (s->timer_elapsed < pto || pto >= s->rto || unsent == 0 || s->next_seqno >= right_edge) {
+        return;
+    }
+    struct tcp_sender_segment seg = {
+        .seqno = s->next_seqno,
+        .payload_len = (uint32_t)min_u64(min_u64(unsent, s->cfg.max_payload), right_edge - s->next_seqno)};
+    if (send_new(s, &seg)) {
+        s->probe_sent = true;
+        s->timer_elapsed = 0; /* 7.3: the RTO timer restarts with the probe */
+    }
+}
+
 void tcp_sender_tick(struct tcp_sender *s, uint64_t ms) {
     s->now += ms;
     release_acked(s);
@@ -330,6 +367,7 @@ void tcp_sender_tick(struct tcp_sender *s, uint64_t ms) {
         return;
     }
     s->timer_elapsed += ms;
+    tail_loss_probe(s);
     if (s->timer_elapsed < s->rto) {
         return;
     }

@@ -51,6 +51,7 @@ struct tcp_sender {
     struct congestion cc;          /* modern mode: NewReno or CUBIC; TCP_CC_NONE in the labs */
     struct sack_scoreboard sacked; /* modern mode: what the peer reported by SACK */
     bool sack_news;                /* the ACK being processed SACKs data not SACKed before */
+    bool probe_sent;               /* a tail loss probe went out since the last new ACK */
     uint64_t rexmit_high;          /* end of the highest hole resent in this recovery */
 };
 
@@ -97,7 +98,8 @@ void tcp_sender_send_empty_segment(struct tcp_sender *s, bool rst);
 void tcp_sender_fill_window(struct tcp_sender *s);
 
 /** `ms` milliseconds have passed: retransmits the oldest outstanding segment if its timer
- *  expired (doubling the RTO if the window is non-zero). */
+ *  expired (doubling the RTO if the window is non-zero). With cfg.tail_loss_probe, first
+ *  sends one new segment (beyond the congestion window) if no ACK came for 2 SRTT. */
 void tcp_sender_tick(struct tcp_sender *s, uint64_t ms);
 
 /** Limits the payload of segments made from now on to `max_payload` (> 0): the size agreed in
