@@ -16,8 +16,8 @@
 #   delay: kernel, modern, lab   20 ms RTT, no loss, BYTES each (default 100 MiB)
 #   loss:  the same three        20 ms RTT, 1% loss each way (relay seed 1000 + round, the same
 #                                for the three), LOSS_BYTES for kernel and modern (8 MiB) and
-#                                LAB_LOSS_BYTES for lab mode (512 KiB: fixed 1 s RTO, no fast
-#                                retransmit, so it moves a few hundred kbit/s)
+#                                LAB_LOSS_BYTES for lab mode (1 MiB: fixed 1 s RTO, no fast
+#                                retransmit, so each lost segment costs a second)
 #   clean: modern, lab           our TCP on tun144 to the kernel in A, no relay (like bench/tun.sh),
 #                                BYTES each way (send: ours -> kernel, recv: kernel -> ours)
 # A fresh relay serves every transfer. Throughput is the receiver's: bytes from its accept()
@@ -27,10 +27,10 @@
 #   wan_modern_vs_kernel: R ratio      (modern / kernel, 20 ms RTT, no loss)
 #
 # Usage (root): bench/wan.sh [BUILD_DIR]      prints one skip line when it cannot run
-# Env: RUNS (5), BYTES (104857600), LOSS_BYTES (8388608), LAB_LOSS_BYTES (524288),
+# Env: RUNS (5), BYTES (104857600), LOSS_BYTES (8388608), LAB_LOSS_BYTES (1048576),
 #      WINDOW (our modern window, -w; default 16 MiB), KERNEL_RMEM_MAX / KERNEL_WMEM_MAX
 #      (the kernel ends' tcp_rmem/tcp_wmem maximum in their namespaces; 32 MiB),
-#      RELAY_SLOTS (the relay's delay queue, -q; 16384), RELAY_CPU (0) / SENDER_CPU (1);
+#      RELAY_CPU (0) / SENDER_CPU (1);
 #      KERNEL_CC (the kernel sender's congestion control; default: the host's);
 #      MODERN_OPTS (more tun_throughput options for modern mode, e.g. "--cc cubic");
 #      PHASES ("delay loss clean") and PROGS ("kernel modern lab") pick a subset.
@@ -63,11 +63,10 @@ BUILD=$2
 RUNS=${RUNS:-5}
 BYTES=${BYTES:-104857600}
 LOSS_BYTES=${LOSS_BYTES:-8388608}
-LAB_LOSS_BYTES=${LAB_LOSS_BYTES:-524288}
+LAB_LOSS_BYTES=${LAB_LOSS_BYTES:-1048576}
 WINDOW=${WINDOW:-16777216}
 KERNEL_RMEM_MAX=${KERNEL_RMEM_MAX:-33554432}
 KERNEL_WMEM_MAX=${KERNEL_WMEM_MAX:-33554432}
-RELAY_SLOTS=${RELAY_SLOTS:-16384}
 PHASES=${PHASES:-delay loss clean}
 MODERN_OPTS=${MODERN_OPTS:-}
 PROGS=${PROGS:-kernel modern lab}
@@ -77,6 +76,7 @@ SENDER_CPU=${SENDER_CPU:-1}
 DELAY_MS=10
 LOSS_PCT=1
 PEER=(python3 "$HERE/wan_peer.py")
+read -ra RELAY_PRIO <<<"${RELAY_PRIO:-nice -n -10}"
 TMO=(timeout 180)
 PORT=5000
 
@@ -170,7 +170,7 @@ relay_up() {
     sysctl -qw net.ipv6.conf.tun145b.disable_ipv6=1
     ip link set tun145b up
     : >"$WORK/relay.err"
-    spawn relay taskset -c "$RELAY_CPU" "$BUILD/impair_relay" -q "$RELAY_SLOTS" -s "$seed" -d "$DELAY_MS" "$@" \
+    spawn relay "${RELAY_PRIO[@]}" taskset -c "$RELAY_CPU" "$BUILD/impair_relay" -s "$seed" -d "$DELAY_MS" "$@" \
         tun145 tun145b 2>"$WORK/relay.err"
     wait_for grep -q '<->' "$WORK/relay.err" || {
         echo "wan: relay did not attach"
