@@ -203,6 +203,29 @@ static bool retransmit_next_hole(struct tcp_sender *s) {
     return false;
 }
 
+/* After a timeout every outstanding segment not SACKed is presumed lost (RFC 6675 5.1 (5),
+ * BSD's snd_nxt = snd_una): they are resent in order as the congestion window, growing in
+ * slow start, allows; only what was resent since the timeout counts as in flight. Without
+ * this a lost tail (no SACK above it, so no holes to fill) would be resent one segment per
+ * RTO, the RTO doubling each time (Karn's rule gives no sample to reset it). */
+static void resend_after_timeout(struct tcp_sender *s) {
+    uint64_t cwnd = congestion_window(&s->cc);
+    for (size_t i = 0; i < segment_ring_count(&s->outstanding); i++) {
+        const struct tcp_sender_segment *seg = segment_ring_at(&s->outstanding, i);
+        uint64_t end = seg->seqno + tcp_sender_segment_length(seg);
+        if (end <= s->rexmit_high || sack_scoreboard_covers(&s->sacked, seg->seqno, end)) {
+            s->rexmit_high = end > s->rexmit_high ? end : s->rexmit_high;
+            continue;
+        }
+        if (end - s->acked_seqno > cwnd || !segment_ring_reserve(&s->queue)) {
+            return;
+        }
+        segment_ring_push(&s->queue, seg);
+        s->rexmit_high = end;
+        s->timing = false; /* Karn's rule */
+    }
+}
+
 /* Loss detected (duplicate ACKs, or a partial ACK without SACK information): the oldest
  * segment is resent first. */
 static void start_recovery(struct tcp_sender *s) {
@@ -253,10 +276,10 @@ static void new_ack(struct tcp_sender *s, uint64_t abs_ackno, uint64_t acked) {
             segment_ring_at(&s->outstanding, 0)->seqno >= s->rexmit_high) {
             start_recovery(s); /* no SACK information: the oldest is the hole */
         }
-    } else if (congestion_recovering(&s->cc, abs_ackno)) {
-        /* After a timeout, the holes the SACKs show are resent as the ACKs come back. */
-        retransmit_next_hole(s);
+    } else if (s->timeout_recovery && congestion_recovering(&s->cc, abs_ackno)) {
+        resend_after_timeout(s);
     }
+    s->timeout_recovery = s->timeout_recovery && congestion_recovering(&s->cc, abs_ackno);
 }
 
 static bool ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t window, bool pure);
@@ -389,6 +412,7 @@ void tcp_sender_tick(struct tcp_sender *s, uint64_t ms) {
     }
     if (back_off) {
         congestion_on_timeout(&s->cc, tcp_sender_bytes_in_flight(s), s->next_seqno);
+        s->timeout_recovery = s->cfg.congestion != TCP_CC_NONE;
         s->rexmit_high = oldest->seqno + tcp_sender_segment_length(oldest);
         s->consecutive_retx++;
         if (s->rto <= UINT64_MAX / 2) {

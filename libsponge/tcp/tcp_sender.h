@@ -52,6 +52,7 @@ struct tcp_sender {
     struct sack_scoreboard sacked; /* modern mode: what the peer reported by SACK */
     bool sack_news;                /* the ACK being processed SACKs data not SACKed before */
     bool probe_sent;               /* a tail loss probe went out since the last new ACK */
+    bool timeout_recovery;         /* recovering from a timeout: unsent-again segments are lost */
     uint64_t rexmit_high;          /* end of the highest hole resent in this recovery */
 };
 
