@@ -68,7 +68,7 @@ WINDOW=${WINDOW:-16777216}
 KERNEL_RMEM_MAX=${KERNEL_RMEM_MAX:-33554432}
 KERNEL_WMEM_MAX=${KERNEL_WMEM_MAX:-33554432}
 PHASES=${PHASES:-delay loss clean}
-MODERN_OPTS=${MODERN_OPTS:-}
+read -ra MODERN_OPTS <<<"${MODERN_OPTS:-}"
 PROGS=${PROGS:-kernel modern lab}
 RELAY_CPU=${RELAY_CPU:-0}
 SENDER_CPU=${SENDER_CPU:-1}
@@ -211,13 +211,13 @@ transfer() {
     local hb rc=0 rxrc=0
     hb=$(busy_pct)
     spawn rx "${TMO[@]}" "${rxcmd[@]}" >"$WORK/rx.out" 2>"$WORK/rx.err"
-    # shellcheck disable=SC2154
     wait_for grep -qs READY "$WORK/rx.out" "$WORK/rx.err" || {
         echo "wan: receiver did not start"
         cat "$WORK/rx.err"
         exit 1
     }
     "${TMO[@]}" "$@" >"$WORK/tx.out" 2>"$WORK/tx.err" || rc=$?
+    # shellcheck disable=SC2154 # set by spawn
     [ "$rc" = 0 ] || kill "$PID_rx" 2>/dev/null || true
     wait "$PID_rx" || rxrc=$?
     local mbps secs bytes txsha rxsha ok=OK
@@ -253,7 +253,7 @@ relayed() {
     local -a tx
     case $prog in
         kernel) tx=("${C[@]}" taskset -c "$SENDER_CPU" "${PEER[@]}" send 169.254.145.1 "$PORT" "$bytes") ;;
-        modern) tx=(taskset -c "$SENDER_CPU" "$BUILD/tun_throughput" -w "$WINDOW" $MODERN_OPTS send 169.254.145.1 "$PORT" "$bytes") ;;
+        modern) tx=(taskset -c "$SENDER_CPU" "$BUILD/tun_throughput" -w "$WINDOW" "${MODERN_OPTS[@]}" send 169.254.145.1 "$PORT" "$bytes") ;;
         lab) tx=(taskset -c "$SENDER_CPU" "$BUILD/tun_throughput" --lab send 169.254.145.1 "$PORT" "$bytes") ;;
     esac
     transfer "$case" "$prog" rx -- "${tx[@]}"
@@ -307,9 +307,9 @@ for r in $(seq 1 "$RUNS"); do
     fi
     if want loss; then
         for p in $(rotate "$r" $PROGS); do
-            b=$LOSS_BYTES
-            if [ "$p" = lab ]; then b=$LAB_LOSS_BYTES; fi
-            relayed loss "$p" "$b" $((1000 + r)) -l "$LOSS_PCT"
+            nbytes=$LOSS_BYTES
+            if [ "$p" = lab ]; then nbytes=$LAB_LOSS_BYTES; fi
+            relayed loss "$p" "$nbytes" $((1000 + r)) -l "$LOSS_PCT"
         done
     fi
     if want clean; then
