@@ -30,7 +30,8 @@
 # Env: RUNS (5), BYTES (104857600), LOSS_BYTES (8388608), LAB_LOSS_BYTES (1048576),
 #      WINDOW (our modern window, -w; default 16 MiB), KERNEL_RMEM_MAX / KERNEL_WMEM_MAX
 #      (the kernel ends' tcp_rmem/tcp_wmem maximum in their namespaces; 32 MiB),
-#      RELAY_CPU (0) / SENDER_CPU (1);
+#      RELAY_CPU (0) / SENDER_CPU (1); RELAY_PRIO (the relay's command prefix, "nice -n -10":
+#      the relay is the link, and a descheduled relay drops packets at its input queues);
 #      KERNEL_CC (the kernel sender's congestion control; default: the host's);
 #      MODERN_OPTS (more tun_throughput options for modern mode, e.g. "--cc cubic");
 #      PHASES ("delay loss clean") and PROGS ("kernel modern lab") pick a subset.
