@@ -1,7 +1,8 @@
 /* impair_relay: forwards IP packets between two TUN devices, impairing them the way Linux's
  * netem would (the kernels here have no netem qdisc; CONTRACT.md section 3).
  *
- *     impair_relay [-s SEED] [-l LOSS%] [-u DUP%] [-d DELAY_MS] [-j JITTER_MS] [-r REORDER%] DEV_A DEV_B
+ *     impair_relay [-s SEED] [-l LOSS%] [-u DUP%] [-d DELAY_MS] [-j JITTER_MS] [-r REORDER%] [-q PACKETS]
+ *                  DEV_A DEV_B
  *
  * Every packet read from one device is written to the other, after, in this order (netem's
  * meanings, applied alike in both directions with one seeded generator per direction):
@@ -16,7 +17,9 @@
  * prints one line per direction on stderr and exits 0:
  *   impair_relay: a->b received N forwarded N dropped N duplicated N reordered N delayed N overflow N
  * (reordered: sent at once past delayed ones; delayed: held before sending; overflow: dropped
- * because the delay queue was full or the device did not take the packet.)
+ * because the delay queue was full or the device did not take the packet.) The delay queue
+ * holds PACKETS per direction (default 4096; netem's "limit"): a delay of D ms at R bit/s
+ * needs R * D / 12,000,000 slots for 1500-byte packets, so 20 ms and 2 Gbit/s need ~3,400.
  *
  * Topology used by tests/lab4/impaired_*.sh: our TCP (tcp_ipv4) on tun144 in namespace A; A's
  * kernel forwards 169.254.145.0/24 to tun145, whose other end is this relay's DEV_A. The relay's
@@ -39,8 +42,10 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Packets waiting in one direction's delay queue; more are dropped (counted as overflow). */
+/* Packets waiting in one direction's delay queue by default (-q); more are dropped (counted
+ * as overflow). Slots are numbered in 16 bits. */
 #define QUEUE_SLOTS 4096
+#define MAX_QUEUE_SLOTS 65535
 /* Largest packet kept (the TUN devices' MTU is 1500). */
 #define SLOT_BYTES 2048
 #define TUN_WAIT_MS 10000 /* a loaded machine delays the carrier (linkwatch) */
@@ -116,19 +121,19 @@ static struct pending heap_pop(struct direction *d) {
     return top;
 }
 
-static bool direction_init(struct direction *d, const char *name, int in, int out, uint64_t seed) {
+static bool direction_init(struct direction *d, const char *name, int in, int out, uint64_t seed, size_t nslots) {
     *d = (struct direction){.name = name, .in = in, .out = out};
     sponge_rng_seed(&d->rng, seed);
-    d->slots = malloc(sizeof *d->slots * QUEUE_SLOTS);
-    d->free_slots = malloc(sizeof *d->free_slots * QUEUE_SLOTS);
-    d->heap = malloc(sizeof *d->heap * QUEUE_SLOTS);
+    d->slots = malloc(sizeof *d->slots * nslots);
+    d->free_slots = malloc(sizeof *d->free_slots * nslots);
+    d->heap = malloc(sizeof *d->heap * nslots);
     if (d->slots == NULL || d->free_slots == NULL || d->heap == NULL) {
         return false;
     }
-    for (size_t i = 0; i < QUEUE_SLOTS; i++) {
+    for (size_t i = 0; i < nslots; i++) {
         d->free_slots[i] = (uint16_t)i;
     }
-    d->nfree = QUEUE_SLOTS;
+    d->nfree = nslots;
     return true;
 }
 
@@ -246,7 +251,7 @@ static bool parse_ms(const char *s, uint64_t *ns) {
 static int usage(const char *why) {
     fprintf(stderr,
             "impair_relay: %s; usage: impair_relay [-s SEED] [-l LOSS%%] [-u DUP%%] [-d DELAY_MS] [-j JITTER_MS] "
-            "[-r REORDER%%] DEV_A DEV_B\n",
+            "[-r REORDER%%] [-q PACKETS] DEV_A DEV_B\n",
             why);
     return 2;
 }
@@ -254,8 +259,9 @@ static int usage(const char *why) {
 int main(int argc, char **argv) {
     struct impairment imp = {0};
     uint64_t seed = 1;
+    size_t nslots = QUEUE_SLOTS;
     int opt;
-    while ((opt = getopt(argc, argv, "s:l:u:d:j:r:")) != -1) {
+    while ((opt = getopt(argc, argv, "s:l:u:d:j:r:q:")) != -1) {
         bool good = true;
         switch (opt) {
             case 's': {
@@ -279,6 +285,15 @@ int main(int argc, char **argv) {
             case 'j':
                 good = parse_ms(optarg, &imp.jitter_ns);
                 break;
+            case 'q': {
+                char *end;
+                errno = 0;
+                unsigned long long v = strtoull(optarg, &end, 10);
+                good =
+                    errno == 0 && end != optarg && *end == '\0' && optarg[0] != '-' && v >= 1 && v <= MAX_QUEUE_SLOTS;
+                nslots = (size_t)v;
+                break;
+            }
             default:
                 return usage("unknown option");
         }
@@ -309,8 +324,8 @@ int main(int argc, char **argv) {
     struct direction dirs[2];
     uint8_t *buf = malloc(65536);
     /* Independent streams per direction, both from the one seed. */
-    bool ok = direction_init(&dirs[0], "a->b", fa, fb, seed * 2 + 1);
-    ok = direction_init(&dirs[1], "b->a", fb, fa, seed * 2 + 2) && ok && buf != NULL;
+    bool ok = direction_init(&dirs[0], "a->b", fa, fb, seed * 2 + 1, nslots);
+    ok = direction_init(&dirs[1], "b->a", fb, fa, seed * 2 + 2, nslots) && ok && buf != NULL;
     int rc = 0;
     if (!ok) {
         fprintf(stderr, "impair_relay: out of memory\n");

@@ -1,7 +1,14 @@
 /* tun_throughput: bulk TCP between our stack on a TUN device and the kernel's TCP, timed.
  *
- *   tun_throughput send HOST PORT BYTES   connect from 169.254.144.9, send BYTES, close
- *   tun_throughput recv PORT              listen on 169.254.144.9:PORT, read to the peer's FIN
+ *   tun_throughput [OPTIONS] send HOST PORT BYTES   connect from 169.254.144.9, send BYTES, close
+ *   tun_throughput [OPTIONS] recv PORT              listen on 169.254.144.9:PORT, read to the peer's FIN
+ *
+ * OPTIONS: -w BYTES  both streams' capacity, so the window (default 1 MiB; size it to the
+ *                    bandwidth-delay product on a long path);
+ *          --cc newreno|cubic  congestion control (default newreno);
+ *          --lab     lab mode instead: tcp_config_default (64000-byte streams and window, no
+ *                    window scaling, 1000-byte payloads, fixed 1 s RTO, no congestion control,
+ *                    no MSS option), to compare the two modes of our TCP on the same path.
  *
  * The TUN device named by $TUN_DEV (default tun144) must exist and be up. Prints `READY` once
  * listening (recv) and one line `RESULT stack=sponge mode=M bytes=N elapsed_s=T gbps=G sha256=HEX` at the end.
@@ -29,7 +36,8 @@
 #include <time.h>
 
 #define MSS 1460                   /* 1500-byte MTU minus 40 bytes of IPv4 and TCP headers */
-#define STREAM_CAPACITY (1u << 20) /* both streams; window scaling makes it the window */
+#define STREAM_CAPACITY (1u << 20) /* both streams by default; window scaling makes it the window */
+#define MAX_CAPACITY (1u << 30)    /* -w limit: RFC 7323 2.3 caps the scaled window at 2^30 */
 #define READ_BATCH 64              /* datagrams read per wakeup before output is flushed */
 #define ACK_EVERY 4                /* flush (one cumulative ACK) after this many data segments */
 #define RECV_BUFFER (256u << 20)   /* application buffer (pre-faulted), hashed when it wraps */
@@ -39,10 +47,17 @@
 #define SPIN_NS 50000              /* before sleeping in poll, keep trying reads this long */
 #define CLOSE_TIMEOUT_MS 5000      /* bound on the closing handshake after the timed part */
 #define CONNECT_TIMEOUT_MS 15000   /* bound on the handshake */
-#define CONGESTION TCP_CC_NEWRENO  /* slow start, then the window limits: TUN does not lose */
+
+/* What the command line chose. */
+struct options {
+    bool lab;                       /* --lab: the lab defaults, not the modern set */
+    size_t capacity;                /* -w: both streams (modern mode) */
+    enum tcp_congestion congestion; /* --cc (modern mode) */
+};
 
 struct xfer {
     struct tcp_connection conn;
+    size_t capacity; /* of the outbound stream */
     struct tcp_ipv4_adapter ipv4;
     struct tcp_adapter carrier;
     uint64_t last_tick_ms;
@@ -192,7 +207,7 @@ static enum sponge_err failed(const struct xfer *x) {
 }
 
 /* Opens the device and sets up adapter and connection. */
-static int setup(struct xfer *x, const struct tcp_ipv4_config *icfg) {
+static int setup(struct xfer *x, struct tcp_ipv4_config *icfg, const struct options *o) {
     memset(x, 0, sizeof *x);
     const char *dev = getenv("TUN_DEV");
     char why[160];
@@ -202,27 +217,32 @@ static int setup(struct xfer *x, const struct tcp_ipv4_config *icfg) {
         return -1;
     }
     poll(NULL, 0, QDISC_SETTLE_MS);
+    struct tcp_config cfg;
+    tcp_config_default(&cfg);
+    if (o->lab) {
+        icfg->syn_mss = 0; /* lab mode sends no MSS option: the peer assumes 536 (RFC 9293 3.7.1) */
+    } else {
+        /* Modern options where they pay for themselves in bulk transfer: the MSS option, window
+         * scaling (RFC 7323 section 2) so the receive stream is the window, RTT-based RTO,
+         * congestion control and SACK (RFC 2018; costs nothing on a clean path, and saves the
+         * recovery on a lossy one). Left off: timestamps (12 bytes in every segment; lwIP runs
+         * without them too), delayed ACKs (this loop sends one cumulative ACK per ACK_EVERY
+         * segments) and Nagle (writes are large). */
+        tcp_config_set_modern(&cfg, true);
+        cfg.opt_timestamps = false;
+        cfg.delayed_ack = false;
+        cfg.nagle = false;
+        cfg.congestion = o->congestion;
+        cfg.recv_capacity = o->capacity;
+        cfg.send_capacity = o->capacity;
+        cfg.max_payload = MSS;
+    }
+    x->capacity = cfg.send_capacity;
     if (tcp_ipv4_adapter_init(&x->ipv4, fd, icfg) != SPONGE_OK) {
         fprintf(stderr, "tun_throughput: out of memory\n");
         return -1;
     }
     x->carrier = tcp_ipv4_adapter_as_adapter(&x->ipv4);
-    struct tcp_config cfg;
-    tcp_config_default(&cfg);
-    /* Modern options where they pay for themselves in bulk transfer: the MSS option, window
-     * scaling (RFC 7323 section 2) so the 1 MiB receive stream is the window, RTT-based RTO
-     * and congestion control. Left off: timestamps (12 bytes in every segment; lwIP runs
-     * without them too), SACK (TUN does not lose or reorder), delayed ACKs (this loop sends
-     * one cumulative ACK per ACK_EVERY segments) and Nagle (writes are large). */
-    tcp_config_set_modern(&cfg, true);
-    cfg.opt_timestamps = false;
-    cfg.opt_sack_permitted = false;
-    cfg.delayed_ack = false;
-    cfg.nagle = false;
-    cfg.congestion = CONGESTION;
-    cfg.recv_capacity = STREAM_CAPACITY;
-    cfg.send_capacity = STREAM_CAPACITY;
-    cfg.max_payload = MSS;
     if (tcp_connection_init(&x->conn, &cfg) != SPONGE_OK) {
         fprintf(stderr, "tun_throughput: cannot create the connection\n");
         tcp_ipv4_adapter_destroy(&x->ipv4);
@@ -281,7 +301,7 @@ static void generate(uint8_t *buf, size_t len) {
     }
 }
 
-static int run_send(uint32_t host, uint16_t port, uint64_t bytes) {
+static int run_send(const struct options *o, uint32_t host, uint16_t port, uint64_t bytes) {
     uint8_t *data = malloc(bytes ? bytes : 1);
     if (data == NULL) {
         fprintf(stderr, "tun_throughput: cannot allocate %llu bytes\n", (unsigned long long)bytes);
@@ -296,7 +316,7 @@ static int run_send(uint32_t host, uint16_t port, uint64_t bytes) {
         .local_port = app_ephemeral_port(), .remote_addr = host, .remote_port = port, .syn_mss = MSS};
     ipv4_parse_address(TCP_IPV4_DEFAULT_ADDRESS, &icfg.local_addr);
     struct xfer x;
-    if (setup(&x, &icfg) != 0) {
+    if (setup(&x, &icfg, o) != 0) {
         free(data);
         return 1;
     }
@@ -314,11 +334,11 @@ static int run_send(uint32_t host, uint16_t port, uint64_t bytes) {
     uint64_t t0 = now_ns(), t1 = t0, off = 0;
     /* Timed: write what fits, move segments; done when every byte is acknowledged. */
     while (err == SPONGE_OK && tcp_connection_active(&x.conn)) {
-        if (off < bytes && tcp_connection_remaining_outbound_capacity(&x.conn) >= STREAM_CAPACITY / 4) {
+        if (off < bytes && tcp_connection_remaining_outbound_capacity(&x.conn) >= x.capacity / 4) {
             off += tcp_connection_write(&x.conn, data + off, bytes - off);
         }
         if (off == bytes && tcp_connection_bytes_in_flight(&x.conn) == 0 &&
-            tcp_connection_remaining_outbound_capacity(&x.conn) == STREAM_CAPACITY) {
+            tcp_connection_remaining_outbound_capacity(&x.conn) == x.capacity) {
             t1 = now_ns();
             usage_report(&x, &mark);
             break;
@@ -368,7 +388,7 @@ static void drain_inbound(void *arg) {
     }
 }
 
-static int run_recv(uint16_t port) {
+static int run_recv(const struct options *o, uint16_t port) {
     struct sink k = {.buf = malloc(RECV_BUFFER)};
     if (k.buf == NULL) {
         fprintf(stderr, "tun_throughput: cannot allocate the receive buffer\n");
@@ -379,7 +399,7 @@ static int run_recv(uint16_t port) {
     struct tcp_ipv4_config icfg = {.local_port = port, .listen = true, .syn_mss = MSS};
     ipv4_parse_address(TCP_IPV4_DEFAULT_ADDRESS, &icfg.local_addr);
     struct xfer x;
-    if (setup(&x, &icfg) != 0) {
+    if (setup(&x, &icfg, o) != 0) {
         free(k.buf);
         return 1;
     }
@@ -422,7 +442,8 @@ static int run_recv(uint16_t port) {
 }
 
 static int usage(void) {
-    fprintf(stderr, "usage: tun_throughput send HOST PORT BYTES | tun_throughput recv PORT   (env TUN_DEV)\n");
+    fprintf(stderr, "usage: tun_throughput [--lab] [-w BYTES] [--cc newreno|cubic] send HOST PORT BYTES | "
+                    "tun_throughput [OPTIONS] recv PORT   (env TUN_DEV)\n");
     return 2;
 }
 
@@ -437,21 +458,52 @@ static bool parse_u64(const char *s, uint64_t max, uint64_t *out) {
     return true;
 }
 
+/* Parses the options before the command; returns the index of the command, or 0 if bad. */
+static int parse_options(int argc, char **argv, struct options *o) {
+    *o = (struct options){.capacity = STREAM_CAPACITY, .congestion = TCP_CC_NEWRENO};
+    bool modern_only = false;
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        uint64_t n = 0;
+        if (strcmp(argv[i], "--lab") == 0) {
+            o->lab = true;
+            continue;
+        }
+        if (i + 1 == argc) {
+            return 0;
+        }
+        if (strcmp(argv[i], "-w") == 0 && parse_u64(argv[i + 1], MAX_CAPACITY, &n) && n >= MSS) {
+            o->capacity = (size_t)n;
+        } else if (strcmp(argv[i], "--cc") == 0 && strcmp(argv[i + 1], "newreno") == 0) {
+            o->congestion = TCP_CC_NEWRENO;
+        } else if (strcmp(argv[i], "--cc") == 0 && strcmp(argv[i + 1], "cubic") == 0) {
+            o->congestion = TCP_CC_CUBIC;
+        } else {
+            return 0;
+        }
+        modern_only = true;
+        i++;
+    }
+    return o->lab && modern_only ? 0 : i; /* -w and --cc describe modern mode */
+}
+
 int main(int argc, char **argv) {
+    struct options o;
+    int c = parse_options(argc, argv, &o);
     uint64_t port = 0, bytes = 0;
     uint32_t host = 0;
-    if (argc == 5 && strcmp(argv[1], "send") == 0) {
-        if (!ipv4_parse_address(argv[2], &host) || !parse_u64(argv[3], UINT16_MAX, &port) || port == 0 ||
-            !parse_u64(argv[4], SIZE_MAX / 2, &bytes)) {
+    if (c > 0 && argc - c == 4 && strcmp(argv[c], "send") == 0) {
+        if (!ipv4_parse_address(argv[c + 1], &host) || !parse_u64(argv[c + 2], UINT16_MAX, &port) || port == 0 ||
+            !parse_u64(argv[c + 3], SIZE_MAX / 2, &bytes)) {
             return usage();
         }
-        return run_send(host, (uint16_t)port, bytes);
+        return run_send(&o, host, (uint16_t)port, bytes);
     }
-    if (argc == 3 && strcmp(argv[1], "recv") == 0) {
-        if (!parse_u64(argv[2], UINT16_MAX, &port) || port == 0) {
+    if (c > 0 && argc - c == 2 && strcmp(argv[c], "recv") == 0) {
+        if (!parse_u64(argv[c + 1], UINT16_MAX, &port) || port == 0) {
             return usage();
         }
-        return run_recv((uint16_t)port);
+        return run_recv(&o, (uint16_t)port);
     }
     return usage();
 }

@@ -8,8 +8,10 @@ foreach(src ${bench_sources})
     target_link_libraries(${name}_bench sponge)
     list(APPEND bench_programs $<TARGET_FILE:${name}_bench>)
 endforeach()
-# bench/tun.sh (TUN bulk TCP against lwIP) and bench/conn_rate.sh (connections per second
-# accepted by our host from the kernel over TUN) need root and print one skip line otherwise.
+# bench/tun.sh (TUN bulk TCP against lwIP), bench/conn_rate.sh (connections per second
+# accepted by our host from the kernel over TUN) and bench/wan.sh (20 ms RTT, with and without
+# loss, against the kernel's TCP) need root and print one skip line otherwise.
 add_custom_target(bench COMMAND bash ${PROJECT_SOURCE_DIR}/etc/bench.sh ${bench_programs}
                   COMMAND bash ${PROJECT_SOURCE_DIR}/bench/tun.sh ${CMAKE_BINARY_DIR}
-                  COMMAND bash ${PROJECT_SOURCE_DIR}/bench/conn_rate.sh ${CMAKE_BINARY_DIR} USES_TERMINAL)
+                  COMMAND bash ${PROJECT_SOURCE_DIR}/bench/conn_rate.sh ${CMAKE_BINARY_DIR}
+                  COMMAND bash ${PROJECT_SOURCE_DIR}/bench/wan.sh ${CMAKE_BINARY_DIR} USES_TERMINAL)

@@ -28,6 +28,7 @@ void tcp_config_set_modern(struct tcp_config *cfg, bool on) {
     cfg->nagle = on;
     cfg->delayed_ack = on;
     cfg->persist_backoff = on;
+    cfg->tail_loss_probe = on;
     cfg->recv_capacity = on ? TCP_MODERN_CAPACITY : TCP_DEFAULT_CAPACITY;
     cfg->send_capacity = on ? TCP_MODERN_CAPACITY : TCP_DEFAULT_CAPACITY;
     cfg->max_payload = on ? TCP_MODERN_MAX_PAYLOAD : TCP_DEFAULT_MAX_PAYLOAD;

@@ -46,6 +46,7 @@ struct tcp_config {
     bool delayed_ack;          /* RFC 1122 4.2.3.2 / RFC 5681 4.2: ACK every second segment or after */
     uint32_t delayed_ack_ms;   /* ... this many ms */
     bool persist_backoff;      /* RFC 1122 4.2.2.17: zero-window probes back off, without giving up */
+    bool tail_loss_probe;      /* RFC 8985 section 7: one new segment 2 SRTT after the last ACK */
     uint32_t keepalive_ms;     /* RFC 1122 4.2.3.6: idle time before keep-alive probes (0: none) */
     unsigned keepalive_probes; /* unanswered probes (one per keepalive_ms) before giving up */
 
@@ -58,9 +59,9 @@ struct tcp_config {
 void tcp_config_default(struct tcp_config *cfg);
 
 /** Turns the modern set on (or back to the lab defaults for those fields): MSS, window
- *  scaling, timestamps and SACK-permitted options, RFC 6298 RTT estimation, NewReno, 1 MiB
- *  streams and a 1460-byte MSS, 1000 challenge ACKs a second, TIME-WAIT backoff. Other fields
- *  (ISN, RTO, retransmissions) are kept. */
+ *  scaling, timestamps and SACK-permitted options, RFC 6298 RTT estimation, NewReno, tail
+ *  loss probes, 1 MiB streams and a 1460-byte MSS, 1000 challenge ACKs a second, TIME-WAIT
+ *  backoff. Other fields (ISN, RTO, retransmissions) are kept. */
 void tcp_config_set_modern(struct tcp_config *cfg, bool on);
 
 #endif

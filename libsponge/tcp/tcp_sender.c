@@ -13,6 +13,10 @@
 /* Ring slots beyond window / max_payload: the SYN, the FIN, and small segments made when the
  * application writes less than a full payload at a time. */
 #define SENDER_RING_SLACK 8
+/* RFC 8985 7.2: the worst-case delayed ACK added to the probe timeout when one segment is in
+ * flight, and a floor for the timeout (a very small SRTT would probe needlessly). */
+#define TLP_DELAYED_ACK_MS 200
+#define TLP_MIN_TIMEOUT_MS 10
 
 /* LAB3 BEGIN: TCPSender, the outbound stream into segments, acks and retransmission */
 
@@ -199,6 +203,29 @@ static bool retransmit_next_hole(struct tcp_sender *s) {
     return false;
 }
 
+/* After a timeout every outstanding segment not SACKed is presumed lost (RFC 6675 5.1 (5),
+ * BSD's snd_nxt = snd_una): they are resent in order as the congestion window, growing in
+ * slow start, allows; only what was resent since the timeout counts as in flight. Without
+ * this a lost tail (no SACK above it, so no holes to fill) would be resent one segment per
+ * RTO, the RTO doubling each time (Karn's rule gives no sample to reset it). */
+static void resend_after_timeout(struct tcp_sender *s) {
+    uint64_t cwnd = congestion_window(&s->cc);
+    for (size_t i = 0; i < segment_ring_count(&s->outstanding); i++) {
+        const struct tcp_sender_segment *seg = segment_ring_at(&s->outstanding, i);
+        uint64_t end = seg->seqno + tcp_sender_segment_length(seg);
+        if (end <= s->rexmit_high || sack_scoreboard_covers(&s->sacked, seg->seqno, end)) {
+            s->rexmit_high = end > s->rexmit_high ? end : s->rexmit_high;
+            continue;
+        }
+        if (end - s->acked_seqno > cwnd || !segment_ring_reserve(&s->queue)) {
+            return;
+        }
+        segment_ring_push(&s->queue, seg);
+        s->rexmit_high = end;
+        s->timing = false; /* Karn's rule */
+    }
+}
+
 /* Loss detected (duplicate ACKs, or a partial ACK without SACK information): the oldest
  * segment is resent first. */
 static void start_recovery(struct tcp_sender *s) {
@@ -212,6 +239,7 @@ void tcp_sender_sack_received(struct tcp_sender *s, const struct tcp_sack_block 
         uint64_t left = unwrap(blocks[i].left, s->isn, s->next_seqno);
         uint64_t right = unwrap(blocks[i].right, s->isn, s->next_seqno);
         if (s->acked_seqno < left && left < right && right <= s->next_seqno) {
+            s->sack_news |= !sack_scoreboard_covers(&s->sacked, left, right);
             sack_scoreboard_add(&s->sacked, left, right);
         }
     }
@@ -219,9 +247,12 @@ void tcp_sender_sack_received(struct tcp_sender *s, const struct tcp_sack_block 
 
 /* Congestion control for an ACK that repeats the cumulative ackno. A duplicate ACK (RFC 5681
  * section 2) carries nothing and keeps the window; a zero window's answers to probes are not
- * duplicates. */
+ * duplicates. One that SACKs new data is a duplicate even if the window moved (RFC 6675
+ * section 2): a receiver growing its buffer (Linux's autotuning) changes the window in every
+ * ACK, and without this no loss would be detected before the RTO. */
 static void same_ack(struct tcp_sender *s, uint64_t abs_ackno, uint64_t window, bool pure) {
-    if (pure && window == s->window && window && segment_ring_count(&s->outstanding) &&
+    bool duplicate = (pure && window == s->window && window) || s->sack_news;
+    if (duplicate && segment_ring_count(&s->outstanding) &&
         congestion_on_dupack(&s->cc, abs_ackno, tcp_sender_bytes_in_flight(s), s->next_seqno) ==
             CONGESTION_RETRANSMIT) {
         start_recovery(s);
@@ -245,10 +276,10 @@ static void new_ack(struct tcp_sender *s, uint64_t abs_ackno, uint64_t acked) {
             segment_ring_at(&s->outstanding, 0)->seqno >= s->rexmit_high) {
             start_recovery(s); /* no SACK information: the oldest is the hole */
         }
-    } else if (congestion_recovering(&s->cc, abs_ackno)) {
-        /* After a timeout, the holes the SACKs show are resent as the ACKs come back. */
-        retransmit_next_hole(s);
+    } else if (s->timeout_recovery && congestion_recovering(&s->cc, abs_ackno)) {
+        resend_after_timeout(s);
     }
+    s->timeout_recovery = s->timeout_recovery && congestion_recovering(&s->cc, abs_ackno);
 }
 
 static bool ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t window, bool pure);
@@ -265,6 +296,7 @@ bool tcp_sender_ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t
 bool tcp_sender_ack_received_ext(struct tcp_sender *s, struct wrap32 ackno, uint64_t window, bool pure) {
     bool accepted = ack_received(s, ackno, window, pure);
     s->echo_pending = false;
+    s->sack_news = false;
     return accepted;
 }
 
@@ -308,6 +340,7 @@ static bool ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t win
             s->rto = rtt_estimator_rto(&s->rtt);
         }
         s->consecutive_retx = 0;
+        s->probe_sent = false;
         s->timer_running = segment_ring_count(&s->outstanding) > 0;
         s->timer_elapsed = 0;
         if (s->cfg.congestion != TCP_CC_NONE) {
@@ -318,6 +351,38 @@ static bool ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t win
     return true;
 }
 
+/* Tail loss probe (RFC 8985 section 7, the new-data case only): no ACK for the probe
+ * timeout, PTO = 2 SRTT (plus the peer's delayed-ACK allowance if one segment is in flight),
+ * may mean the last segments or their ACKs were lost; a lost ACK of a whole window (a
+ * receiver that reads in bursts ACKs a burst once) would otherwise cost an RTO and a loss
+ * window of 1 MSS. One new segment, sent whatever the congestion window, makes the receiver
+ * ACK again; a lost tail shows up in its SACK. When no new data can go, the RTO stays in
+ * charge (the RFC's retransmission probe is not done), so no congestion response is due. */
+static void tail_loss_probe(struct tcp_sender *s) {
+    if (!s->cfg.tail_loss_probe || s->probe_sent || s->consecutive_retx || !rtt_estimator_srtt(&s->rtt) ||
+        s->acked_seqno == 0 || s->fin_sent || sack_scoreboard_highest(&s->sacked) ||
+        congestion_recovering(&s->cc, s->acked_seqno)) {
+        return;
+    }
+    uint64_t pto = 2 * rtt_estimator_srtt(&s->rtt);
+    if (tcp_sender_bytes_in_flight(s) <= s->cfg.max_payload) {
+        pto += TLP_DELAYED_ACK_MS;
+    }
+    pto = pto > TLP_MIN_TIMEOUT_MS ? pto : TLP_MIN_TIMEOUT_MS;
+    uint64_t unsent = byte_stream_bytes_written(&s->stream) - data_sent(s);
+    uint64_t right_edge = s->acked_seqno + s->window;
+    if (s->timer_elapsed < pto || pto >= s->rto || unsent == 0 || s->next_seqno >= right_edge) {
+        return;
+    }
+    struct tcp_sender_segment seg = {
+        .seqno = s->next_seqno,
+        .payload_len = (uint32_t)min_u64(min_u64(unsent, s->cfg.max_payload), right_edge - s->next_seqno)};
+    if (send_new(s, &seg)) {
+        s->probe_sent = true;
+        s->timer_elapsed = 0; /* 7.3: the RTO timer restarts with the probe */
+    }
+}
+
 void tcp_sender_tick(struct tcp_sender *s, uint64_t ms) {
     s->now += ms;
     release_acked(s);
@@ -325,6 +390,7 @@ void tcp_sender_tick(struct tcp_sender *s, uint64_t ms) {
         return;
     }
     s->timer_elapsed += ms;
+    tail_loss_probe(s);
     if (s->timer_elapsed < s->rto) {
         return;
     }
@@ -346,6 +412,7 @@ void tcp_sender_tick(struct tcp_sender *s, uint64_t ms) {
     }
     if (back_off) {
         congestion_on_timeout(&s->cc, tcp_sender_bytes_in_flight(s), s->next_seqno);
+        s->timeout_recovery = s->cfg.congestion != TCP_CC_NONE;
         s->rexmit_high = oldest->seqno + tcp_sender_segment_length(oldest);
         s->consecutive_retx++;
         if (s->rto <= UINT64_MAX / 2) {

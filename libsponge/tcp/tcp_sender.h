@@ -50,6 +50,9 @@ struct tcp_sender {
     uint64_t echo_rtt;             /* ... giving this RTT */
     struct congestion cc;          /* modern mode: NewReno or CUBIC; TCP_CC_NONE in the labs */
     struct sack_scoreboard sacked; /* modern mode: what the peer reported by SACK */
+    bool sack_news;                /* the ACK being processed SACKs data not SACKed before */
+    bool probe_sent;               /* a tail loss probe went out since the last new ACK */
+    bool timeout_recovery;         /* recovering from a timeout: unsent-again segments are lost */
     uint64_t rexmit_high;          /* end of the highest hole resent in this recovery */
 };
 
@@ -69,7 +72,9 @@ bool tcp_sender_ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t
 
 /** As ack_received, for the connection, which knows more about the segment: `pure` if it
  *  carries no data, SYN or FIN, so that an unchanged ackno and window make it a duplicate
- *  ACK (RFC 5681 section 2) for congestion control. ack_received treats every ACK as pure. */
+ *  ACK (RFC 5681 section 2) for congestion control. ack_received treats every ACK as pure.
+ *  An unchanged ackno whose SACK blocks (given just before) report new data is a duplicate
+ *  too, whatever its window (RFC 6675 section 2). */
 bool tcp_sender_ack_received_ext(struct tcp_sender *s, struct wrap32 ackno, uint64_t window, bool pure);
 
 /** SACK blocks (RFC 2018) from an arriving segment, given before its ack: recorded in the
@@ -94,7 +99,8 @@ void tcp_sender_send_empty_segment(struct tcp_sender *s, bool rst);
 void tcp_sender_fill_window(struct tcp_sender *s);
 
 /** `ms` milliseconds have passed: retransmits the oldest outstanding segment if its timer
- *  expired (doubling the RTO if the window is non-zero). */
+ *  expired (doubling the RTO if the window is non-zero). With cfg.tail_loss_probe, first
+ *  sends one new segment (beyond the congestion window) if no ACK came for 2 SRTT. */
 void tcp_sender_tick(struct tcp_sender *s, uint64_t ms);
 
 /** Limits the payload of segments made from now on to `max_payload` (> 0): the size agreed in

@@ -205,11 +205,54 @@ static void sender_resends_only_holes(struct harness *h) {
     conn_end(h, &c);
 }
 
+/* A duplicate of ackno 1001 with SACK blocks and the given window. */
+static void dup_with_sack_win(struct harness *h, struct tcp_connection *c, const struct tcp_sack_block *blocks,
+                              uint8_t n, uint16_t win) {
+    struct tcp_options o = {.sack_count = n};
+    memcpy(o.sack, blocks, n * sizeof *blocks);
+    PEER_SENDS_OPTS(h, c, o, .ack = true, .seqno = 1, .ackno = 1001, .win = win);
+}
+
+static void sack_dupacks_with_growing_window(struct harness *h) {
+    struct tcp_connection c;
+    struct tcp_config cfg = modern_config(0);
+    cfg.opt_timestamps = false;
+    conn_begin(h, &c, "sack: ACKs that SACK new data are duplicates even while the window grows (RFC 6675 2)", &cfg);
+    CONNECT(h, &c);
+    EXPECT_SENT(h, &c, .syn = TRI_YES);
+    struct tcp_options syn = {.has_mss = true, .mss = 1000, .sack_permitted = true};
+    PEER_SENDS_OPTS(h, &c, syn, .syn = true, .ack = true, .seqno = 0, .ackno = 1, .win = 30000);
+    EXPECT_SENT(h, &c, .ack = TRI_YES);
+    static char data[20001];
+    memset(data, 'g', 20000);
+    WRITE(h, &c, data);
+    for (int i = 0; i < 4; i++) {
+        EXPECT_SENT(h, &c, .seqno = OPT_U64(1 + 1000 * i));
+    }
+    PEER_SENDS(h, &c, .ack = true, .seqno = 1, .ackno = 1001, .win = 30000);
+    EXPECT_SENT(h, &c, .seqno = OPT_U64(4001));
+    EXPECT_SENT(h, &c, .seqno = OPT_U64(5001));
+    /* 1001 is lost. The receiver's buffer grows, so each ACK offers a larger window. */
+    struct tcp_sack_block b1[] = {B(2001, 3001)};
+    struct tcp_sack_block b2[] = {B(2001, 4001)};
+    struct tcp_sack_block b3[] = {B(2001, 5001)};
+    dup_with_sack_win(h, &c, b1, 1, 31000);
+    dup_with_sack_win(h, &c, b1, 1, 32000); /* nothing new SACKed and a new window: no duplicate */
+    dup_with_sack_win(h, &c, b2, 1, 33000);
+    EXPECT_NOTHING_SENT(h, &c);
+    dup_with_sack_win(h, &c, b3, 1, 34000);
+    EXPECT_SENT(h, &c, .seqno = OPT_U64(1001), .payload_len = OPT_U64(1000)); /* fast retransmit */
+    EXPECT_EQ(h, "no timeout was needed", 0, tcp_sender_consecutive_retransmissions(&c.sender));
+    PEER_SENDS(h, &c, .ack = true, .seqno = 1, .ackno = 6001, .win = 34000);
+    conn_end(h, &c);
+}
+
 int main(void) {
     struct harness h;
     reassembler_ranges(&h);
     scoreboard(&h);
     receiver_reports_blocks(&h);
     sender_resends_only_holes(&h);
+    sack_dupacks_with_growing_window(&h);
     return 0;
 }
