@@ -13,14 +13,14 @@ sponge_setup main_job || exit 1
 
 summary=()
 failed=0
-# step NAME COMMAND...: runs one step (at most 10 minutes) and records its outcome; exit
-# status 77 means the step could not run here (e.g. no network namespace) and is skipped.
+# step LIMIT NAME COMMAND...: runs one step (at most LIMIT seconds) and records its outcome;
+# exit status 77 means the step could not run here (e.g. no network namespace) and is skipped.
 step() {
-    local name=$1 status
-    shift
+    local limit=$1 name=$2 status
+    shift 2
     echo
     echo "== $name"
-    timeout 600 "$@"
+    timeout "$limit" "$@"
     status=$?
     case $status in
         0) summary+=("$name: passed") ;;
@@ -34,14 +34,14 @@ step() {
 
 export SPONGE_BUILD=$PWD/build SPONGE_SRC=$PWD
 if [ -f tests/lab4/webget_tun.sh ]; then
-    step "webget over our TCP (tests/lab4/webget_tun.sh)" bash tests/lab4/webget_tun.sh
+    step 600 "webget over our TCP (tests/lab4/webget_tun.sh)" bash tests/lab4/webget_tun.sh
 else
     echo "tests/lab4/webget_tun.sh does not exist yet: running the lab-0 native webget test instead"
-    step "webget over the OS's TCP (tests/lab0/webget_native.sh)" bash tests/lab0/webget_native.sh
+    step 600 "webget over the OS's TCP (tests/lab0/webget_native.sh)" bash tests/lab0/webget_native.sh
 fi
 
 if [ -f apps/network_simulator.c ]; then
-    step "network_simulator" build/network_simulator
+    step 600 "network_simulator" build/network_simulator
 else
     echo
     echo "apps/network_simulator.c does not exist yet (in progress): not run"
@@ -51,8 +51,9 @@ fi
 bench_out=$(mktemp)
 trap 'rm -f "$bench_out"' EXIT
 if compgen -G "bench/*.c" >/dev/null; then
+    # All benchmarks, the TUN, connection-rate and 20 ms RTT ones included: about 15 minutes.
     # shellcheck disable=SC2016 # $0 is expanded by the inner bash: the file to tee into
-    step "make bench" bash -o pipefail -c 'make -s --no-print-directory -C build bench | tee "$0"' "$bench_out"
+    step 2700 "make bench" bash -o pipefail -c 'make -s --no-print-directory -C build bench | tee "$0"' "$bench_out"
 else
     echo
     echo "no benchmark programs (bench/*.c) yet: make bench not run"
@@ -62,5 +63,6 @@ fi
 echo
 echo "== summary"
 printf '%s\n' "${summary[@]}"
-grep ' (median of ' "$bench_out" | sed 's/^/  /'
+# Each benchmark's figure lines (`NAME: VALUE UNIT`, at the start of a line).
+grep -E '^[a-z0-9_]+: [0-9.]+ ' "$bench_out" | sed 's/^/  /'
 exit $failed
