@@ -1,10 +1,12 @@
 /* Modern mode, the BBR-style congestion window (congestion_bbr.h): STARTUP's exponential
  * growth, the bandwidth and min-RTT filters from synthetic ACK sequences, STARTUP's end and
  * PROBE_BW's gain cycle, then through congestion.h: duplicate ACKs (loss) keep the window,
- * SACKed bytes leave the flight, a timeout falls back to one segment. */
-#include "harness.h"
+ * SACKed bytes leave the flight, a timeout falls back to one segment; and through the sender,
+ * which reports RTT samples and SACKed bytes. */
+#include "modern_steps.h"
 #include "tcp/congestion.h"
 #include "tcp/congestion_bbr.h"
+#include "tcp/tcp_sender.h"
 
 #define MSS 1000
 #define RTT 20
@@ -174,10 +176,57 @@ static void loss_and_timeout(struct harness *h) {
     harness_end(h);
 }
 
+/* Sends what the sender has queued; returns how many segments. */
+static unsigned drain(struct tcp_sender *s) {
+    struct tcp_segment seg;
+    unsigned n = 0;
+    while (tcp_sender_segments_out(s, &seg)) {
+        n++;
+    }
+    return n;
+}
+
+static void sender_reports(struct harness *h) {
+    harness_begin(h, "bbr through the sender: an RTT sample, and SACKed bytes open the window");
+    struct tcp_config cfg = modern_config(0);
+    cfg.congestion = TCP_CC_BBR;
+    cfg.max_payload = MSS;
+    struct tcp_sender s;
+    STEP(h, "sender with ISN 0, BBR, MSS 1000; 50000 bytes written; the SYN goes out");
+    if (tcp_sender_init(&s, &cfg) != SPONGE_OK) {
+        FAIL(h, "init failed");
+    }
+    static const uint8_t data[50000];
+    byte_stream_write(tcp_sender_stream_in(&s), data, sizeof data);
+    tcp_sender_fill_window(&s);
+    EXPECT_EQ(h, "segments", 1, drain(&s));
+    STEP(h, "20 ms later the SYN is acknowledged (window 60000): the RTT sample reaches the model");
+    tcp_sender_tick(&s, RTT);
+    tcp_sender_ack_received(&s, wrap(1, (struct wrap32){0}), 60000);
+    EXPECT_EQ(h, "min RTT", RTT, bbr_min_rtt(&s.cc.bbr));
+    tcp_sender_fill_window(&s);
+    EXPECT_EQ(h, "segments in the initial window", 4, drain(&s));
+    STEP(h, "ACK of the first 1000 bytes: the window grows to 5000, two more segments");
+    tcp_sender_ack_received(&s, wrap(1001, (struct wrap32){0}), 60000);
+    tcp_sender_fill_window(&s);
+    EXPECT_EQ(h, "segments", 2, drain(&s));
+    EXPECT_EQ(h, "next seqno", 6001, tcp_sender_next_seqno_absolute(&s));
+    STEP(h, "a duplicate ACK SACKing [3001, 5001): those 2000 bytes left the network, two more segments");
+    struct tcp_sack_block block = {wrap(3001, (struct wrap32){0}), wrap(5001, (struct wrap32){0})};
+    tcp_sender_sack_received(&s, &block, 1);
+    tcp_sender_ack_received(&s, wrap(1001, (struct wrap32){0}), 60000);
+    tcp_sender_fill_window(&s);
+    EXPECT_EQ(h, "segments", 2, drain(&s));
+    EXPECT_EQ(h, "next seqno", 8001, tcp_sender_next_seqno_absolute(&s));
+    tcp_sender_destroy(&s);
+    harness_end(h);
+}
+
 int main(void) {
     struct harness h;
     startup(&h);
     filters_and_cycle(&h);
     loss_and_timeout(&h);
+    sender_reports(&h);
     return 0;
 }
