@@ -42,7 +42,10 @@ enum bbr_state bbr_state(const struct bbr *b) {
  * has no bandwidth yet (STARTUP then grows as slow start does). A min RTT under the clock's
  * 1 ms resolution counts as 1 ms. */
 static uint64_t target_window(const struct bbr *b) {
-    uint64_t bw = bbr_bandwidth(b);
+    uint64_t bw = bbr_bandwidth(b), floor = MIN_WINDOW_SEGMENTS * b->mss;
+    if (b->state == BBR_PROBE_RTT) {
+        return floor;
+    }
     if (bw == 0 || !b->have_rtt) {
         return UINT64_MAX;
     }
@@ -52,44 +55,68 @@ static uint64_t target_window(const struct bbr *b) {
                                             : (uint64_t)CWND_GAIN * cycle_gain[b->cycle] / 1000;
     uint64_t bdp = bw * rtt / 1000;
     uint64_t target = bdp * gain / 1000;
-    uint64_t floor = MIN_WINDOW_SEGMENTS * b->mss;
     return target > floor ? target : floor;
 }
 
 /* A round ended: STARTUP watches for the bandwidth to plateau, DRAIN lasts one round (its
  * 1 BDP window lets the queue STARTUP built empty), PROBE_BW moves to its next phase. */
 static void round_end(struct bbr *b) {
-    switch (b->state) {
-        case BBR_STARTUP: {
-            uint64_t bw = bbr_bandwidth(b);
-            if (bw * 1000 >= b->full_bw * FULL_BW_GROWTH) {
-                b->full_bw = bw;
-                b->full_bw_rounds = 0;
-            } else if (++b->full_bw_rounds >= FULL_BW_ROUNDS) {
-                b->state = BBR_DRAIN;
-            }
-            break;
+    if (b->state == BBR_STARTUP) {
+        uint64_t bw = bbr_bandwidth(b);
+        if (bw * 1000 >= b->full_bw * FULL_BW_GROWTH) {
+            b->full_bw = bw;
+            b->full_bw_rounds = 0;
+        } else if (++b->full_bw_rounds >= FULL_BW_ROUNDS) {
+            b->filled_pipe = true;
+            b->state = BBR_DRAIN;
         }
-        case BBR_DRAIN:
-            b->state = BBR_PROBE_BW;
-            b->cycle = 2; /* start cruising: the draft picks a phase other than the draining one */
-            break;
-        case BBR_PROBE_BW:
-            b->cycle = (b->cycle + 1) % BBR_CYCLE_PHASES;
-            break;
+    } else if (b->state == BBR_DRAIN) {
+        b->state = BBR_PROBE_BW;
+        b->cycle = 2; /* start cruising: the draft picks a phase other than the draining one */
+    } else {
+        b->cycle = (b->cycle + 1) % BBR_CYCLE_PHASES;
     }
 }
 
+/* PROBE_RTT (the draft's section on it): a min RTT not seen again for BBR_MIN_RTT_MS may be
+ * stale, and the queue a 2 BDP window keeps hides the path's own RTT; so the window drops to
+ * 4 segments for BBR_PROBE_RTT_MS and the smallest RTT measured then becomes the min RTT.
+ * No bandwidth samples are taken meanwhile (the window, not the path, limits delivery).
+ * Returns true while PROBE_RTT lasts. */
+static bool probe_rtt(struct bbr *b, uint64_t now, bool has_rtt, uint64_t rtt_ms) {
+    if (b->state != BBR_PROBE_RTT && now - b->min_rtt_at > BBR_MIN_RTT_MS) {
+        b->state = BBR_PROBE_RTT;
+        b->probe_rtt_end = now + BBR_PROBE_RTT_MS;
+        b->probe_rtt_min = UINT64_MAX;
+        b->cwnd = b->cwnd < target_window(b) ? b->cwnd : target_window(b);
+        return true; /* the RTT measured now was sent with the old window */
+    }
+    if (b->state != BBR_PROBE_RTT) {
+        return false;
+    }
+    if (has_rtt && rtt_ms < b->probe_rtt_min) {
+        b->probe_rtt_min = rtt_ms;
+    }
+    if (now < b->probe_rtt_end || b->probe_rtt_min == UINT64_MAX) {
+        return true;
+    }
+    b->min_rtt = b->probe_rtt_min;
+    b->min_rtt_at = now;
+    b->state = b->filled_pipe ? BBR_PROBE_BW : BBR_STARTUP;
+    b->cycle = 2;
+    b->interval_open = false; /* the next round starts afresh */
+    return false;
+}
+
 void bbr_on_sample(struct bbr *b, uint64_t now, uint64_t delivered, bool has_rtt, uint64_t rtt_ms) {
-    /* The min RTT filter: a new minimum, or any sample once the old one is BBR_MIN_RTT_MS old
-     * (the path may have changed). */
-    if (has_rtt && (!b->have_rtt || rtt_ms <= b->min_rtt || now - b->min_rtt_at > BBR_MIN_RTT_MS)) {
+    /* The min RTT filter: a new minimum (or an equal one) restarts its BBR_MIN_RTT_MS. */
+    if (has_rtt && (!b->have_rtt || rtt_ms <= b->min_rtt)) {
         b->have_rtt = true;
         b->min_rtt = rtt_ms;
         b->min_rtt_at = now;
     }
-    if (!b->have_rtt) {
-        return; /* no round length yet */
+    if (!b->have_rtt || probe_rtt(b, now, has_rtt, rtt_ms)) {
+        return; /* no round length yet, or no bandwidth samples in PROBE_RTT */
     }
     if (!b->interval_open || delivered < b->interval_delivered) {
         /* First sample, or the SACK scoreboard forgot a range: start a round here. */

@@ -5,7 +5,9 @@
  * Congestion-Based Congestion Control", ACM Queue 2016, and draft-cardwell-iccrg-bbr-
  * congestion-control). The model is the bottleneck bandwidth (the largest delivery rate of
  * the last BBR_BW_ROUNDS rounds) and the round-trip propagation time (the smallest RTT of the
- * last BBR_MIN_RTT_MS); the window is a gain times their product, the BDP. Loss is not taken
+ * last BBR_MIN_RTT_MS, refreshed by PROBE_RTT: BBR_PROBE_RTT_MS at a 4-segment window, so that
+ * the queue this sender keeps cannot inflate it); the window is a gain times their product, the
+ * BDP. Loss is not taken
  * as congestion: only a retransmission timeout shrinks the window. No pacing (the sender has
  * only a millisecond tick), so the phase gains act on the window. A "round" is one min RTT of
  * the sender's clock (at least 1 ms); each ends with one delivery-rate sample: bytes delivered
@@ -18,7 +20,9 @@
 #define BBR_MIN_RTT_MS 10000
 #define BBR_CYCLE_PHASES 8
 
-enum bbr_state { BBR_STARTUP, BBR_DRAIN, BBR_PROBE_BW };
+#define BBR_PROBE_RTT_MS 200
+
+enum bbr_state { BBR_STARTUP, BBR_DRAIN, BBR_PROBE_BW, BBR_PROBE_RTT };
 
 struct bbr {
     /* private */
@@ -33,7 +37,9 @@ struct bbr {
     uint64_t min_rtt, min_rtt_at;
     uint64_t full_bw; /* STARTUP: the bandwidth the last 25 % growth reached */
     unsigned full_bw_rounds;
-    unsigned cycle; /* PROBE_BW phase */
+    bool filled_pipe;                      /* STARTUP is over */
+    uint64_t probe_rtt_end, probe_rtt_min; /* PROBE_RTT: until when, the smallest RTT in it */
+    unsigned cycle;                        /* PROBE_BW phase */
 };
 
 /** STARTUP with RFC 5681's initial window for `mss`. */

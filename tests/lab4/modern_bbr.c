@@ -1,6 +1,6 @@
 /* Modern mode, the BBR-style congestion window (congestion_bbr.h): STARTUP's exponential
  * growth, the bandwidth and min-RTT filters from synthetic ACK sequences, STARTUP's end and
- * PROBE_BW's gain cycle, then through congestion.h: duplicate ACKs (loss) keep the window,
+ * PROBE_BW's gain cycle, PROBE_RTT, then through congestion.h: duplicate ACKs (loss) keep the window,
  * SACKed bytes leave the flight, a timeout falls back to one segment; and through the sender,
  * which reports RTT samples and SACKed bytes. */
 #include "modern_steps.h"
@@ -107,12 +107,33 @@ static void filters_and_cycle(struct harness *h) {
     EXPECT_EQ(h, "bw after 5 rounds", 1000000, bbr_bandwidth(&b));
     delivered = bottleneck(&b, &now, delivered, 500, 6 * RTT);
     EXPECT_EQ(h, "bw after 11 rounds", 500000, bbr_bandwidth(&b));
-    STEP(h, "a larger RTT sample does not raise the min RTT within 10 s ...");
+    STEP(h, "a larger RTT sample does not raise the min RTT");
     bbr_on_sample(&b, now, delivered, true, 40);
     EXPECT_EQ(h, "min RTT", 20, bbr_min_rtt(&b));
-    STEP(h, "... but replaces it once the minimum is more than 10 s old");
-    bbr_on_sample(&b, now + 10001, delivered, true, 40);
-    EXPECT_EQ(h, "min RTT", 40, bbr_min_rtt(&b));
+    STEP(h, "RTT samples of 30 ms only, until 10 s after the 20 ms one (at 0): still PROBE_BW");
+    while (now < BBR_MIN_RTT_MS) {
+        delivered = bottleneck(&b, &now, delivered, 500, 1);
+        bbr_on_sample(&b, now, delivered, true, 30);
+    }
+    EXPECT_EQ(h, "state", BBR_PROBE_BW, bbr_state(&b));
+    EXPECT_EQ(h, "min RTT", 20, bbr_min_rtt(&b));
+    STEP(h, "one more ms: the min RTT has expired, PROBE_RTT with a window of 4 segments");
+    delivered = bottleneck(&b, &now, delivered, 500, 1);
+    bbr_on_sample(&b, now, delivered, true, 30);
+    EXPECT_EQ(h, "state", BBR_PROBE_RTT, bbr_state(&b));
+    EXPECT_EQ(h, "cwnd", 4000, bbr_window(&b));
+    EXPECT_EQ(h, "min RTT (not yet replaced)", 20, bbr_min_rtt(&b));
+    STEP(h, "samples of 25 ms during it: after 200 ms the min RTT is 25, back to PROBE_BW");
+    for (int ms = 0; ms < BBR_PROBE_RTT_MS - 1; ms++) {
+        delivered = bottleneck(&b, &now, delivered, 100, 1);
+        bbr_on_sample(&b, now, delivered, true, 25);
+    }
+    EXPECT_EQ(h, "state", BBR_PROBE_RTT, bbr_state(&b));
+    delivered = bottleneck(&b, &now, delivered, 100, 1);
+    bbr_on_sample(&b, now, delivered, true, 25);
+    EXPECT_EQ(h, "state", BBR_PROBE_BW, bbr_state(&b));
+    EXPECT_EQ(h, "min RTT", 25, bbr_min_rtt(&b));
+    EXPECT_EQ(h, "bw (PROBE_RTT's low delivery is not sampled)", 500000, bbr_bandwidth(&b));
     harness_end(h);
 }
 
