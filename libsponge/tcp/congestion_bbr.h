@@ -6,12 +6,12 @@
  * congestion-control). The model is the bottleneck bandwidth (the largest delivery rate of
  * the last BBR_BW_ROUNDS rounds) and the round-trip propagation time (the smallest RTT of the
  * last BBR_MIN_RTT_MS, refreshed by PROBE_RTT: BBR_PROBE_RTT_MS at a 4-segment window, so that
- * the queue this sender keeps cannot inflate it); the window is a gain times their product, the
- * BDP. Loss is not taken
- * as congestion: only a retransmission timeout shrinks the window. No pacing (the sender has
- * only a millisecond tick), so the phase gains act on the window. A "round" is one min RTT of
- * the sender's clock (at least 1 ms); each ends with one delivery-rate sample: bytes delivered
- * (cumulatively or by SACK) in it over its length. Bytes, ms; bandwidth in bytes per second. */
+ * the queue this sender keeps cannot inflate it); the window is a gain times their product,
+ * the BDP. Loss is not taken as congestion: only a retransmission timeout shrinks the window.
+ * No pacing (the sender has only a millisecond tick), so the phase gains act on the window.
+ * A "round" is one min RTT of the sender's clock (at least 1 ms); each ends with one
+ * delivery-rate sample: bytes delivered (cumulatively or by SACK) in it over its length.
+ * Bytes, ms; bandwidth in bytes per second. */
 
 #include <stdbool.h>
 #include <stdint.h>

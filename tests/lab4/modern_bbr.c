@@ -1,8 +1,8 @@
 /* Modern mode, the BBR-style congestion window (congestion_bbr.h): STARTUP's exponential
- * growth, the bandwidth and min-RTT filters from synthetic ACK sequences, STARTUP's end and
- * PROBE_BW's gain cycle, PROBE_RTT, then through congestion.h: duplicate ACKs (loss) keep the window,
- * SACKed bytes leave the flight, a timeout falls back to one segment; and through the sender,
- * which reports RTT samples and SACKed bytes. */
+ * growth, the bandwidth and min-RTT filters from synthetic ACK sequences, STARTUP's end,
+ * PROBE_BW's gain cycle and PROBE_RTT; then through congestion.h: duplicate ACKs (loss) keep
+ * the window, SACKed bytes leave the flight, a timeout falls back to one segment; and through
+ * the sender, which reports RTT samples and SACKed bytes. */
 #include "modern_steps.h"
 #include "tcp/congestion.h"
 #include "tcp/congestion_bbr.h"
