@@ -5,7 +5,7 @@
  *
  * OPTIONS: -w BYTES  both streams' capacity, so the window (default 1 MiB; size it to the
  *                    bandwidth-delay product on a long path);
- *          --cc newreno|cubic  congestion control (default newreno);
+ *          --cc newreno|cubic|bbr  congestion control (default newreno);
  *          --lab     lab mode instead: tcp_config_default (64000-byte streams and window, no
  *                    window scaling, 1000-byte payloads, fixed 1 s RTO, no congestion control,
  *                    no MSS option), to compare the two modes of our TCP on the same path.
@@ -442,7 +442,7 @@ static int run_recv(const struct options *o, uint16_t port) {
 }
 
 static int usage(void) {
-    fprintf(stderr, "usage: tun_throughput [--lab] [-w BYTES] [--cc newreno|cubic] send HOST PORT BYTES | "
+    fprintf(stderr, "usage: tun_throughput [--lab] [-w BYTES] [--cc newreno|cubic|bbr] send HOST PORT BYTES | "
                     "tun_throughput [OPTIONS] recv PORT   (env TUN_DEV)\n");
     return 2;
 }
@@ -478,6 +478,8 @@ static int parse_options(int argc, char **argv, struct options *o) {
             o->congestion = TCP_CC_NEWRENO;
         } else if (strcmp(argv[i], "--cc") == 0 && strcmp(argv[i + 1], "cubic") == 0) {
             o->congestion = TCP_CC_CUBIC;
+        } else if (strcmp(argv[i], "--cc") == 0 && strcmp(argv[i + 1], "bbr") == 0) {
+            o->congestion = TCP_CC_BBR;
         } else {
             return 0;
         }

@@ -17,7 +17,8 @@
 #   loss:  the same three        20 ms RTT, 1% loss each way (relay seed 1000 + round, the same
 #                                for the three), LOSS_BYTES for kernel and modern (8 MiB) and
 #                                LAB_LOSS_BYTES for lab mode (1 MiB: fixed 1 s RTO, no fast
-#                                retransmit, so each lost segment costs a second)
+#                                retransmit, so each lost segment costs a second); modern
+#                                mode with the BBR-style window here (MODERN_LOSS_OPTS)
 #   clean: modern, lab           our TCP on tun144 to the kernel in A, no relay (like bench/tun.sh),
 #                                BYTES each way (send: ours -> kernel, recv: kernel -> ours)
 # A fresh relay serves every transfer. Throughput is the receiver's: bytes from its accept()
@@ -34,6 +35,8 @@
 #      the relay is the link, and a descheduled relay drops packets at its input queues);
 #      KERNEL_CC (the kernel sender's congestion control; default: the host's);
 #      MODERN_OPTS (more tun_throughput options for modern mode, e.g. "--cc cubic");
+#      MODERN_LOSS_OPTS (added after MODERN_OPTS in the loss phase; default "--cc bbr": the
+#      BBR-style window, which does not take random loss as congestion; "" for NewReno);
 #      PHASES ("delay loss clean") and PROGS ("kernel modern lab") pick a subset.
 set -euo pipefail
 
@@ -70,6 +73,7 @@ KERNEL_RMEM_MAX=${KERNEL_RMEM_MAX:-33554432}
 KERNEL_WMEM_MAX=${KERNEL_WMEM_MAX:-33554432}
 PHASES=${PHASES:-delay loss clean}
 read -ra MODERN_OPTS <<<"${MODERN_OPTS:-}"
+read -ra MODERN_LOSS_OPTS <<<"${MODERN_LOSS_OPTS---cc bbr}"
 PROGS=${PROGS:-kernel modern lab}
 RELAY_CPU=${RELAY_CPU:-0}
 SENDER_CPU=${SENDER_CPU:-1}
@@ -251,10 +255,11 @@ relayed() {
     PORT=$((PORT + 1))
     # shellcheck disable=SC2034 # used through a nameref
     local -a rx=("${B[@]}" "${PEER[@]}" recv 169.254.145.1 "$PORT")
-    local -a tx
+    local -a tx modern_opts=("${MODERN_OPTS[@]}")
+    [ "$case" = loss ] && modern_opts+=("${MODERN_LOSS_OPTS[@]}")
     case $prog in
         kernel) tx=("${C[@]}" taskset -c "$SENDER_CPU" "${PEER[@]}" send 169.254.145.1 "$PORT" "$bytes") ;;
-        modern) tx=(taskset -c "$SENDER_CPU" "$BUILD/tun_throughput" -w "$WINDOW" "${MODERN_OPTS[@]}" send 169.254.145.1 "$PORT" "$bytes") ;;
+        modern) tx=(taskset -c "$SENDER_CPU" "$BUILD/tun_throughput" -w "$WINDOW" "${modern_opts[@]}" send 169.254.145.1 "$PORT" "$bytes") ;;
         lab) tx=(taskset -c "$SENDER_CPU" "$BUILD/tun_throughput" --lab send 169.254.145.1 "$PORT" "$bytes") ;;
     esac
     transfer "$case" "$prog" rx -- "${tx[@]}"
@@ -299,7 +304,8 @@ start=$SECONDS
 echo "== wan: $RUNS rounds, interleaved; 20 ms RTT (relay -d $DELAY_MS each way); $(nproc) CPUs, relay on cpu$RELAY_CPU," \
     "senders on cpu$SENDER_CPU; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "   kernel: cc $TCP_CONGESTION, receiver tcp_rmem max $KERNEL_RMEM_MAX," \
-    "sender tcp_wmem max $KERNEL_WMEM_MAX, $OFFLOADS; ours: modern window $WINDOW (-w), lab 64000"
+    "sender tcp_wmem max $KERNEL_WMEM_MAX, $OFFLOADS; ours: modern window $WINDOW (-w)${MODERN_OPTS[*]:+ ${MODERN_OPTS[*]}}," \
+    "with loss adding '${MODERN_LOSS_OPTS[*]}'; lab 64000"
 echo "   bytes: $BYTES (delay, clean), $LOSS_BYTES (loss: kernel, modern), $LAB_LOSS_BYTES (loss: lab)"
 for r in $(seq 1 "$RUNS"); do
     echo "-- round $r"

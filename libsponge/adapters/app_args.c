@@ -133,10 +133,12 @@ enum sponge_err app_args_parse(int argc, char **argv, unsigned options, struct a
             ok = parse_ulong(val, 1, lab ? 65535 : (1ul << 30), &n);
             out->cfg.recv_capacity = n;
         } else if ((options & APP_OPT_TCP) && strcmp(opt, "--cc") == 0) {
-            /* Congestion control: newreno (the modern default), cubic, or none. */
+            /* Congestion control: newreno (the modern default), cubic, bbr, or none. */
             ok = val != NULL;
             if (ok && strcmp(val, "cubic") == 0) {
                 out->cfg.congestion = TCP_CC_CUBIC;
+            } else if (ok && strcmp(val, "bbr") == 0) {
+                out->cfg.congestion = TCP_CC_BBR;
             } else if (ok && strcmp(val, "newreno") == 0) {
                 out->cfg.congestion = TCP_CC_NEWRENO;
             } else if (ok && strcmp(val, "none") == 0) {

@@ -33,10 +33,22 @@ void congestion_init(struct congestion *cc, enum tcp_congestion algo, uint64_t m
     *cc = (struct congestion){.algo = algo, .mss = mss, .ssthresh = UINT64_MAX};
     /* RFC 5681 3.1 eq. 1: the initial window. */
     cc->cwnd = mss > 2190 ? 2 * mss : mss > 1095 ? 3 * mss : 4 * mss;
+    bbr_init(&cc->bbr, mss);
 }
 
 uint64_t congestion_window(const struct congestion *cc) {
+    if (cc->algo == TCP_CC_BBR) {
+        return bbr_window(&cc->bbr) + cc->sacked;
+    }
     return cc->algo == TCP_CC_NONE ? UINT64_MAX : cc->cwnd;
+}
+
+void congestion_on_sample(struct congestion *cc, uint64_t ackno, uint64_t sacked, uint64_t now, bool has_rtt,
+                          uint64_t rtt_ms) {
+    if (cc->algo == TCP_CC_BBR) {
+        cc->sacked = sacked;
+        bbr_on_sample(&cc->bbr, now, ackno + sacked, has_rtt, rtt_ms);
+    }
 }
 
 /* The congestion window after a loss: RFC 5681 eq. 4 for NewReno (half the flight size),
@@ -89,6 +101,13 @@ enum congestion_action congestion_on_ack(struct congestion *cc, uint64_t ackno, 
     }
     cc->dupacks = 0;
     cc->after_timeout = false;
+    if (cc->algo == TCP_CC_BBR) {
+        /* The model sets the window; recovery (RFC 6582 3.2 steps 3 and 5) only resends. */
+        bbr_on_ack(&cc->bbr, acked);
+        bool partial = cc->in_recovery && ackno <= cc->recover;
+        cc->in_recovery = partial;
+        return partial ? CONGESTION_RETRANSMIT : CONGESTION_NONE;
+    }
     if (cc->in_recovery) {
         if (ackno > cc->recover) {
             /* RFC 6582 3.2 step 3 (full ACK): deflate to ssthresh, leave recovery. */
@@ -125,8 +144,9 @@ enum congestion_action congestion_on_dupack(struct congestion *cc, uint64_t ackn
         return CONGESTION_NONE;
     }
     if (cc->in_recovery) {
-        /* RFC 6582 3.2 step 4: each further duplicate means a segment has left the network. */
-        cc->cwnd += cc->mss;
+        /* RFC 6582 3.2 step 4: each further duplicate means a segment has left the network
+         * (BBR counts SACKed bytes instead). */
+        cc->cwnd += cc->algo == TCP_CC_BBR ? 0 : cc->mss;
         return CONGESTION_NONE;
     }
     if (++cc->dupacks != DUPACK_THRESHOLD) {
@@ -137,9 +157,12 @@ enum congestion_action congestion_on_dupack(struct congestion *cc, uint64_t ackn
     if (cc->recover && ackno <= cc->recover) {
         return CONGESTION_NONE;
     }
-    cc->ssthresh = reduced_window(cc, flight);
     cc->recover = snd_nxt - 1;
     cc->in_recovery = true;
+    if (cc->algo == TCP_CC_BBR) {
+        return CONGESTION_RETRANSMIT; /* random loss is not congestion: the window stays */
+    }
+    cc->ssthresh = reduced_window(cc, flight);
     cc->cwnd = cc->ssthresh + DUPACK_THRESHOLD * cc->mss;
     cc->acked_in_ca = 0;
     return CONGESTION_RETRANSMIT;
@@ -159,6 +182,7 @@ void congestion_on_timeout(struct congestion *cc, uint64_t flight, uint64_t snd_
     }
     cc->after_timeout = true;
     cc->cwnd = cc->mss; /* the loss window */
+    bbr_on_timeout(&cc->bbr);
     cc->in_recovery = false;
     cc->dupacks = 0;
     cc->acked_in_ca = 0;

@@ -64,3 +64,11 @@ bool sack_scoreboard_covers(const struct sack_scoreboard *sb, uint64_t left, uin
 uint64_t sack_scoreboard_highest(const struct sack_scoreboard *sb) {
     return sb->count ? sb->right[sb->count - 1] : 0;
 }
+
+uint64_t sack_scoreboard_bytes(const struct sack_scoreboard *sb) {
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < sb->count; i++) {
+        bytes += sb->right[i] - sb->left[i];
+    }
+    return bytes;
+}

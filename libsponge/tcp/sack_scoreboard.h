@@ -31,6 +31,9 @@ void sack_scoreboard_ack(struct sack_scoreboard *sb, uint64_t ackno);
 /** True if [left, right) lies entirely in one recorded range. */
 bool sack_scoreboard_covers(const struct sack_scoreboard *sb, uint64_t left, uint64_t right);
 
+/** The bytes the recorded ranges cover together. */
+uint64_t sack_scoreboard_bytes(const struct sack_scoreboard *sb);
+
 /** The right edge of the highest recorded range (0 when empty). */
 uint64_t sack_scoreboard_highest(const struct sack_scoreboard *sb);
 

@@ -22,7 +22,7 @@
 #define TCP_MODERN_CHALLENGE_ACK_LIMIT 1000 /* per second, as Linux's tcp_challenge_ack_limit */
 
 /** Congestion control of the sender (off: the peer's window alone limits it, as in the labs). */
-enum tcp_congestion { TCP_CC_NONE, TCP_CC_NEWRENO, TCP_CC_CUBIC };
+enum tcp_congestion { TCP_CC_NONE, TCP_CC_NEWRENO, TCP_CC_CUBIC, TCP_CC_BBR };
 
 struct tcp_config {
     size_t recv_capacity;       /* inbound stream capacity (bytes) */

@@ -314,6 +314,8 @@ static bool ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t win
         same_ack(s, abs_ackno, window, pure);
     }
     s->window = window;
+    bool sampled = false; /* an RTT measurement, of rtt_ms */
+    uint64_t rtt_ms = 0;
     if (abs_ackno > s->acked_seqno) {
         uint64_t acked = abs_ackno - s->acked_seqno;
         s->acked_seqno = abs_ackno;
@@ -325,9 +327,10 @@ static bool ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t win
             }
             segment_ring_pop(&s->outstanding);
         }
-        bool sampled = s->echo_pending || (s->timing && abs_ackno >= s->timed_end);
+        sampled = s->echo_pending || (s->timing && abs_ackno >= s->timed_end);
+        rtt_ms = s->echo_pending ? s->echo_rtt : s->now - s->timed_at;
         if (sampled) {
-            rtt_estimator_sample(&s->rtt, s->echo_pending ? s->echo_rtt : s->now - s->timed_at);
+            rtt_estimator_sample(&s->rtt, rtt_ms);
             s->timing = s->timing && abs_ackno < s->timed_end;
         }
         /* RFC 6298 (5.3, 5.7): new data acknowledged resets the RTO and restarts the timer
@@ -346,6 +349,9 @@ static bool ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t win
         if (s->cfg.congestion != TCP_CC_NONE) {
             new_ack(s, abs_ackno, acked);
         }
+    }
+    if (s->cfg.congestion != TCP_CC_NONE) {
+        congestion_on_sample(&s->cc, abs_ackno, sack_scoreboard_bytes(&s->sacked), s->now, sampled, rtt_ms);
     }
     release_acked(s);
     return true;

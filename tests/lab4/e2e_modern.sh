@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
 # Beyond the labs, end to end: our TCP in modern mode (the apps' default: MSS, window scaling,
-# timestamps, SACK-permitted, RFC 6298 RTO, NewReno) on tun144 to the Linux kernel's TCP
-# (socat), 1 MiB each way, sha256 checked; with loss on our end too; modern to modern over UDP;
-# and one case with --lab, the labs' behaviour through the same apps.
+# timestamps, SACK-permitted, RFC 6298 RTO, NewReno; cases with CUBIC and the BBR-style window
+# too) on tun144 to the Linux kernel's TCP (socat), 1 MiB each way, sha256 checked; with loss
+# on our end too; modern to modern over UDP; and one case with --lab, the labs' behaviour
+# through the same apps.
 # Case format and namespace setup: lib/netns.sh.
 # shellcheck source=lib/netns.sh
 source "$(dirname "$0")/lib/netns.sh"
@@ -18,6 +19,8 @@ E2E_CASES=(
     "udp client duplex 1048576 default both"
     "socat client duplex 1048576 default both cubic"
     "udp server duplex 1048576 default down cubic"
+    "socat client duplex 1048576 default both bbr"
+    "udp server duplex 1048576 default down bbr"
     "socat client duplex 262144 default none lab"
 )
 

@@ -21,7 +21,7 @@
 #   WINDOW     default, or the -w value (receive window) of our end
 #   LOSS       none, up (-Lu 0.1), down (-Ld 0.1) or both, on our end
 #   MODE       optional: modern (the apps' default), lab (--lab on every end that is ours) or
-#              cubic (modern with --cc cubic on every end that is ours)
+#              cubic or bbr (modern with --cc cubic or --cc bbr on every end that is ours)
 #
 # A case prints nothing when it passes, except lines starting with "NOTE: " (measurements,
 # counters), which the runner shows under its PASS line.
@@ -156,7 +156,7 @@ e2e_our_opts() {
     local window=$1 loss=$2 mode=${3:-modern}
     printf -- '-t %s' "$E2E_RTO"
     [ "$mode" = lab ] && printf -- ' --lab'
-    [ "$mode" = cubic ] && printf -- ' --cc cubic'
+    case $mode in cubic | bbr) printf -- ' --cc %s' "$mode" ;; esac
     [ "$window" != default ] && printf -- ' -w %s' "$window"
     case $loss in
         none) ;;
@@ -183,7 +183,7 @@ e2e_case() {
     local d=$E2E_DIR
     local -a ours peer_opts=(-t "$E2E_RTO")
     [ "$mode" = lab ] && peer_opts+=(--lab)
-    [ "$mode" = cubic ] && peer_opts+=(--cc cubic)
+    case $mode in cubic | bbr) peer_opts+=(--cc "$mode") ;; esac
     local words
     words=$(e2e_our_opts "$window" "$loss" "$mode") || { echo "bad LOSS $loss"; return 1; }
     read -r -a ours <<<"$words"
