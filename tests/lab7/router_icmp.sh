@@ -37,93 +37,10 @@ for prog in router tcp_ipv4 tcp_ip_ethernet; do
     [ -x "$build/$prog" ] || { echo "FAIL: $build/$prog not built"; exit 1; }
 done
 
-NS_A="sponge-icmp-$$-a"
-NS_B="sponge-icmp-$$-b"
-work=$(mktemp -d)
-pids=()
-# shellcheck disable=SC2317 # called by the EXIT trap
-cleanup() {
-    for pid in "${pids[@]}"; do
-        kill -TERM "$pid" 2>/dev/null
-    done
-    for pid in "${pids[@]}"; do
-        wait "$pid" 2>/dev/null
-    done
-    ip netns del "$NS_A" 2>/dev/null
-    ip netns del "$NS_B" 2>/dev/null
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() {
-    echo "FAIL: $*"
-    for f in "$work"/*.err; do
-        [ -s "$f" ] && sed "s/^/  $(basename "$f" .err): /" "$f"
-    done
-    exit 1
-}
-
-no_ipv6() {
-    "$@" sh -c 'echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6; echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6' \
-        2>/dev/null
-}
-no_ipv6 env
-ip link set lo up
-ip netns add "$NS_A" || fail "ip netns add $NS_A"
-ip netns add "$NS_B" || fail "ip netns add $NS_B"
-in_a() { ip netns exec "$NS_A" "$@"; }
-in_b() { ip netns exec "$NS_B" "$@"; }
-no_ipv6 in_a
-no_ipv6 in_b
-
-cat >"$work/r1.conf" <<'EOF'
-interface tapA1 02:00:00:00:01:01 169.254.1.1
-interface tapL1 02:00:00:00:0c:01 169.254.12.1
-route 169.254.1.0/24 tapA1
-route 169.254.12.0/24 tapL1
-route 169.254.2.0/24 tapL1 via 169.254.12.2
-EOF
-cat >"$work/r2.conf" <<'EOF'
-interface tapB2 02:00:00:00:02:01 169.254.2.1
-interface tapL2 02:00:00:00:0c:02 169.254.12.2
-route 169.254.2.0/24 tapB2
-route 169.254.12.0/24 tapL2
-route 0.0.0.0/0 tapL2 via 169.254.12.1
-EOF
-
-# start NAME EXPECTED_PREFIX COMMAND...: runs COMMAND with stdout on a FIFO and waits (10 s at
-# most) for its first line; sets started_pid.
-start() {
-    local name=$1 expect=$2 line fd
-    shift 2
-    mkfifo "$work/$name.out"
-    "$@" >"$work/$name.out" 2>"$work/$name.err" &
-    started_pid=$!
-    pids+=("$started_pid")
-    exec {fd}<"$work/$name.out"
-    if ! read -r -t 10 line <&"$fd" || [ "${line#"$expect"}" = "$line" ]; then
-        fail "$name did not print $expect within 10 s (got '${line:-}')"
-    fi
-}
-
-start r1 READY "$router" -c "$work/r1.conf"
-r1_pid=$started_pid
-start r2 READY "$router" -c "$work/r2.conf"
-r2_pid=$started_pid
-ip link add br12 type bridge forward_delay 0 || fail "cannot create a bridge"
-ip link set tapL1 master br12 || fail "tapL1 into br12"
-ip link set tapL2 master br12 || fail "tapL2 into br12"
-ip link set br12 up
-ip link set tapA1 netns "$NS_A" || fail "cannot move tapA1 into $NS_A"
-ip link set tapB2 netns "$NS_B" || fail "cannot move tapB2 into $NS_B"
-in_a ip link set lo up
-in_a ip addr add 169.254.1.2/24 dev tapA1
-in_a ip link set tapA1 up
-in_a ip route add default via 169.254.1.1 || fail "host A default route"
-in_b ip link set lo up
-in_b ip addr add 169.254.2.2/24 dev tapB2
-in_b ip link set tapB2 up
-in_b ip route add default via 169.254.2.1 || fail "host B default route"
+# shellcheck source=lib/two_routers.sh
+source "$(dirname "$0")/lib/two_routers.sh"
+two_routers_init icmp
+two_routers_up "$router"
 echo "ok: two routers between A and B"
 
 show() { while IFS= read -r l; do echo "  $1: $l"; done <<<"$2"; }
