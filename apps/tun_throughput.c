@@ -3,7 +3,7 @@
  *   tun_throughput [OPTIONS] send HOST PORT BYTES   connect from 169.254.144.9, send BYTES, close
  *   tun_throughput [OPTIONS] recv PORT              listen on 169.254.144.9:PORT, read to the peer's FIN
  *
- * OPTIONS: -w BYTES  both streams' capacity, so the window (default 1 MiB; size it to the
+ * OPTIONS: -w BYTES  both streams' capacity, so the window (default 128 KiB; size it to the
  *                    bandwidth-delay product on a long path);
  *          --cc newreno|cubic|bbr  congestion control (default newreno);
  *          --lab     lab mode instead: tcp_config_default (64000-byte streams and window, no
@@ -35,18 +35,22 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#define MSS 1460                   /* 1500-byte MTU minus 40 bytes of IPv4 and TCP headers */
-#define STREAM_CAPACITY (1u << 20) /* both streams by default; window scaling makes it the window */
-#define MAX_CAPACITY (1u << 30)    /* -w limit: RFC 7323 2.3 caps the scaled window at 2^30 */
-#define READ_BATCH 64              /* datagrams read per wakeup before output is flushed */
-#define ACK_EVERY 4                /* flush (one cumulative ACK) after this many data segments */
-#define RECV_BUFFER (256u << 20)   /* application buffer (pre-faulted), hashed when it wraps */
-#define RUNNING_WAIT_MS 2000       /* how long to wait for the device to be IFF_RUNNING */
-#define QDISC_SETTLE_MS 20         /* then a little longer: the qdisc comes up after the flag */
-#define IDLE_POLL_MS 5             /* poll timeout when nothing is waiting (timer granularity) */
-#define SPIN_NS 50000              /* before sleeping in poll, keep trying reads this long */
-#define CLOSE_TIMEOUT_MS 5000      /* bound on the closing handshake after the timed part */
-#define CONNECT_TIMEOUT_MS 15000   /* bound on the handshake */
+#define MSS 1460 /* 1500-byte MTU minus 40 bytes of IPv4 and TCP headers */
+/* Both streams by default (-w for more; window scaling makes it the window). On the TUN path's
+ * tens of microseconds of RTT 128 KiB is plenty, and it bounds the kernel's bursts towards us
+ * to ~90 datagrams, under the TUN queue's 500: with 1 MiB the kernel sender burst past it
+ * whenever we acknowledged less often (docs/BENCHMARKS.md, tun_recv). */
+#define STREAM_CAPACITY (1u << 17)
+#define MAX_CAPACITY (1u << 30)  /* -w limit: RFC 7323 2.3 caps the scaled window at 2^30 */
+#define READ_BATCH 64            /* datagrams read per wakeup before output is flushed */
+#define ACK_EVERY 8              /* flush (one cumulative ACK) after this many data segments */
+#define RECV_BUFFER (256u << 20) /* application buffer (pre-faulted), hashed when it wraps */
+#define RUNNING_WAIT_MS 2000     /* how long to wait for the device to be IFF_RUNNING */
+#define QDISC_SETTLE_MS 20       /* then a little longer: the qdisc comes up after the flag */
+#define IDLE_POLL_MS 5           /* poll timeout when nothing is waiting (timer granularity) */
+#define SPIN_NS 50000            /* before sleeping in poll, keep trying reads this long */
+#define CLOSE_TIMEOUT_MS 5000    /* bound on the closing handshake after the timed part */
+#define CONNECT_TIMEOUT_MS 15000 /* bound on the handshake */
 
 /* What the command line chose. */
 struct options {
