@@ -115,6 +115,9 @@ static void forward(struct router_box *b) {
 static int take_frames(struct router_box *b, int fd, size_t n, uint64_t *count) {
     for (int i = 0; i < FRAMES_PER_WAKEUP; i++) {
         ssize_t got = recv(fd, b->buf, b->cap, MSG_DONTWAIT);
+        if (got < 0 && fd == b->lan_fd && errno == ECONNRESET) {
+            return 1; /* the host closed its end with frames of ours unread: it is done too */
+        }
         if (got < 0) {
             return transient(errno) ? 0 : -1;
         }
