@@ -4,6 +4,8 @@
 /* What tun_capture_check and tap_capture_check share: one line per check on stderr, a tally of
  * failures, a monotonic clock for their read deadline and a port argument parser. */
 
+#include <errno.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -36,6 +38,20 @@ static inline long long now_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/** Waits until `fd` is readable or CLOCK_MONOTONIC passes `deadline_ms` (now_ms's clock),
+ *  retrying after signals. True if readable; false on timeout or a poll error. */
+static inline bool wait_readable(int fd, long long deadline_ms) {
+    for (;;) {
+        long long left = deadline_ms - now_ms();
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        int ready = left > 0 ? poll(&pfd, 1, (int)left) : 0;
+        if (ready < 0 && errno == EINTR) {
+            continue;
+        }
+        return ready > 0;
+    }
 }
 
 /** Parses a decimal port 1..65535; false for anything else. */

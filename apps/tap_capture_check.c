@@ -247,13 +247,7 @@ static int capture(int fd, const struct expectations *e, uint8_t *frame) {
     bool seen_arp = false, seen_ip = false;
     long long deadline = now_ms() + WAIT_MS;
     while (!(seen_arp && seen_ip)) {
-        long long left = deadline - now_ms();
-        struct pollfd pfd = {.fd = fd, .events = POLLIN};
-        int ready = left > 0 ? poll(&pfd, 1, (int)left) : 0;
-        if (ready < 0 && errno == EINTR) {
-            continue;
-        }
-        if (ready <= 0) {
+        if (!wait_readable(fd, deadline)) {
             break;
         }
         size_t n = 0;

@@ -197,13 +197,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     while (!(seen_syn && seen_udp)) {
-        long long left = deadline - now_ms();
-        struct pollfd pfd = {.fd = fd, .events = POLLIN};
-        int ready = left > 0 ? poll(&pfd, 1, (int)left) : 0;
-        if (ready < 0 && errno == EINTR) {
-            continue;
-        }
-        if (ready <= 0) {
+        if (!wait_readable(fd, deadline)) {
             break;
         }
         ssize_t n = read(fd, pkt, 65536);
