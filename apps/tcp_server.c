@@ -6,7 +6,8 @@
  * Every byte a client sends is sent back; when the client closes its side, the server closes
  * too. Defaults: tun144, 169.254.144.9, backlog 1024, 4096 connections, 64 KiB streams, modern
  * TCP (--lab: the lab configuration). BACKLOG also bounds the half-open connections, each
- * dropped after MS ms in SYN_RCVD (default 63000). Prints READY on stderr once listening; on SIGTERM or
+ * dropped after MS ms in SYN_RCVD (default 63000); in modern mode SYNs beyond them are answered
+ * with SYN cookies (RFC 4987 3.6). Prints READY on stderr once listening; on SIGTERM or
  * SIGINT prints its counters and CPU time on stderr and exits 0. */
 #include "adapters/tun_host.h"
 #include "wire/ipv4.h"
@@ -110,6 +111,7 @@ int main(int argc, char **argv) {
     cfg.max_connections = (uint32_t)maxconn;
     cfg.max_half_open = (uint32_t)(backlog < maxconn ? backlog : maxconn);
     cfg.half_open_timeout_ms = (uint32_t)half_open_ms;
+    cfg.syn_cookies = !lab; /* beyond the half-open limit, SYN cookies (RFC 4987 3.6) */
 
     sigset_t sigs;
     sigemptyset(&sigs);
@@ -162,10 +164,15 @@ int main(int argc, char **argv) {
     const struct tcp_listener_counters *lc = tcp_host_listener_counters(h, s.listener);
     fprintf(stderr,
             "tcp_server: accepted %llu completed %llu reset %llu echoed %llu bytes; listener: syns %llu "
-            "syn_drop_half_open %llu syn_drop_queue_full %llu ack_drop_queue_full %llu\n",
+            "syn_drop_half_open %llu syn_drop_queue_full %llu ack_drop_queue_full %llu cookies_sent %llu "
+            "cookies_validated %llu cookie_acks_rejected %llu cookie_acks_bad_ts %llu cookie_drop_queue_full %llu "
+            "cookie_drop_no_slot %llu\n",
             (unsigned long long)s.accepted, (unsigned long long)s.completed, (unsigned long long)s.ended_unclean,
             (unsigned long long)s.bytes, (unsigned long long)lc->syns, (unsigned long long)lc->syn_drop_half_open,
-            (unsigned long long)lc->syn_drop_queue_full, (unsigned long long)lc->ack_drop_queue_full);
+            (unsigned long long)lc->syn_drop_queue_full, (unsigned long long)lc->ack_drop_queue_full,
+            (unsigned long long)lc->cookies_sent, (unsigned long long)lc->cookies_validated,
+            (unsigned long long)lc->cookie_acks_rejected, (unsigned long long)lc->cookie_acks_bad_ts,
+            (unsigned long long)lc->cookie_drop_queue_full, (unsigned long long)lc->cookie_drop_no_slot);
     tun_host_report(&s.th, stderr);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);

@@ -5,6 +5,7 @@
 #include "adapters/reassembly_config.h"
 #include "net/icmp_reply.h"
 #include "tcp/byte_stream.h"
+#include "tcp/tcp_connection_cookie.h"
 #include "wire/ipv4_datagram.h"
 
 #include <assert.h>
@@ -68,11 +69,12 @@ enum sponge_err tcp_host_init(struct tcp_host *h, const struct tcp_host_config *
                            .dirty_tail = NONE,
                            .event_head = NONE,
                            .event_tail = NONE};
-    uint8_t keys[3 * SIPHASH_KEY_LEN];
+    uint8_t keys[4 * SIPHASH_KEY_LEN];
     if (getrandom(keys, sizeof keys, 0) != (ssize_t)sizeof keys) {
         return SPONGE_ERR_SYSTEM;
     }
     memcpy(h->isn_key, keys + 2 * SIPHASH_KEY_LEN, SIPHASH_KEY_LEN);
+    syn_cookies_init(&h->cookies, keys + 3 * SIPHASH_KEY_LEN);
     ephemeral_ports_init(&h->ports, cfg->ephemeral_min, cfg->ephemeral_max, keys + SIPHASH_KEY_LEN);
     if (connection_table_init(&h->table, cfg->max_connections, keys) != SPONGE_OK) {
         return SPONGE_ERR_NO_MEMORY;
@@ -192,15 +194,23 @@ static bool port_listening(const struct tcp_host *h, uint16_t port) {
     return listener_for(h, port) != NONE;
 }
 
-/* Takes a free slot for a new connection on `tuple` and enters it in the table. */
-static enum sponge_err open_slot(struct tcp_host *h, const struct tcp_four_tuple *tuple, struct tcp_host_conn **out) {
+/* A connection that a valid SYN cookie vouches for: what the cookie kept, the ACK that brought it. */
+struct cookie_open {
+    const struct syn_cookie_syn *syn;
+    const struct tcp_segment *ack;
+};
+
+/* Takes a free slot for a new connection on `tuple` and enters it in the table: a fresh one, or
+ * with `ck` one made ESTABLISHED from a cookie. */
+static enum sponge_err open_slot(struct tcp_host *h, const struct tcp_four_tuple *tuple, const struct cookie_open *ck,
+                                 struct tcp_host_conn **out) {
     if (h->free_head == NONE) {
         return SPONGE_ERR_INVALID_ARGUMENT;
     }
     uint32_t id = h->free_head;
     struct tcp_host_conn *s = &h->slots[id];
     struct tcp_config cfg = h->cfg.tcp;
-    if (!cfg.fixed_isn_set) {
+    if (!cfg.fixed_isn_set && !ck) {
         /* RFC 6528: M is the host's clock (the sum of ticks) in 4 us units. */
         struct isn_secret secret;
         memcpy(secret.key, h->isn_key, sizeof secret.key);
@@ -215,7 +225,8 @@ static enum sponge_err open_slot(struct tcp_host *h, const struct tcp_four_tuple
     memset(s, 0, sizeof *s);
     s->next_event = next_event;
     s->event_queued = event_queued;
-    enum sponge_err err = tcp_connection_init(&s->conn, &cfg);
+    enum sponge_err err =
+        ck ? tcp_connection_init_from_cookie(&s->conn, &cfg, ck->syn, ck->ack) : tcp_connection_init(&s->conn, &cfg);
     if (err != SPONGE_OK) {
         s->next_free = next_free;
         return err;
@@ -365,10 +376,54 @@ static void reset_reply(struct tcp_host *h, const struct ipv4_header *ip, const 
     ipv4_segment_send(&h->carrier, ip->dst, ip->src, h->next_ip_id++, &rst);
 }
 
+/* An ACK to a listening port with no connection, with SYN cookies on: true if it returned a
+ * valid cookie and became a connection in the accept queue (or was dropped for lack of room,
+ * counted); false if the cookie did not check (the listener counted it). */
+static bool cookie_ack(struct tcp_host *h, uint32_t l, const struct tcp_four_tuple *t, const struct tcp_segment *seg) {
+    struct tcp_listener *lis = &h->listeners[l];
+    struct syn_cookie_syn syn;
+    enum syn_cookie_result r = syn_cookie_check(&h->cookies, t, &seg->header, &syn);
+    if (!tcp_listener_cookie_ack(lis, r)) {
+        if (r == SYN_COOKIE_OK) {
+            drop(h, TCP_HOST_DROP_QUEUE_FULL); /* the peer retransmits, as after a lost ACK */
+        }
+        return r == SYN_COOKIE_OK;
+    }
+    struct cookie_open ck = {&syn, seg};
+    struct tcp_host_conn *s;
+    if (h->free_head == NONE || open_slot(h, t, &ck, &s) != SPONGE_OK) {
+        tcp_listener_cookie_no_slot(lis);
+        drop(h, TCP_HOST_DROP_NO_SLOT);
+        return true;
+    }
+    h->counters.passive_opens++;
+    h->counters.cookie_opens++;
+    s->listener = l;
+    bool queued = tcp_listener_enqueue(lis, slot_id(h, s));
+    assert(queued); /* tcp_listener_cookie_ack saw room */
+    (void)queued;
+    s->in_accept_queue = true;
+    listener_news(h, l);
+    after_activity(h, s);
+    return true;
+}
+
+/* A SYN that finds the listener's half-open places taken, with cookies on: the cookie SYN+ACK
+ * goes out at once and nothing is kept (RFC 4987 3.6). */
+static void send_cookie(struct tcp_host *h, const struct tcp_four_tuple *t, const struct tcp_segment *syn) {
+    struct tcp_segment synack;
+    syn_cookie_answer(&h->cookies, &h->cfg.tcp, t, &syn->header, &synack);
+    h->counters.datagrams_sent++;
+    ipv4_segment_send(&h->carrier, t->local_addr, t->remote_addr, h->next_ip_id++, &synack);
+}
+
 /* A segment for no connection, to a listening port (RFC 9293 3.10.7.2). */
 static void to_listener(struct tcp_host *h, uint32_t l, const struct ipv4_header *ip, const struct tcp_four_tuple *t,
                         const struct tcp_segment *seg) {
     const struct tcp_header *hd = &seg->header;
+    if (h->cfg.syn_cookies && hd->ack && !hd->syn && !hd->rst && cookie_ack(h, l, t, seg)) {
+        return;
+    }
     if (!hd->syn || hd->ack || hd->rst) {
         /* A RST is ignored, an ACK gets <SEQ=SEG.ACK><CTL=RST>, anything else is dropped. */
         drop(h, TCP_HOST_DROP_LISTEN_NOT_SYN);
@@ -381,12 +436,18 @@ static void to_listener(struct tcp_host *h, uint32_t l, const struct ipv4_header
         drop(h, TCP_HOST_DROP_NO_SLOT);
         return;
     }
-    if (!tcp_listener_admit_syn(&h->listeners[l])) {
-        drop(h, TCP_HOST_DROP_LISTENER_LIMIT);
-        return;
+    switch (tcp_listener_admit_syn(&h->listeners[l], h->cfg.syn_cookies)) {
+        case TCP_LISTENER_ADMIT:
+            break;
+        case TCP_LISTENER_COOKIE:
+            send_cookie(h, t, seg);
+            return;
+        case TCP_LISTENER_DROP:
+            drop(h, TCP_HOST_DROP_LISTENER_LIMIT);
+            return;
     }
     struct tcp_host_conn *s;
-    if (open_slot(h, t, &s) != SPONGE_OK) {
+    if (open_slot(h, t, NULL, &s) != SPONGE_OK) {
         tcp_listener_half_open_done(&h->listeners[l]);
         drop(h, TCP_HOST_DROP_NO_SLOT);
         return;
@@ -483,6 +544,7 @@ enum sponge_err tcp_host_receive(struct tcp_host *h, size_t max, size_t *n) {
 
 enum sponge_err tcp_host_tick(struct tcp_host *h, uint64_t ms) {
     h->clock_ms += ms;
+    syn_cookies_tick(&h->cookies, ms);
     ipv4_reassembler_tick(&h->reasm, ms);
     for (uint32_t i = 0; i < h->live_count; i++) {
         struct tcp_host_conn *s = &h->slots[h->live[i]];
@@ -601,7 +663,7 @@ enum sponge_err tcp_host_connect(struct tcp_host *h, uint32_t remote_addr, uint1
     }
     probe.tuple.local_port = port;
     struct tcp_host_conn *s;
-    enum sponge_err err = open_slot(h, &probe.tuple, &s);
+    enum sponge_err err = open_slot(h, &probe.tuple, NULL, &s);
     if (err != SPONGE_OK) {
         return err;
     }

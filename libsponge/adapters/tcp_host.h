@@ -23,6 +23,7 @@
 #include "net/ipv4_reassembler.h"
 #include "tcp/connection_table.h"
 #include "tcp/ephemeral_ports.h"
+#include "tcp/syn_cookie.h"
 #include "tcp/tcp_config.h"
 #include "tcp/tcp_connection.h"
 #include "tcp/tcp_listener.h"
@@ -45,13 +46,18 @@ struct tcp_host_config {
                                       FIN_WAIT_2 (Linux's tcp_fin_timeout, 60 s) */
     uint32_t half_open_timeout_ms; /* a connection still in SYN_RCVD after this long is dropped
                                       (Linux gives up after 5 SYN-ACK retransmissions, ~63 s) */
+    bool syn_cookies;              /* a listener whose max_half_open places are taken answers
+                                      SYNs with SYN cookies (tcp/syn_cookie.h, RFC 4987 3.6)
+                                      instead of dropping them; ACKs to a listening port with
+                                      no connection are checked as cookies */
 
     /* IPv4 fragment reassembly: its memory bounds and timeout */
     struct ipv4_reassembler_config reassembly;
 };
 
 /** Defaults: 169.254.144.9, tcp_config_default, 1024 connections, 8 listeners, 256 half-open,
- *  ports 32768..60999 (Linux's range), orphans reset after 60 s, half-open ones after 63 s;
+ *  ports 32768..60999 (Linux's range), orphans reset after 60 s, half-open ones after 63 s,
+ *  no SYN cookies (the apps turn them on in modern mode);
  *  reassembly as the single-connection carriers (reassembly_config_from_env: the unit's
  *  defaults, the timeout from SPONGE_FRAG_TIMEOUT_MS if set). */
 void tcp_host_config_default(struct tcp_host_config *cfg);
@@ -79,10 +85,11 @@ enum tcp_host_drop {
     TCP_HOST_DROP_BAD_TCP,        /* TCP header did not parse */
     TCP_HOST_DROP_BAD_CHECKSUM,   /* TCP checksum wrong */
     TCP_HOST_DROP_NO_CONNECTION,  /* for no connection (answered with a RST unless it was one) */
-    TCP_HOST_DROP_LISTEN_NOT_SYN, /* to a listener, not a SYN (RFC 9293 3.10.7.2) */
+    TCP_HOST_DROP_LISTEN_NOT_SYN, /* to a listener, not a SYN nor a valid cookie ACK (RFC 9293
+                                     3.10.7.2; bad cookies are counted by the listener too) */
     TCP_HOST_DROP_LISTENER_LIMIT, /* a SYN a listener's limits refused (tcp_listener counters) */
-    TCP_HOST_DROP_QUEUE_FULL,     /* handshake-completing ACK while the accept queue is full */
-    TCP_HOST_DROP_NO_SLOT,        /* a SYN while max_connections slots were taken */
+    TCP_HOST_DROP_QUEUE_FULL,     /* handshake-completing (or valid cookie) ACK, accept queue full */
+    TCP_HOST_DROP_NO_SLOT,        /* a SYN (or valid cookie ACK) while max_connections slots were taken */
     TCP_HOST_DROP_COUNT
 };
 
@@ -92,7 +99,8 @@ struct tcp_host_counters {
     uint64_t rst_sent;          /* RSTs for segments that belonged to no connection */
     uint64_t icmp_echo_replied; /* echo requests to local_addr answered (RFC 1122 3.2.2.6) */
     uint64_t window_updates;    /* window updates queued because a read reopened the window */
-    uint64_t passive_opens;     /* connections made by SYNs to a listener */
+    uint64_t passive_opens;     /* connections made by SYNs to a listener (or by their cookies) */
+    uint64_t cookie_opens;      /* ... of which made ESTABLISHED by a valid SYN cookie ACK */
     uint64_t active_opens;      /* connections made by tcp_host_connect */
     uint64_t freed;             /* connections whose slot was freed */
     uint64_t dropped[TCP_HOST_DROP_COUNT];
@@ -109,6 +117,7 @@ struct tcp_host {
     struct ephemeral_ports ports;
     struct ipv4_reassembler reasm;
     uint8_t isn_key[SIPHASH_KEY_LEN];
+    struct syn_cookies cookies; /* its own key; its clock is the host's */
     struct tcp_host_conn *slots;
     uint32_t free_head;
     uint32_t *live; /* ids of slots with a connection, dense (for tick) */
@@ -124,7 +133,7 @@ struct tcp_host {
 };
 
 /** Sets the host up on `carrier` (borrowed; it must outlive the host), with `cfg` (copied),
- *  drawing its secret keys (table hash, ports, ISNs) with getrandom(2).
+ *  drawing its secret keys (table hash, ports, ISNs, SYN cookies) with getrandom(2).
  *  Returns SPONGE_OK, NO_MEMORY or SYSTEM (no random bytes); on failure nothing is left to free. */
 enum sponge_err tcp_host_init(struct tcp_host *h, const struct tcp_host_config *cfg, struct ipv4_carrier carrier);
 

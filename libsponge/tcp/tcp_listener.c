@@ -19,18 +19,22 @@ uint16_t tcp_listener_port(const struct tcp_listener *l) {
     return l->port;
 }
 
-bool tcp_listener_admit_syn(struct tcp_listener *l) {
+enum tcp_listener_verdict tcp_listener_admit_syn(struct tcp_listener *l, bool cookies) {
     if (l->len >= l->backlog) {
         l->counters.syn_drop_queue_full++;
-        return false;
+        return TCP_LISTENER_DROP;
     }
     if (l->half_open >= l->max_half_open) {
+        if (cookies) {
+            l->counters.cookies_sent++;
+            return TCP_LISTENER_COOKIE;
+        }
         l->counters.syn_drop_half_open++;
-        return false;
+        return TCP_LISTENER_DROP;
     }
     l->half_open++;
     l->counters.syns++;
-    return true;
+    return TCP_LISTENER_ADMIT;
 }
 
 bool tcp_listener_admit_ack(struct tcp_listener *l) {
@@ -39,6 +43,29 @@ bool tcp_listener_admit_ack(struct tcp_listener *l) {
         return false;
     }
     return true;
+}
+
+bool tcp_listener_cookie_ack(struct tcp_listener *l, enum syn_cookie_result r) {
+    switch (r) {
+        case SYN_COOKIE_OK:
+            break;
+        case SYN_COOKIE_BAD:
+            l->counters.cookie_acks_rejected++;
+            return false;
+        case SYN_COOKIE_BAD_TIMESTAMP:
+            l->counters.cookie_acks_bad_ts++;
+            return false;
+    }
+    l->counters.cookies_validated++;
+    if (l->len >= l->backlog) {
+        l->counters.cookie_drop_queue_full++;
+        return false;
+    }
+    return true;
+}
+
+void tcp_listener_cookie_no_slot(struct tcp_listener *l) {
+    l->counters.cookie_drop_no_slot++;
 }
 
 void tcp_listener_half_open_done(struct tcp_listener *l) {
