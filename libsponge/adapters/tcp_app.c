@@ -165,6 +165,25 @@ static void close_carrier(struct tcp_app_stack *st) {
     }
 }
 
+/* The modern single-connection listener on TUN: a SYN must not lock it onto a peer that never
+ * completes (RFC 4987), so it answers every SYN with a SYN cookie and keeps nothing; the first
+ * peer to complete a handshake gets the connection (tcp_ipv4_adapter_accept_cookie). Lab mode
+ * keeps CS144's listener, which the first SYN fixes. */
+static enum sponge_err accept_cookie(struct tcp_app_stack *st, struct tcp_adapter adapter,
+                                     const struct tcp_config *cfg) {
+    struct isn_secret key;
+    if (isn_secret_init(&key) != SPONGE_OK) {
+        return SPONGE_ERR_SYSTEM;
+    }
+    struct syn_cookie_syn syn;
+    struct tcp_segment ack;
+    enum sponge_err err = tcp_ipv4_adapter_accept_cookie(&st->ipv4, cfg, key.key, &syn, &ack);
+    if (err != SPONGE_OK) {
+        return err;
+    }
+    return tcp_socket_accept_cookie(&st->sock, adapter, cfg, &syn, &ack, stderr);
+}
+
 /* One attempt: the carrier, then the handshake. */
 static enum sponge_err open_once(struct tcp_app_stack *st, const struct app_args *args, enum tcp_app_carrier carrier,
                                  char *why, size_t why_len, bool *handshake_failed) {
@@ -192,7 +211,11 @@ static enum sponge_err open_once(struct tcp_app_stack *st, const struct app_args
         close_carrier(st);
         return err;
     }
-    if (args->listen) {
+    if (args->listen && carrier == TCP_APP_OVER_IPV4 && cfg.modern) {
+        fprintf(stderr, "DEBUG: listening on %s:%u (SYN cookies until a handshake completes)\n", host,
+                (unsigned)args->port);
+        err = accept_cookie(st, adapter, &cfg);
+    } else if (args->listen) {
         fprintf(stderr, "DEBUG: listening on %s:%u\n", host, (unsigned)args->port);
         err = tcp_socket_listen_and_accept(&st->sock, adapter, &cfg, stderr);
     } else {

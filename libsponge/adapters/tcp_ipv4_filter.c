@@ -43,8 +43,10 @@ static bool drop(struct tcp_ipv4_filter *f, enum tcp_ipv4_drop reason) {
     return false;
 }
 
-bool tcp_ipv4_filter_accept(struct tcp_ipv4_filter *f, const struct ipv4_header *ip, const uint8_t *buf, size_t len,
-                            struct tcp_segment *seg) {
+/* The checks every segment for us passes, whoever sent it: not a fragment, TCP, our address
+ * and port, a header that parses with a good checksum. */
+static bool for_us(struct tcp_ipv4_filter *f, const struct ipv4_header *ip, const uint8_t *buf, size_t len,
+                   struct tcp_segment *seg) {
     if (ip->mf || ip->frag_offset != 0) {
         return drop(f, TCP_IPV4_DROP_FRAGMENT);
     }
@@ -61,6 +63,14 @@ bool tcp_ipv4_filter_accept(struct tcp_ipv4_filter *f, const struct ipv4_header 
     if (seg->header.dport != f->cfg.local_port) {
         return drop(f, TCP_IPV4_DROP_NOT_OUR_PORT);
     }
+    return true;
+}
+
+bool tcp_ipv4_filter_accept(struct tcp_ipv4_filter *f, const struct ipv4_header *ip, const uint8_t *buf, size_t len,
+                            struct tcp_segment *seg) {
+    if (!for_us(f, ip, buf, len, seg)) {
+        return false;
+    }
     if (f->peer_known) {
         if (ip->src != f->cfg.remote_addr || seg->header.sport != f->cfg.remote_port) {
             return drop(f, TCP_IPV4_DROP_OTHER_PEER);
@@ -71,10 +81,23 @@ bool tcp_ipv4_filter_accept(struct tcp_ipv4_filter *f, const struct ipv4_header 
     if (!seg->header.syn || seg->header.rst) {
         return drop(f, TCP_IPV4_DROP_NOT_SYN);
     }
-    f->cfg.remote_addr = ip->src;
-    f->cfg.remote_port = seg->header.sport;
-    f->peer_known = true;
+    tcp_ipv4_filter_set_peer(f, ip->src, seg->header.sport);
     return true;
+}
+
+bool tcp_ipv4_filter_accept_any_peer(struct tcp_ipv4_filter *f, const struct ipv4_header *ip, const uint8_t *buf,
+                                     size_t len, struct tcp_segment *seg) {
+    return for_us(f, ip, buf, len, seg);
+}
+
+void tcp_ipv4_filter_set_peer(struct tcp_ipv4_filter *f, uint32_t remote_addr, uint16_t remote_port) {
+    f->cfg.remote_addr = remote_addr;
+    f->cfg.remote_port = remote_port;
+    f->peer_known = true;
+}
+
+void tcp_ipv4_filter_count_drop(struct tcp_ipv4_filter *f, enum tcp_ipv4_drop reason) {
+    drop(f, reason);
 }
 
 bool tcp_ipv4_filter_parse(struct tcp_ipv4_filter *f, const uint8_t *buf, size_t len, struct ipv4_datagram *d) {

@@ -66,6 +66,18 @@ bool tcp_ipv4_filter_address(struct tcp_ipv4_filter *f, const struct tcp_segment
 bool tcp_ipv4_filter_accept(struct tcp_ipv4_filter *f, const struct ipv4_header *ip, const uint8_t *buf, size_t len,
                             struct tcp_segment *seg);
 
+/** Like tcp_ipv4_filter_accept, from any peer and without choosing one (a stateless listener,
+ *  SYN cookies): only the checks that do not depend on the peer. */
+bool tcp_ipv4_filter_accept_any_peer(struct tcp_ipv4_filter *f, const struct ipv4_header *ip, const uint8_t *buf,
+                                     size_t len, struct tcp_segment *seg);
+
+/** Fixes the peer (host order) for the connection's life, as the first SYN does in
+ *  tcp_ipv4_filter_accept. */
+void tcp_ipv4_filter_set_peer(struct tcp_ipv4_filter *f, uint32_t remote_addr, uint16_t remote_port);
+
+/** Counts a drop the caller decided on (a stateless listener's, by the same reasons). */
+void tcp_ipv4_filter_count_drop(struct tcp_ipv4_filter *f, enum tcp_ipv4_drop reason);
+
 /** Parses the datagram buf[0..len) into *d (payload a view into buf); a header that does not
  *  parse is counted as bad_ip and false returned. */
 bool tcp_ipv4_filter_parse(struct tcp_ipv4_filter *f, const uint8_t *buf, size_t len, struct ipv4_datagram *d);

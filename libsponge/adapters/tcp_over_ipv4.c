@@ -6,8 +6,10 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Largest datagram a TUN device hands us (IPv4 total length is 16 bits). */
@@ -40,27 +42,23 @@ void tcp_ipv4_adapter_destroy(struct tcp_ipv4_adapter *a) {
     pcap_file_close(&a->pcap);
 }
 
-static enum sponge_err ipv4_send(void *self, const struct tcp_segment *seg) {
-    struct tcp_ipv4_adapter *a = self;
-    struct tcp_segment out;
-    struct ipv4_header ip;
-    if (!tcp_ipv4_filter_address(&a->filter, seg, &out, &ip)) {
-        /* Listening and nobody has sent a SYN yet: there is no one to send to. */
-        a->send_dropped++;
-        return SPONGE_OK;
-    }
+/* Writes segment `out` (ports set) in the IPv4 header `ip` (its checksum filled in) to the
+ * device: the headers in one piece, the payload's two pieces as they are. A full device queue
+ * is a counted drop. */
+static enum sponge_err write_segment(struct tcp_ipv4_adapter *a, const struct tcp_segment *out,
+                                     struct ipv4_header *ip) {
     uint8_t headers[IPV4_MAX_HEADER_LEN + TCP_MAX_HEADER_LEN];
     size_t ip_len = 0, th_len = 0;
-    enum sponge_err err = ipv4_header_serialize(&ip, headers, sizeof headers, &ip_len);
+    enum sponge_err err = ipv4_header_serialize(ip, headers, sizeof headers, &ip_len);
     if (err == SPONGE_OK) {
-        err = tcp_header_serialize(&out, ip.src, ip.dst, headers + ip_len, sizeof headers - ip_len, &th_len);
+        err = tcp_header_serialize(out, ip->src, ip->dst, headers + ip_len, sizeof headers - ip_len, &th_len);
     }
     assert(err == SPONGE_OK); /* the buffer holds the largest headers */
 
     struct iovec iov[3] = {
         {headers, ip_len + th_len},
-        {(void *)seg->payload.part[0].data, seg->payload.part[0].len},
-        {(void *)seg->payload.part[1].data, seg->payload.part[1].len},
+        {(void *)out->payload.part[0].data, out->payload.part[0].len},
+        {(void *)out->payload.part[1].data, out->payload.part[1].len},
     };
     ssize_t n = writev(a->fd, iov, 3);
     if (n < 0) {
@@ -72,9 +70,21 @@ static enum sponge_err ipv4_send(void *self, const struct tcp_segment *seg) {
         return SPONGE_ERR_SYSTEM;
     }
     a->sent++;
-    const struct byte_view pieces[3] = {{headers, ip_len + th_len}, seg->payload.part[0], seg->payload.part[1]};
+    const struct byte_view pieces[3] = {{headers, ip_len + th_len}, out->payload.part[0], out->payload.part[1]};
     pcap_file_write(&a->pcap, pieces, 3);
     return SPONGE_OK;
+}
+
+static enum sponge_err ipv4_send(void *self, const struct tcp_segment *seg) {
+    struct tcp_ipv4_adapter *a = self;
+    struct tcp_segment out;
+    struct ipv4_header ip;
+    if (!tcp_ipv4_filter_address(&a->filter, seg, &out, &ip)) {
+        /* Listening and nobody has sent a SYN yet: there is no one to send to. */
+        a->send_dropped++;
+        return SPONGE_OK;
+    }
+    return write_segment(a, &out, &ip);
 }
 
 /* The receive path for one datagram read: parse, reassemble (RFC 791 3.2: a fragment waits for
@@ -131,6 +141,103 @@ static enum sponge_err ipv4_recv(void *self, struct tcp_segment *seg, bool *got)
     }
 }
 
+/* How often the stateless listen wakes without input, to advance its clocks. */
+#define COOKIE_POLL_MS 100
+
+static uint64_t monotonic_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Answers a SYN (from ip->src) at once with its cookie SYN+ACK; nothing is kept. */
+static enum sponge_err send_cookie(struct tcp_ipv4_adapter *a, const struct tcp_config *cfg,
+                                   const struct syn_cookies *cookies, const struct ipv4_header *ip,
+                                   const struct tcp_segment *syn) {
+    struct tcp_four_tuple t = {ip->dst, ip->src, syn->header.dport, syn->header.sport};
+    struct tcp_segment sa;
+    syn_cookie_answer(cookies, cfg, &t, &syn->header, &sa);
+    struct ipv4_header out;
+    ipv4_header_init(&out, IPV4_PROTO_TCP, ip->dst, ip->src, (uint16_t)tcp_header_length(&sa.header));
+    out.id = (uint16_t)a->cookies_sent;
+    a->cookies_sent++;
+    return write_segment(a, &sa, &out);
+}
+
+/* One datagram of the stateless listen (in the read buffer): true if it was the ACK of a valid
+ * cookie, which then fixes the peer. */
+static bool cookie_listen_datagram(struct tcp_ipv4_adapter *a, size_t len, const struct tcp_config *cfg,
+                                   const struct syn_cookies *cookies, struct syn_cookie_syn *syn,
+                                   struct tcp_segment *seg, enum sponge_err *err) {
+    struct ipv4_datagram d;
+    if (answer_echo(a, a->rbuf, len) || !tcp_ipv4_filter_parse(&a->filter, a->rbuf, len, &d) ||
+        !ipv4_reassembler_push(&a->reasm, &d, &d) ||
+        !tcp_ipv4_filter_accept_any_peer(&a->filter, &d.header, d.payload, d.payload_len, seg)) {
+        return false;
+    }
+    const struct tcp_header *hd = &seg->header;
+    if (hd->syn && !hd->ack && !hd->rst) {
+        *err = send_cookie(a, cfg, cookies, &d.header, seg);
+        return false;
+    }
+    if (!hd->ack || hd->syn || hd->rst) {
+        /* RFC 9293 3.10.7.2: in LISTEN a RST is ignored; other segments are dropped here. */
+        tcp_ipv4_filter_count_drop(&a->filter, TCP_IPV4_DROP_NOT_SYN);
+        return false;
+    }
+    struct tcp_four_tuple t = {d.header.dst, d.header.src, hd->dport, hd->sport};
+    switch (syn_cookie_check(cookies, &t, hd, syn)) {
+        case SYN_COOKIE_OK:
+            a->cookies_validated++;
+            a->received++;
+            tcp_ipv4_filter_set_peer(&a->filter, d.header.src, hd->sport);
+            return true;
+        case SYN_COOKIE_BAD:
+            a->cookie_acks_rejected++;
+            return false;
+        case SYN_COOKIE_BAD_TIMESTAMP:
+            a->cookie_acks_bad_ts++;
+            return false;
+    }
+    return false;
+}
+
+enum sponge_err tcp_ipv4_adapter_accept_cookie(struct tcp_ipv4_adapter *a, const struct tcp_config *cfg,
+                                               const uint8_t key[SIPHASH_KEY_LEN], struct syn_cookie_syn *syn,
+                                               struct tcp_segment *ack) {
+    struct syn_cookies cookies;
+    syn_cookies_init(&cookies, key);
+    a->cookie_listen = true;
+    uint64_t last = monotonic_ms();
+    for (;;) {
+        struct pollfd p = {a->fd, POLLIN, 0};
+        if (poll(&p, 1, COOKIE_POLL_MS) < 0 && errno != EINTR) {
+            return SPONGE_ERR_SYSTEM;
+        }
+        uint64_t now = monotonic_ms();
+        syn_cookies_tick(&cookies, now - last);
+        ipv4_reassembler_tick(&a->reasm, now - last);
+        last = now;
+        for (;;) {
+            ssize_t n = read(a->fd, a->rbuf, a->rcap);
+            if (n < 0) {
+                if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+                    break;
+                }
+                return SPONGE_ERR_SYSTEM;
+            }
+            pcap_file_write_bytes(&a->pcap, a->rbuf, (size_t)n);
+            enum sponge_err err = SPONGE_OK;
+            if (cookie_listen_datagram(a, (size_t)n, cfg, &cookies, syn, ack, &err)) {
+                return SPONGE_OK;
+            }
+            if (err != SPONGE_OK) {
+                return err;
+            }
+        }
+    }
+}
+
 static int ipv4_fd(const void *self) {
     return ((const struct tcp_ipv4_adapter *)self)->fd;
 }
@@ -141,6 +248,11 @@ static void ipv4_report(const void *self, FILE *out) {
             (unsigned long long)a->sent, (unsigned long long)a->send_dropped, (unsigned long long)a->received,
             (unsigned long long)a->icmp_echo_replied);
     tcp_ipv4_filter_report(&a->filter, out);
+    if (a->cookie_listen) {
+        fprintf(out, "; cookies: sent=%llu validated=%llu rejected=%llu bad_ts=%llu",
+                (unsigned long long)a->cookies_sent, (unsigned long long)a->cookies_validated,
+                (unsigned long long)a->cookie_acks_rejected, (unsigned long long)a->cookie_acks_bad_ts);
+    }
     ipv4_reassembler_report(&a->reasm, out);
     fputc('\n', out);
 }

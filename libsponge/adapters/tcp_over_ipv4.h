@@ -15,6 +15,8 @@
 #include "adapters/tcp_adapter.h"
 #include "adapters/tcp_ipv4_filter.h"
 #include "net/ipv4_reassembler.h"
+#include "tcp/syn_cookie.h"
+#include "tcp/tcp_config.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -32,6 +34,9 @@ struct tcp_ipv4_adapter {
     uint32_t local_addr;        /* ours, for echo requests */
     uint64_t icmp_echo_replied; /* echo requests to local_addr answered (RFC 1122 3.2.2.6) */
     struct pcap_file pcap;      /* SPONGE_PCAP capture (closed if unset) */
+    /* the stateless listen of tcp_ipv4_adapter_accept_cookie */
+    uint64_t cookies_sent, cookies_validated, cookie_acks_rejected, cookie_acks_bad_ts;
+    bool cookie_listen; /* it ran: its counters are reported */
 };
 
 /** Sets up the adapter on the TUN descriptor `tun_fd` (non-blocking; the adapter takes
@@ -43,6 +48,19 @@ void tcp_ipv4_adapter_destroy(struct tcp_ipv4_adapter *a);
 
 /** The generic adapter interface for the event loop (borrows `a`). */
 struct tcp_adapter tcp_ipv4_adapter_as_adapter(struct tcp_ipv4_adapter *a);
+
+/** Listens statelessly (modern mode; RFC 4987 3.6) for the connection of a listening adapter:
+ *  every SYN to our address and port is answered at once with a SYN cookie SYN+ACK (keyed by
+ *  `key`, tcp/syn_cookie.h; options as `cfg` would agree them) and nothing is kept, so a SYN
+ *  that never completes takes nothing; the first ACK that returns a valid cookie fixes the
+ *  peer, *syn gets what its cookie kept and *ack the ACK (its payload a view into the adapter,
+ *  valid until the next recv), for tcp_socket_accept_cookie. Waits (reading the TUN device,
+ *  answering pings, timing the cookies by CLOCK_MONOTONIC) until then. Other segments to the
+ *  port are dropped and counted (not_syn; cookie ACKs that do not check: cookie counters).
+ *  Returns SPONGE_OK, or SYSTEM if the device fails. */
+enum sponge_err tcp_ipv4_adapter_accept_cookie(struct tcp_ipv4_adapter *a, const struct tcp_config *cfg,
+                                               const uint8_t key[SIPHASH_KEY_LEN], struct syn_cookie_syn *syn,
+                                               struct tcp_segment *ack);
 
 /** The fragment reassembler's counters (ipv4_reassembler_dropped, ...). */
 const struct ipv4_reassembler *tcp_ipv4_adapter_reassembler(const struct tcp_ipv4_adapter *a);

@@ -1,6 +1,7 @@
 #include "adapters/tcp_socket.h"
 
 #include "adapters/tcp_report.h"
+#include "tcp/tcp_connection_cookie.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -247,14 +248,21 @@ static void release(struct tcp_socket *s) {
     pthread_mutex_destroy(&s->lock);
 }
 
+/* A connection a stateless listener accepted: made ESTABLISHED from its SYN cookie. */
+struct cookie_accept {
+    const struct syn_cookie_syn *syn;
+    const struct tcp_segment *ack;
+};
+
 static enum sponge_err start(struct tcp_socket *s, struct tcp_adapter adapter, const struct tcp_config *cfg, FILE *log,
-                             bool active_open) {
+                             bool active_open, const struct cookie_accept *ck) {
     memset(s, 0, sizeof *s);
     s->adapter = adapter;
     s->active_open = active_open;
     s->log = log;
     s->app_fd = s->loop_fd = -1;
-    enum sponge_err err = tcp_connection_init(&s->conn, cfg);
+    enum sponge_err err =
+        ck ? tcp_connection_init_from_cookie(&s->conn, cfg, ck->syn, ck->ack) : tcp_connection_init(&s->conn, cfg);
     if (err != SPONGE_OK) {
         return err;
     }
@@ -290,12 +298,18 @@ static enum sponge_err start(struct tcp_socket *s, struct tcp_adapter adapter, c
 
 enum sponge_err tcp_socket_connect(struct tcp_socket *s, struct tcp_adapter adapter, const struct tcp_config *cfg,
                                    FILE *log) {
-    return start(s, adapter, cfg, log, true);
+    return start(s, adapter, cfg, log, true, NULL);
 }
 
 enum sponge_err tcp_socket_listen_and_accept(struct tcp_socket *s, struct tcp_adapter adapter,
                                              const struct tcp_config *cfg, FILE *log) {
-    return start(s, adapter, cfg, log, false);
+    return start(s, adapter, cfg, log, false, NULL);
+}
+
+enum sponge_err tcp_socket_accept_cookie(struct tcp_socket *s, struct tcp_adapter adapter, const struct tcp_config *cfg,
+                                         const struct syn_cookie_syn *syn, const struct tcp_segment *ack, FILE *log) {
+    const struct cookie_accept ck = {syn, ack};
+    return start(s, adapter, cfg, log, false, &ck);
 }
 
 int tcp_socket_fd(const struct tcp_socket *s) {

@@ -13,6 +13,7 @@
  * CLOCK_MONOTONIC, here and nowhere else in the library. */
 
 #include "adapters/tcp_adapter.h"
+#include "tcp/syn_cookie.h"
 #include "tcp/tcp_config.h"
 #include "tcp/tcp_connection.h"
 #include "util/error.h"
@@ -53,6 +54,13 @@ enum sponge_err tcp_socket_connect(struct tcp_socket *s, struct tcp_adapter adap
  *  handshake is complete. */
 enum sponge_err tcp_socket_listen_and_accept(struct tcp_socket *s, struct tcp_adapter adapter,
                                              const struct tcp_config *cfg, FILE *log);
+
+/** Like tcp_socket_listen_and_accept for a listener that answered SYNs statelessly (SYN
+ *  cookies, tcp/syn_cookie.h): starts with the connection already ESTABLISHED from the
+ *  cookie's `syn` and the `ack` that returned it (tcp_connection_init_from_cookie; the ACK's
+ *  payload is copied before this returns). */
+enum sponge_err tcp_socket_accept_cookie(struct tcp_socket *s, struct tcp_adapter adapter, const struct tcp_config *cfg,
+                                         const struct syn_cookie_syn *syn, const struct tcp_segment *ack, FILE *log);
 
 /** The application's descriptor (owned by the socket: do not close it, shutdown is fine). */
 int tcp_socket_fd(const struct tcp_socket *s);

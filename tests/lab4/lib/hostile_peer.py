@@ -9,7 +9,7 @@ the kernel does not own: the kernel drops our stack's answers to it silently (no
 
 Run with Debian's python3 (python3-scapy): hostile_peer.py [options] SCENARIO. Prints one line
 per check; exits 1 with "FAIL: ..." on the first failed check. Scenarios: malformed, window,
-bogus_ack, rst_inwindow, syn_established, rst_exact, synflood, spoofed_syn.
+bogus_ack, rst_inwindow, syn_established, rst_exact, synflood, synflood_unanswered, spoofed_syn.
 """
 
 import argparse
@@ -351,6 +351,23 @@ def scenario_synflood(wire, args, fifo):
         template[TCP].chksum = None
         sent += wire.send(raw(template))
     ok("flood: %d of %d SYNs written to %s in %.1f s (seed %d)" % (sent, args.count, wire.dev, time.monotonic() - start, args.seed))
+    return None
+
+
+def scenario_synflood_unanswered(wire, args, fifo):
+    """SYNs from random ports of 169.254.144.77, an address nobody owns: our SYN+ACKs are never
+    answered, not even with a RST, so every half-open connection stays until it times out."""
+    rng = random.Random(args.seed)
+    template = IP(src="169.254.144.77", dst=OUR_STACK) / TCP(dport=args.port, flags="S", window=65535)
+    sent = 0
+    start = time.monotonic()
+    for _ in range(args.count):
+        template[TCP].sport = rng.randint(1024, 65535)
+        template[TCP].seq = rng.getrandbits(32)
+        template[TCP].chksum = None
+        sent += wire.send(raw(template))
+    ok("unanswered flood: %d of %d SYNs from 169.254.144.77 written to %s in %.1f s (seed %d)"
+       % (sent, args.count, wire.dev, time.monotonic() - start, args.seed))
     return None
 
 
