@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
-# Lab 4 end to end: SYN floods against our single-connection listener (tcp_ipv4 -l on tun144),
-# then a legitimate client (socat, the kernel's TCP) must still be served.
+# Lab 4 end to end: SYN floods against our single-connection listener in lab mode (tcp_ipv4 -l
+# --lab on tun144, CS144's listener), then a legitimate client (socat, the kernel's TCP) must
+# still be served. (The modern listener answers SYNs with cookies and is never locked by one:
+# hostile_cookie_flood.sh.)
 #
 # What the listener does (defined here, asserted below): the first SYN fixes its peer and
 # puts it in SYN_RCVD; SYNs from anyone else meanwhile are dropped and counted (other_peer);
@@ -29,7 +31,7 @@ flood_case() {
     # In a Sanitize build, ASan's quarantine would hold every freed connection's buffers (up
     # to 256 MiB) to catch use after free, and RSS would measure that instead of our memory.
     ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0 \
-        e2e_spawn ours /dev/null "$d/got" "$E2E_BUILD/tcp_ipv4" -l -t "$rto" 169.254.144.9 "$E2E_PORT"
+        e2e_spawn ours /dev/null "$d/got" "$E2E_BUILD/tcp_ipv4" --lab -l -t "$rto" 169.254.144.9 "$E2E_PORT"
     e2e_wait_for e2e_tun_attached tun144 || { echo "our listener did not attach to tun144"; return 1; }
     # shellcheck disable=SC2154 # set by e2e_spawn
     local pid=$E2E_PID_ours before after
