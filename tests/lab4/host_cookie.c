@@ -23,18 +23,27 @@ static uint32_t cookie_for(struct harness *h, struct tcp_host *host, struct mem_
     return s.seg.header.seqno.raw;
 }
 
+/* Listens on port 80 (accept queue `backlog`), and a SYN from PEER_A:5000 that never completes
+ * takes the one half-open place (max_half_open 1 in these tests). Returns the listener. */
+static uint32_t listen_half_open_taken(struct harness *h, struct tcp_host *host, struct mem_carrier *m,
+                                       uint32_t backlog) {
+    uint32_t l = 0;
+    EXPECT_EQ(h, "listen on 80", SPONGE_OK, tcp_host_listen(host, 80, backlog, &l));
+    STEP(h, "a SYN that never completes takes the one half-open place");
+    PEER(h, host, .src = PEER_A, .sport = 5000, .dport = 80, .flags = "S", .seq = 7000);
+    FLUSH(h, host);
+    EXPECT_OUT(h, m, NULL, .dst = PEER_A, .syn = TRI_YES, .ack = TRI_YES, .seq = OPT_U64(ISN));
+    return l;
+}
+
 static int cookie_when_half_open_full(void) {
     struct harness h;
     struct tcp_host host;
     static struct mem_carrier m;
     struct tcp_host_config cfg = cookie_cfg(1, true);
     host_begin(&h, &host, &m, "cookies: half-open place taken -> SYN cookie, no state; its ACK -> accept", &cfg);
-    uint32_t l, c;
-    EXPECT_EQ(&h, "listen on 80", SPONGE_OK, tcp_host_listen(&host, 80, 4, &l));
-    STEP(&h, "a SYN that never completes takes the one half-open place");
-    PEER(&h, &host, .src = PEER_A, .sport = 5000, .dport = 80, .flags = "S", .seq = 7000);
-    FLUSH(&h, &host);
-    EXPECT_OUT(&h, &m, NULL, .dst = PEER_A, .syn = TRI_YES, .ack = TRI_YES, .seq = OPT_U64(ISN));
+    uint32_t c;
+    uint32_t l = listen_half_open_taken(&h, &host, &m, 4);
     STEP(&h, "the next SYN is answered at once with a cookie");
     uint32_t cookie = cookie_for(&h, &host, &m, 6000, 30000);
     EXPECT_TRUE(&h, "the cookie is not the fixed ISN", cookie != ISN);
@@ -75,11 +84,7 @@ static int bad_cookies(void) {
     static struct mem_carrier m;
     struct tcp_host_config cfg = cookie_cfg(1, true);
     host_begin(&h, &host, &m, "cookies: a wrong or expired cookie gets the RST of RFC 9293 3.10.7.2, counted", &cfg);
-    uint32_t l;
-    EXPECT_EQ(&h, "listen on 80", SPONGE_OK, tcp_host_listen(&host, 80, 4, &l));
-    PEER(&h, &host, .src = PEER_A, .sport = 5000, .dport = 80, .flags = "S", .seq = 7000);
-    FLUSH(&h, &host);
-    EXPECT_OUT(&h, &m, NULL, .syn = TRI_YES, .ack = TRI_YES);
+    uint32_t l = listen_half_open_taken(&h, &host, &m, 4);
     uint32_t cookie = cookie_for(&h, &host, &m, 6000, 30000);
     STEP(&h, "an ACK whose ackno is not the cookie + 1");
     PEER(&h, &host, .src = PEER_B, .sport = 6000, .dport = 80, .flags = "A", .seq = 30001, .ack = cookie + 9);
@@ -111,11 +116,8 @@ static int cookie_still_valid_next_slot(void) {
     static struct mem_carrier m;
     struct tcp_host_config cfg = cookie_cfg(1, true);
     host_begin(&h, &host, &m, "cookies: a cookie from the previous 64 s slot still opens", &cfg);
-    uint32_t l, c;
-    EXPECT_EQ(&h, "listen on 80", SPONGE_OK, tcp_host_listen(&host, 80, 4, &l));
-    PEER(&h, &host, .src = PEER_A, .sport = 5000, .dport = 80, .flags = "S", .seq = 7000);
-    FLUSH(&h, &host);
-    EXPECT_OUT(&h, &m, NULL, .syn = TRI_YES, .ack = TRI_YES);
+    uint32_t c;
+    uint32_t l = listen_half_open_taken(&h, &host, &m, 4);
     uint32_t cookie = cookie_for(&h, &host, &m, 6000, 30000);
     EXPECT_EQ(&h, "tick into the next slot", SPONGE_OK, tcp_host_tick(&host, SYN_COOKIE_SLOT_MS));
     struct sent s;
@@ -137,11 +139,8 @@ static int cookie_queue_full(void) {
     static struct mem_carrier m;
     struct tcp_host_config cfg = cookie_cfg(1, true);
     host_begin(&h, &host, &m, "cookies: a valid cookie ACK while the accept queue is full is dropped, silently", &cfg);
-    uint32_t l, c;
-    EXPECT_EQ(&h, "listen on 80, backlog 1", SPONGE_OK, tcp_host_listen(&host, 80, 1, &l));
-    PEER(&h, &host, .src = PEER_A, .sport = 5000, .dport = 80, .flags = "S", .seq = 7000);
-    FLUSH(&h, &host);
-    EXPECT_OUT(&h, &m, NULL, .syn = TRI_YES, .ack = TRI_YES);
+    uint32_t c;
+    uint32_t l = listen_half_open_taken(&h, &host, &m, 1);
     uint32_t c1 = cookie_for(&h, &host, &m, 6000, 30000);
     uint32_t c2 = cookie_for(&h, &host, &m, 6001, 40000);
     PEER(&h, &host, .src = PEER_B, .sport = 6000, .dport = 80, .flags = "A", .seq = 30001, .ack = c1 + 1);
@@ -213,11 +212,7 @@ static int cookies_off(void) {
     static struct mem_carrier m;
     struct tcp_host_config cfg = cookie_cfg(1, false);
     host_begin(&h, &host, &m, "cookies off (the default): SYNs beyond the half-open limit are dropped", &cfg);
-    uint32_t l;
-    EXPECT_EQ(&h, "listen on 80", SPONGE_OK, tcp_host_listen(&host, 80, 4, &l));
-    PEER(&h, &host, .src = PEER_A, .sport = 5000, .dport = 80, .flags = "S", .seq = 7000);
-    FLUSH(&h, &host);
-    EXPECT_OUT(&h, &m, NULL, .syn = TRI_YES, .ack = TRI_YES);
+    uint32_t l = listen_half_open_taken(&h, &host, &m, 4);
     PEER(&h, &host, .src = PEER_B, .sport = 6000, .dport = 80, .flags = "S", .seq = 30000);
     FLUSH(&h, &host);
     EXPECT_NOTHING(&h, &m);

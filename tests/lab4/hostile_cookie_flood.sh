@@ -48,11 +48,16 @@ server_up() {
     grep -q READY "$E2E_DIR/ours.err"
 }
 
-case_server() {
-    local d=$E2E_DIR
+# The device (its queue long enough for the flood) and the client's data.
+setup() {
     e2e_setup_tun tun144 169.254.144.1/24
     ip link set tun144 txqueuelen 10000
-    head -c 65536 /dev/urandom >"$d/data"
+    head -c 65536 /dev/urandom >"$E2E_DIR/data"
+}
+
+case_server() {
+    local d=$E2E_DIR
+    setup
     ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0 \
         e2e_spawn ours /dev/null /dev/null "$E2E_BUILD/tcp_server" -b 64 "$E2E_PORT"
     e2e_wait_for server_up || { echo "tcp_server did not come up"; return 1; }
@@ -75,9 +80,7 @@ case_server() {
 
 case_listener() {
     local d=$E2E_DIR
-    e2e_setup_tun tun144 169.254.144.1/24
-    ip link set tun144 txqueuelen 10000
-    head -c 65536 /dev/urandom >"$d/data"
+    setup
     ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0 \
         e2e_spawn ours /dev/null "$d/got" "$E2E_BUILD/tcp_ipv4" -l -t "$E2E_RTO" 169.254.144.9 "$E2E_PORT"
     e2e_wait_for e2e_tun_attached tun144 || { echo "our listener did not attach to tun144"; return 1; }

@@ -338,11 +338,10 @@ def scenario_rst_exact(wire, args, fifo):
     return b"bye"
 
 
-def scenario_synflood(wire, args, fifo):
-    """SYNs from random ports of 169.254.144.1, the kernel's own address: each SYN+ACK our
-    stack answers is refused by the kernel with a RST, which sends our listener back to LISTEN."""
+def syn_flood(wire, args, src):
+    """args.count SYNs from random ports of `src` (seeded by args.seed); returns how many were written."""
     rng = random.Random(args.seed)
-    template = IP(src="169.254.144.1", dst=OUR_STACK) / TCP(dport=args.port, flags="S", window=65535)
+    template = IP(src=src, dst=OUR_STACK) / TCP(dport=args.port, flags="S", window=65535)
     sent = 0
     start = time.monotonic()
     for _ in range(args.count):
@@ -350,24 +349,23 @@ def scenario_synflood(wire, args, fifo):
         template[TCP].seq = rng.getrandbits(32)
         template[TCP].chksum = None
         sent += wire.send(raw(template))
-    ok("flood: %d of %d SYNs written to %s in %.1f s (seed %d)" % (sent, args.count, wire.dev, time.monotonic() - start, args.seed))
+    return sent, time.monotonic() - start
+
+
+def scenario_synflood(wire, args, fifo):
+    """SYNs from random ports of 169.254.144.1, the kernel's own address: each SYN+ACK our
+    stack answers is refused by the kernel with a RST, which sends our listener back to LISTEN."""
+    sent, took = syn_flood(wire, args, "169.254.144.1")
+    ok("flood: %d of %d SYNs written to %s in %.1f s (seed %d)" % (sent, args.count, wire.dev, took, args.seed))
     return None
 
 
 def scenario_synflood_unanswered(wire, args, fifo):
     """SYNs from random ports of 169.254.144.77, an address nobody owns: our SYN+ACKs are never
     answered, not even with a RST, so every half-open connection stays until it times out."""
-    rng = random.Random(args.seed)
-    template = IP(src="169.254.144.77", dst=OUR_STACK) / TCP(dport=args.port, flags="S", window=65535)
-    sent = 0
-    start = time.monotonic()
-    for _ in range(args.count):
-        template[TCP].sport = rng.randint(1024, 65535)
-        template[TCP].seq = rng.getrandbits(32)
-        template[TCP].chksum = None
-        sent += wire.send(raw(template))
+    sent, took = syn_flood(wire, args, "169.254.144.77")
     ok("unanswered flood: %d of %d SYNs from 169.254.144.77 written to %s in %.1f s (seed %d)"
-       % (sent, args.count, wire.dev, time.monotonic() - start, args.seed))
+       % (sent, args.count, wire.dev, took, args.seed))
     return None
 
 
