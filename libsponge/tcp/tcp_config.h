@@ -59,6 +59,7 @@ struct tcp_config {
     uint32_t keepalive_ms;     /* RFC 1122 4.2.3.6: idle time before keep-alive probes (0: none) */
     unsigned keepalive_probes; /* unanswered probes (one per keepalive_ms) before giving up */
 
+    bool ignore_stale_windows;    /* RFC 9293 3.10.7.4 (SND.WL1/WL2): an older segment's window is ignored */
     unsigned challenge_ack_limit; /* RFC 5961 section 7: challenge ACKs per second at most (0: no limit) */
     bool time_wait_backoff;       /* each FIN repeated in TIME-WAIT doubles the linger (tcp_connection.c) */
 };
@@ -70,7 +71,8 @@ void tcp_config_default(struct tcp_config *cfg);
 /** Turns the modern set on (or back to the lab defaults for those fields): MSS, window
  *  scaling, timestamps and SACK-permitted options, RFC 6298 RTT estimation, NewReno, tail
  *  loss probes, 1 MiB streams and a 1460-byte MSS, a kernel-style send buffer
- *  (max_in_flight 0), 1000 challenge ACKs a second, TIME-WAIT backoff. Other fields (ISN, RTO,
+ *  (max_in_flight 0), SND.WL1/WL2 window updates, 1000 challenge ACKs a second, TIME-WAIT
+ *  backoff. Other fields (ISN, RTO,
  *  retransmissions) are kept. */
 void tcp_config_set_modern(struct tcp_config *cfg, bool on);
 

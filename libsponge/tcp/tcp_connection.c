@@ -432,8 +432,12 @@ static void segment_received(struct tcp_connection *c, const struct tcp_segment 
         c->time_wait_repeats++;
     }
 
-    uint64_t peer_window = tcp_negotiation_peer_window(&c->neg, hdr);
-    bool pure = tcp_segment_length_in_sequence_space(seg) == 0;
+    /* The ACK as the sender sees it; `pure` makes a duplicate ACK possible (RFC 5681 2). */
+    struct tcp_sender_ack ack = {.ackno = hdr->ackno,
+                                 .window = tcp_negotiation_peer_window(&c->neg, hdr),
+                                 .pure = tcp_segment_length_in_sequence_space(seg) == 0,
+                                 .has_seqno = true,
+                                 .seqno = hdr->seqno};
     if (hdr->ack && c->neg.timestamps && hdr->opts.has_timestamps && hdr->opts.ts_ecr) {
         /* RFC 7323 4 (RTTM): the echoed TSval tells when the acknowledged segment left. */
         uint32_t rtt = (uint32_t)c->clock_ms - (hdr->opts.ts_ecr - c->neg.ts_offset);
@@ -447,7 +451,7 @@ static void segment_received(struct tcp_connection *c, const struct tcp_segment 
     if (byte_view2_len(&seg->payload)) {
         c->last_data_seqno = hdr->seqno;
     }
-    if (hdr->ack && !tcp_sender_ack_received_ext(&c->sender, hdr->ackno, peer_window, pure)) {
+    if (hdr->ack && !tcp_sender_ack_received_ext(&c->sender, &ack)) {
         /* RFC 793 p. 72: an ACK for data not yet sent is answered with an ACK and dropped. */
         ensure_reply(c);
         return;

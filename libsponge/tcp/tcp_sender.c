@@ -302,7 +302,7 @@ static void new_ack(struct tcp_sender *s, uint64_t abs_ackno, uint64_t acked) {
     s->timeout_recovery = s->timeout_recovery && congestion_recovering(&s->cc, abs_ackno);
 }
 
-static bool ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t window, bool pure);
+static bool ack_received(struct tcp_sender *s, const struct tcp_sender_ack *ack);
 
 void tcp_sender_timestamp_echo(struct tcp_sender *s, uint64_t rtt_ms) {
     s->echo_pending = s->cfg.rtt_estimation;
@@ -310,18 +310,37 @@ void tcp_sender_timestamp_echo(struct tcp_sender *s, uint64_t rtt_ms) {
 }
 
 bool tcp_sender_ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t window) {
-    return tcp_sender_ack_received_ext(s, ackno, window, true);
+    struct tcp_sender_ack ack = {.ackno = ackno, .window = window, .pure = true};
+    return tcp_sender_ack_received_ext(s, &ack);
 }
 
-bool tcp_sender_ack_received_ext(struct tcp_sender *s, struct wrap32 ackno, uint64_t window, bool pure) {
-    bool accepted = ack_received(s, ackno, window, pure);
+bool tcp_sender_ack_received_ext(struct tcp_sender *s, const struct tcp_sender_ack *ack) {
+    bool accepted = ack_received(s, ack);
     s->echo_pending = false;
     s->sack_news = false;
     return accepted;
 }
 
-static bool ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t window, bool pure) {
-    uint64_t abs_ackno = unwrap(ackno, s->isn, s->next_seqno);
+/* Whether an ACK that is not older than the last one (abs_ackno >= acked_seqno) updates the
+ * window. With cfg.ignore_stale_windows, only a segment at least as new as the one the window
+ * was last taken from does (RFC 9293 3.10.7.4: SND.WL1 < SEG.SEQ, or SND.WL1 = SEG.SEQ and
+ * SND.WL2 =< SEG.ACK), so that a reordered older segment cannot shrink (or grow) it; then it
+ * becomes that segment. In the labs every such ACK does (CS144: the latest ACK's window). */
+static bool window_update_allowed(struct tcp_sender *s, const struct tcp_sender_ack *ack, uint64_t abs_ackno) {
+    if (!s->cfg.ignore_stale_windows || !ack->has_seqno) {
+        return true;
+    }
+    if (s->wl_set && (seq_lt(ack->seqno, s->wl1) || (seq_eq(ack->seqno, s->wl1) && abs_ackno < s->wl2))) {
+        return false;
+    }
+    s->wl_set = true;
+    s->wl1 = ack->seqno;
+    s->wl2 = abs_ackno;
+    return true;
+}
+
+static bool ack_received(struct tcp_sender *s, const struct tcp_sender_ack *ack) {
+    uint64_t abs_ackno = unwrap(ack->ackno, s->isn, s->next_seqno);
     if (abs_ackno > s->next_seqno) {
         return false; /* acknowledges something never sent */
     }
@@ -331,9 +350,11 @@ static bool ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t win
         return true;
     }
     if (s->cfg.congestion != TCP_CC_NONE && abs_ackno == s->acked_seqno) {
-        same_ack(s, abs_ackno, window, pure);
+        same_ack(s, abs_ackno, ack->window, ack->pure);
     }
-    s->window = window;
+    if (window_update_allowed(s, ack, abs_ackno)) {
+        s->window = ack->window;
+    }
     bool sampled = false; /* an RTT measurement, of rtt_ms */
     uint64_t rtt_ms = 0;
     if (abs_ackno > s->acked_seqno) {

@@ -38,6 +38,9 @@ struct tcp_sender {
     uint64_t next_seqno;  /* absolute seqno of the next new byte */
     uint64_t acked_seqno; /* highest absolute ackno accepted */
     uint64_t window;      /* peer's last advertised window (1 until the first ack) */
+    bool wl_set;          /* cfg.ignore_stale_windows: wl1/wl2 name the window's segment */
+    struct wrap32 wl1;    /* RFC 9293 SND.WL1: seqno (peer's space) of the segment the window came from */
+    uint64_t wl2;         /* SND.WL2: its absolute ackno */
     bool syn_sent, fin_sent;
     struct segment_ring outstanding; /* sent, not fully acknowledged, in seqno order */
     struct segment_ring queue;       /* made, waiting for the caller to pop */
@@ -78,12 +81,24 @@ struct byte_stream *tcp_sender_stream_in(struct tcp_sender *s);
  *  Returns false (and changes nothing) if ackno acknowledges data never sent. */
 bool tcp_sender_ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t window);
 
-/** As ack_received, for the connection, which knows more about the segment: `pure` if it
- *  carries no data, SYN or FIN, so that an unchanged ackno and window make it a duplicate
- *  ACK (RFC 5681 section 2) for congestion control. ack_received treats every ACK as pure.
- *  An unchanged ackno whose SACK blocks (given just before) report new data is a duplicate
- *  too, whatever its window (RFC 6675 section 2). */
-bool tcp_sender_ack_received_ext(struct tcp_sender *s, struct wrap32 ackno, uint64_t window, bool pure);
+/** One arriving ACK, with what the connection knows about its segment. */
+struct tcp_sender_ack {
+    struct wrap32 ackno;
+    uint64_t window;     /* the peer's window, bytes (scaled) */
+    bool pure;           /* no data, SYN or FIN: an unchanged ackno and window make it a duplicate ACK */
+    bool has_seqno;      /* `seqno` is set */
+    struct wrap32 seqno; /* the segment's own seqno (the peer's sequence space) */
+};
+
+/** As ack_received, for the connection, which knows more about the segment. A pure ACK with
+ *  an unchanged ackno and window is a duplicate ACK (RFC 5681 section 2) for congestion
+ *  control; ack_received treats every ACK as pure. An unchanged ackno whose SACK blocks (given
+ *  just before) report new data is a duplicate too, whatever its window (RFC 6675 section 2).
+ *  With cfg.ignore_stale_windows and the seqno given, the window is taken only from a segment
+ *  at least as new as the one it was last taken from (RFC 9293 3.10.7.4, SND.WL1/SND.WL2);
+ *  otherwise (CS144) from every ACK not older than the last. Returns false (and changes
+ *  nothing) if the ackno acknowledges data never sent. */
+bool tcp_sender_ack_received_ext(struct tcp_sender *s, const struct tcp_sender_ack *ack);
 
 /** SACK blocks (RFC 2018) from an arriving segment, given before its ack: recorded in the
  *  scoreboard so that loss recovery resends only the holes (RFC 6675). Implausible blocks
