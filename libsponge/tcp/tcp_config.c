@@ -37,4 +37,5 @@ void tcp_config_set_modern(struct tcp_config *cfg, bool on) {
     cfg->ignore_stale_windows = on;
     cfg->challenge_ack_limit = on ? TCP_MODERN_CHALLENGE_ACK_LIMIT : 0;
     cfg->time_wait_backoff = on;
+    cfg->strict_idle_clock = on;
 }

@@ -62,6 +62,10 @@ struct tcp_config {
     bool ignore_stale_windows;    /* RFC 9293 3.10.7.4 (SND.WL1/WL2): an older segment's window is ignored */
     unsigned challenge_ack_limit; /* RFC 5961 section 7: challenge ACKs per second at most (0: no limit) */
     bool time_wait_backoff;       /* each FIN repeated in TIME-WAIT doubles the linger (tcp_connection.c) */
+    /* RFC 1122 4.2.3.6, RFC 9293 3.10.7.4: keep-alives and the linger restart only for a
+     * segment the connection accepts, in TIME-WAIT only for a retransmitted FIN (lab mode,
+     * CS144: for any segment received) */
+    bool strict_idle_clock;
 };
 
 /** Fills `cfg` with the defaults: 64000-byte streams, payloads of 1000, RTO 1000 ms,
@@ -72,7 +76,7 @@ void tcp_config_default(struct tcp_config *cfg);
  *  scaling, timestamps and SACK-permitted options, RFC 6298 RTT estimation, NewReno, tail
  *  loss probes, 1 MiB streams and a 1460-byte MSS, a kernel-style send buffer
  *  (max_in_flight 0), SND.WL1/WL2 window updates, 1000 challenge ACKs a second, TIME-WAIT
- *  backoff. Other fields (ISN, RTO,
+ *  backoff, the strict idle clock. Other fields (ISN, RTO,
  *  retransmissions) are kept. */
 void tcp_config_set_modern(struct tcp_config *cfg, bool on);
 
