@@ -444,12 +444,14 @@ void tcp_sender_tick(struct tcp_sender *s, uint64_t ms) {
     /* RFC 6298 (5.4-5.6): resend the oldest outstanding segment, back off, restart the timer.
      * A zero window means the peer is merely full, not that the path is congested, so a
      * window probe does not back off (CS144's rule); a SYN is never a probe. If the caller
-     * has left the queue full, it already holds segments to send and this one is skipped. */
+     * has left the queue full, nothing is resent, counted or backed off: the timer stays
+     * expired and the retransmission goes at the first tick that finds room. */
     const struct tcp_sender_segment *oldest = segment_ring_at(&s->outstanding, 0);
     bool back_off = s->window != 0 || oldest->syn;
-    if (segment_ring_reserve(&s->queue)) {
-        segment_ring_push(&s->queue, oldest);
+    if (!segment_ring_reserve(&s->queue)) {
+        return;
     }
+    segment_ring_push(&s->queue, oldest);
     /* Karn's rule: an ack after a retransmission cannot tell which copy it answers. */
     s->timing = false;
     if (!back_off && s->cfg.persist_backoff) {
@@ -495,7 +497,14 @@ void tcp_sender_send_empty_segment(struct tcp_sender *s, bool rst) {
 void tcp_sender_set_max_payload(struct tcp_sender *s, size_t max_payload) {
     assert(max_payload > 0);
     s->cfg.max_payload = max_payload;
-    congestion_init(&s->cc, s->cfg.congestion, max_payload);
+    /* Before anything is acknowledged or lost, the congestion state is just the initial window:
+     * RFC 5681's for the new size. After that it keeps what it learnt (after a lost SYN, a
+     * window of one segment: RFC 5681 3.1), its windows counted in segments. */
+    if (s->acked_seqno == 0 && s->consecutive_retx == 0) {
+        congestion_init(&s->cc, s->cfg.congestion, max_payload);
+    } else {
+        congestion_set_mss(&s->cc, max_payload);
+    }
 }
 
 uint64_t tcp_sender_bytes_in_flight(const struct tcp_sender *s) {

@@ -122,12 +122,14 @@ void tcp_sender_send_empty_segment(struct tcp_sender *s, bool rst);
 void tcp_sender_fill_window(struct tcp_sender *s);
 
 /** `ms` milliseconds have passed: retransmits the oldest outstanding segment if its timer
- *  expired (doubling the RTO if the window is non-zero). With cfg.tail_loss_probe, first
+ *  expired (doubling the RTO if the window is non-zero; if the caller has left the queue full,
+ *  at the first tick that finds room, and only then counted and backed off). With cfg.tail_loss_probe, first
  *  sends one new segment (beyond the congestion window) if no ACK came for 2 SRTT. */
 void tcp_sender_tick(struct tcp_sender *s, uint64_t ms);
 
-/** Limits the payload of segments made from now on to `max_payload` (> 0): the size agreed in
- *  the handshake (MSS option). */
+/** Limits the payload of segments made from now on to `max_payload` (> 0, at most
+ *  cfg.max_payload): the size agreed in the handshake (MSS option). Congestion state is kept
+ *  (congestion_set_mss), except that an initial window not used yet becomes the new size's. */
 void tcp_sender_set_max_payload(struct tcp_sender *s, size_t max_payload);
 
 /** Sequence numbers sent but not yet acknowledged (SYN and FIN count). */
