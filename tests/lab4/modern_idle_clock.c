@@ -94,17 +94,20 @@ static void expect_probe(struct harness *h, struct tcp_connection *c) {
     EXPECT_NOTHING_SENT(h, c);
 }
 
-static void dead_peer_given_up(struct harness *h) {
-    struct tcp_connection c;
+/* Modern mode without timestamps, keep-alives after 5 s, giving up after 2 probes. */
+static struct tcp_config keepalive_config(void) {
     struct tcp_config cfg = modern_config(ISN);
     cfg.opt_timestamps = false;
     cfg.keepalive_ms = 5000;
     cfg.keepalive_probes = 2;
+    return cfg;
+}
+
+static void dead_peer_given_up(struct harness *h) {
+    struct tcp_connection c;
+    struct tcp_config cfg = keepalive_config();
     conn_begin(h, &c, "idle clock: a dead peer is given up after its keep-alives despite ignored segments", &cfg);
-    PEER_SENDS(h, &c, .syn = true, .seqno = PEER_ISN, .win = 10000);
-    EXPECT_SENT(h, &c, .syn = TRI_YES, .ack = TRI_YES);
-    PEER_SENDS(h, &c, .ack = true, .seqno = PEER_ISN + 1, .ackno = ISN + 1, .win = 10000);
-    EXPECT_STATE(h, &c, TCP_STATE_ESTABLISHED);
+    establish_passive(h, &c, ISN, PEER_ISN, 10000);
     STEP(h, "the peer dies; ignored segments arrive every second");
     for (int probe = 0; probe <= 2; probe++) {
         for (int s = 0; s < 4; s++) {
@@ -121,14 +124,9 @@ static void dead_peer_given_up(struct harness *h) {
     EXPECT_STATE(h, &c, TCP_STATE_RESET);
     conn_end(h, &c);
 
-    cfg = modern_config(ISN);
-    cfg.opt_timestamps = false;
-    cfg.keepalive_ms = 5000;
-    cfg.keepalive_probes = 2;
+    cfg = keepalive_config();
     conn_begin(h, &c, "idle clock: an accepted segment restarts keep-alives (modern)", &cfg);
-    PEER_SENDS(h, &c, .syn = true, .seqno = PEER_ISN, .win = 10000);
-    EXPECT_SENT(h, &c, .syn = TRI_YES, .ack = TRI_YES);
-    PEER_SENDS(h, &c, .ack = true, .seqno = PEER_ISN + 1, .ackno = ISN + 1, .win = 10000);
+    establish_passive(h, &c, ISN, PEER_ISN, 10000);
     TICK(h, &c, 5000);
     expect_probe(h, &c);
     TICK(h, &c, 4999);

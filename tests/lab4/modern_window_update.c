@@ -7,13 +7,10 @@
 #define ISN 1000
 #define PEER_ISN 5000
 
-/* Passive open (no options, so no timestamps or scaling), the peer offering 10000 bytes. */
+/* Passive open (the peer sends no options, so no timestamps or scaling), window 10000. */
 static void open_passive(struct harness *h, struct tcp_connection *c, const struct tcp_config *cfg, const char *name) {
     conn_begin(h, c, name, cfg);
-    PEER_SENDS(h, c, .syn = true, .seqno = PEER_ISN, .win = 10000);
-    EXPECT_SENT(h, c, .syn = TRI_YES, .ack = TRI_YES);
-    PEER_SENDS(h, c, .ack = true, .seqno = PEER_ISN + 1, .ackno = ISN + 1, .win = 10000);
-    EXPECT_STATE(h, c, TCP_STATE_ESTABLISHED);
+    establish_passive(h, c, ISN, PEER_ISN, 10000);
 }
 
 /* The peer sent "aaaa" advertising window 0 (its buffer full), then, its application having
