@@ -6,19 +6,20 @@
 
 /* LAB0 BEGIN: ByteStream, a bounded in-order byte buffer */
 
-/* Ring layout: the readable bytes are ring[head .. head+size) and the free space follows
- * them, both taken modulo capacity. Capacity need not be a power of two, so positions are
- * wrapped with one compare-and-subtract instead of a division. */
+/* Ring layout: the retained bytes are ring[head-retained .. head), the readable bytes
+ * ring[head .. head+size) and the free space follows them, all taken modulo ring_size (which
+ * is capacity plus the reserve for retained bytes). The ring size need not be a power of two,
+ * so positions are wrapped with one compare-and-subtract instead of a division. */
 
-/* Wraps a position known to be below 2 * capacity. */
+/* Wraps a position known to be below 2 * ring_size. */
 static inline size_t ring_wrap(const struct byte_stream *bs, size_t pos) {
-    return pos >= bs->capacity ? pos - bs->capacity : pos;
+    return pos >= bs->ring_size ? pos - bs->ring_size : pos;
 }
 
-/* Copies `len` bytes into the ring starting at ring position `pos` (pos < capacity,
- * len <= capacity): one memcpy, or two when the copy crosses the end of the ring. */
+/* Copies `len` bytes into the ring starting at ring position `pos` (pos < ring_size,
+ * len <= ring_size): one memcpy, or two when the copy crosses the end of the ring. */
 static inline void ring_copy_in(struct byte_stream *bs, size_t pos, const uint8_t *src, size_t len) {
-    size_t first = bs->capacity - pos;
+    size_t first = bs->ring_size - pos;
     if (len <= first) {
         memcpy(bs->buf + pos, src, len);
     } else {
@@ -29,7 +30,7 @@ static inline void ring_copy_in(struct byte_stream *bs, size_t pos, const uint8_
 
 /* Copies `len` readable bytes starting at ring position `pos` out of the ring. */
 static inline void ring_copy_out(const struct byte_stream *bs, size_t pos, uint8_t *dst, size_t len) {
-    size_t first = bs->capacity - pos;
+    size_t first = bs->ring_size - pos;
     if (len <= first) {
         memcpy(dst, bs->buf + pos, len);
     } else {
@@ -38,27 +39,34 @@ static inline void ring_copy_out(const struct byte_stream *bs, size_t pos, uint8
     }
 }
 
-enum sponge_err byte_stream_init(struct byte_stream *bs, size_t capacity) {
-    assert(capacity > 0);
+enum sponge_err byte_stream_init_reserve(struct byte_stream *bs, size_t capacity, size_t reserve) {
+    assert(capacity > 0 && reserve <= SIZE_MAX - capacity);
     memset(bs, 0, sizeof *bs);
-    bs->buf = malloc(capacity);
+    bs->buf = malloc(capacity + reserve);
     if (!bs->buf) {
         return SPONGE_ERR_NO_MEMORY;
     }
     bs->capacity = capacity;
+    bs->ring_size = capacity + reserve;
     return SPONGE_OK;
+}
+
+enum sponge_err byte_stream_init(struct byte_stream *bs, size_t capacity) {
+    return byte_stream_init_reserve(bs, capacity, 0);
 }
 
 void byte_stream_destroy(struct byte_stream *bs) {
     free(bs->buf);
     bs->buf = NULL;
     bs->capacity = 0;
+    bs->ring_size = 0;
     bs->head = 0;
     bs->size = 0;
+    bs->retained = 0;
 }
 
 size_t byte_stream_write(struct byte_stream *bs, const void *data, size_t len) {
-    size_t room = bs->capacity - bs->size;
+    size_t room = byte_stream_remaining_capacity(bs);
     size_t n = len < room ? len : room;
     if (bs->input_ended || n == 0) {
         return 0;
@@ -70,7 +78,9 @@ size_t byte_stream_write(struct byte_stream *bs, const void *data, size_t len) {
 }
 
 size_t byte_stream_remaining_capacity(const struct byte_stream *bs) {
-    return bs->capacity - bs->size;
+    size_t room = bs->capacity - bs->size;
+    size_t ring_free = bs->ring_size - bs->size - bs->retained;
+    return room < ring_free ? room : ring_free;
 }
 
 void byte_stream_end_input(struct byte_stream *bs) {
@@ -90,17 +100,15 @@ size_t byte_stream_peek_output(const struct byte_stream *bs, void *out, size_t l
 }
 
 struct byte_view byte_stream_peek_view(const struct byte_stream *bs) {
-    size_t to_end = bs->capacity - bs->head;
+    size_t to_end = bs->ring_size - bs->head;
     struct byte_view v = {bs->buf + bs->head, bs->size < to_end ? bs->size : to_end};
     return v;
 }
 
-struct byte_view2 byte_stream_peek_at(const struct byte_stream *bs, size_t offset, size_t len) {
-    assert(offset <= bs->size);
-    size_t avail = bs->size - offset;
+/* Up to `len` of the `avail` bytes stored from ring position `pos` on, in one or two pieces. */
+static struct byte_view2 ring_view(const struct byte_stream *bs, size_t pos, size_t avail, size_t len) {
     size_t n = len < avail ? len : avail;
-    size_t pos = ring_wrap(bs, bs->head + offset);
-    size_t first = bs->capacity - pos;
+    size_t first = bs->ring_size - pos;
     struct byte_view2 v = {{{bs->buf + pos, n}, {NULL, 0}}};
     if (n > first) {
         v.part[0].len = first;
@@ -110,7 +118,13 @@ struct byte_view2 byte_stream_peek_at(const struct byte_stream *bs, size_t offse
     return v;
 }
 
+struct byte_view2 byte_stream_peek_at(const struct byte_stream *bs, size_t offset, size_t len) {
+    assert(offset <= bs->size);
+    return ring_view(bs, ring_wrap(bs, bs->head + offset), bs->size - offset, len);
+}
+
 size_t byte_stream_pop_output(struct byte_stream *bs, size_t len) {
+    assert(bs->retained == 0);
     size_t n = len < bs->size ? len : bs->size;
     bs->head = ring_wrap(bs, bs->head + n);
     bs->size -= n;
@@ -119,6 +133,7 @@ size_t byte_stream_pop_output(struct byte_stream *bs, size_t len) {
 }
 
 size_t byte_stream_read(struct byte_stream *bs, void *out, size_t len) {
+    assert(bs->retained == 0);
     size_t n = len < bs->size ? len : bs->size;
     if (n) {
         ring_copy_out(bs, bs->head, out, n);
@@ -157,16 +172,42 @@ uint64_t byte_stream_bytes_read(const struct byte_stream *bs) {
     return bs->read;
 }
 
+size_t byte_stream_retain_output(struct byte_stream *bs, size_t len) {
+    size_t n = len < bs->size ? len : bs->size;
+    bs->head = ring_wrap(bs, bs->head + n);
+    bs->size -= n;
+    bs->read += n;
+    bs->retained += n;
+    return n;
+}
+
+void byte_stream_release(struct byte_stream *bs, size_t len) {
+    assert(len <= bs->retained);
+    bs->retained -= len;
+}
+
+size_t byte_stream_retained(const struct byte_stream *bs) {
+    return bs->retained;
+}
+
+struct byte_view2 byte_stream_peek_retained(const struct byte_stream *bs, size_t offset, size_t len) {
+    size_t stored = bs->retained + bs->size;
+    assert(offset <= stored);
+    /* The oldest retained byte sits `retained` positions before head, modulo the ring. */
+    size_t oldest = ring_wrap(bs, bs->head + (bs->ring_size - bs->retained));
+    return ring_view(bs, ring_wrap(bs, oldest + offset), stored - offset, len);
+}
+
 void byte_stream_write_at(struct byte_stream *bs, size_t offset, const void *data, size_t len) {
-    assert(offset <= bs->capacity - bs->size && len <= bs->capacity - bs->size - offset);
+    assert(offset <= byte_stream_remaining_capacity(bs) && len <= byte_stream_remaining_capacity(bs) - offset);
     if (len) {
-        /* The write position is below capacity and offset <= capacity, so one wrap suffices. */
+        /* The write position is below ring_size and offset <= ring_size, so one wrap suffices. */
         ring_copy_in(bs, ring_wrap(bs, ring_wrap(bs, bs->head + bs->size) + offset), data, len);
     }
 }
 
 void byte_stream_commit(struct byte_stream *bs, size_t len) {
-    assert(len <= bs->capacity - bs->size);
+    assert(len <= byte_stream_remaining_capacity(bs));
     bs->size += len;
     bs->written += len;
 }

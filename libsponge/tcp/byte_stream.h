@@ -3,15 +3,19 @@
 
 /* ByteStream (lab 0): a bounded, in-order byte pipe with a writer side and a reader side.
  *
- * Storage is one ring buffer of exactly `capacity` bytes, allocated in init and never
- * resized. Writes copy in (at most two memcpy calls), reads copy out or are zero-copy via
- * byte_stream_peek_view. Every operation is O(1) or O(bytes moved).
+ * Storage is one ring buffer of `capacity` bytes (plus an optional reserve, below), allocated
+ * in init and never resized. Writes copy in (at most two memcpy calls), reads copy out or are
+ * zero-copy via byte_stream_peek_view. Every operation is O(1) or O(bytes moved).
  *
  * Beyond the CS144 interface, two hooks let other units avoid copies:
  *  - the StreamReassembler places out-of-order bytes straight into the free space past the
  *    write position (byte_stream_write_at) and later makes them readable (byte_stream_commit);
- *  - the TCPSender keeps sent-but-unacknowledged bytes in the stream and reads them in place
- *    at an offset (byte_stream_peek_at), popping them only when they are acknowledged. */
+ *  - the TCPSender reads the bytes it sends with byte_stream_retain_output: they count as read
+ *    and leave the writer's capacity (CS144's rule for the outbound stream), but stay in the
+ *    ring, readable in place (byte_stream_peek_retained), until it releases them once they are
+ *    acknowledged (byte_stream_release). The ring is `capacity + reserve` bytes, so that
+ *    `reserve` bytes can be retained without taking capacity from the writer; retained bytes
+ *    beyond the reserve do (the writer's room is whatever is left of the ring). */
 
 #include "util/byte_view.h"
 #include "util/error.h"
@@ -22,10 +26,12 @@
 
 struct byte_stream {
     /* private */
-    uint8_t *buf; /* ring of `capacity` bytes */
-    size_t capacity;
+    uint8_t *buf;     /* ring of `ring_size` bytes */
+    size_t capacity;  /* the most readable bytes the writer may leave in the stream */
+    size_t ring_size; /* capacity + reserve */
     size_t head;      /* ring index of the first readable byte */
     size_t size;      /* readable bytes */
+    size_t retained;  /* read bytes kept in the ring just before head (byte_stream_retain_output) */
     uint64_t written; /* total bytes ever written (committed) */
     uint64_t read;    /* total bytes ever popped */
     bool input_ended;
@@ -36,6 +42,10 @@ struct byte_stream {
  *  Returns SPONGE_OK or SPONGE_ERR_NO_MEMORY (the stream is then unusable). */
 enum sponge_err byte_stream_init(struct byte_stream *bs, size_t capacity);
 
+/** As byte_stream_init, with a ring of `capacity + reserve` bytes: up to `reserve` retained
+ *  bytes (byte_stream_retain_output) then take no room from the writer. */
+enum sponge_err byte_stream_init_reserve(struct byte_stream *bs, size_t capacity, size_t reserve);
+
 /** Frees the stream's buffer. Safe to call twice. */
 void byte_stream_destroy(struct byte_stream *bs);
 
@@ -45,7 +55,8 @@ void byte_stream_destroy(struct byte_stream *bs);
  *  Writing after end_input accepts nothing. */
 size_t byte_stream_write(struct byte_stream *bs, const void *data, size_t len);
 
-/** How many more bytes the stream can hold now. */
+/** How many more bytes the stream can hold now: capacity minus the readable bytes, or less
+ *  when retained bytes beyond the reserve fill the ring. */
 size_t byte_stream_remaining_capacity(const struct byte_stream *bs);
 
 /** Signals that the writer has no more bytes. */
@@ -68,10 +79,12 @@ struct byte_view byte_stream_peek_view(const struct byte_stream *bs);
  *  Valid until the next write or pop. */
 struct byte_view2 byte_stream_peek_at(const struct byte_stream *bs, size_t offset, size_t len);
 
-/** Discards up to `len` readable bytes; returns how many were discarded. */
+/** Discards up to `len` readable bytes; returns how many were discarded. Not while bytes are
+ *  retained (a caller bug: read with byte_stream_retain_output then). */
 size_t byte_stream_pop_output(struct byte_stream *bs, size_t len);
 
-/** Copies up to `len` bytes into `out` and consumes them; returns the count. */
+/** Copies up to `len` bytes into `out` and consumes them; returns the count. Not while bytes
+ *  are retained. */
 size_t byte_stream_read(struct byte_stream *bs, void *out, size_t len);
 
 bool byte_stream_input_ended(const struct byte_stream *bs);
@@ -85,6 +98,25 @@ bool byte_stream_eof(const struct byte_stream *bs);
 uint64_t byte_stream_bytes_written(const struct byte_stream *bs);
 /** Total bytes popped since init. */
 uint64_t byte_stream_bytes_read(const struct byte_stream *bs);
+
+/* ---- for the TCPSender: bytes read but kept until released ---- */
+
+/** Consumes up to `len` readable bytes as pop_output does (they count in bytes_read and leave
+ *  the writer's capacity) but keeps them in the ring, after any retained before, until
+ *  byte_stream_release. Returns how many were consumed. */
+size_t byte_stream_retain_output(struct byte_stream *bs, size_t len);
+
+/** Forgets the `len` oldest retained bytes (len <= byte_stream_retained), giving their ring
+ *  space back to the writer. */
+void byte_stream_release(struct byte_stream *bs, size_t len);
+
+/** Bytes retained: read with retain_output and not yet released. */
+size_t byte_stream_retained(const struct byte_stream *bs);
+
+/** Zero-copy peek of up to `len` bytes starting `offset` bytes past the oldest retained byte
+ *  (the retained bytes, then the readable ones), in at most two pieces. Requires
+ *  offset <= retained + buffer_size. Valid until the next write, pop, retain or release. */
+struct byte_view2 byte_stream_peek_retained(const struct byte_stream *bs, size_t offset, size_t len);
 
 /* ---- for the StreamReassembler: placing bytes ahead of the write position ---- */
 

@@ -36,6 +36,17 @@ void congestion_init(struct congestion *cc, enum tcp_congestion algo, uint64_t m
     bbr_init(&cc->bbr, mss);
 }
 
+void congestion_set_mss(struct congestion *cc, uint64_t mss) {
+    uint64_t old = cc->mss;
+    cc->cwnd = max_u64(congestion_rescale(cc->cwnd, old, mss), mss);
+    if (cc->ssthresh != UINT64_MAX) {
+        cc->ssthresh = max_u64(congestion_rescale(cc->ssthresh, old, mss), 2 * mss);
+    }
+    cc->acked_in_ca = congestion_rescale(cc->acked_in_ca, old, mss);
+    cc->mss = mss;
+    bbr_set_mss(&cc->bbr, mss);
+}
+
 uint64_t congestion_window(const struct congestion *cc) {
     if (cc->algo == TCP_CC_BBR) {
         return bbr_window(&cc->bbr) + cc->sacked;

@@ -41,6 +41,11 @@ enum congestion_action { CONGESTION_NONE, CONGESTION_RETRANSMIT };
 /** Starts in slow start with RFC 5681's initial window for `mss`. */
 void congestion_init(struct congestion *cc, enum tcp_congestion algo, uint64_t mss);
 
+/** The payload size changed to `mss` mid-connection: the state is kept, and the windows
+ *  RFC 5681 counts in segments (cwnd, ssthresh, BBR's window) keep their size in segments
+ *  (at least one and two). */
+void congestion_set_mss(struct congestion *cc, uint64_t mss);
+
 /** The congestion window in bytes (UINT64_MAX with TCP_CC_NONE: no limit). With TCP_CC_BBR
  *  it includes the SACKed bytes, which are no longer in the network (RFC 6675's pipe). */
 uint64_t congestion_window(const struct congestion *cc);

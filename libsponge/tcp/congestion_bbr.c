@@ -18,6 +18,12 @@ void bbr_init(struct bbr *b, uint64_t mss) {
     b->cwnd = mss > 2190 ? 2 * mss : mss > 1095 ? 3 * mss : 4 * mss;
 }
 
+void bbr_set_mss(struct bbr *b, uint64_t mss) {
+    b->cwnd = congestion_rescale(b->cwnd, b->mss, mss);
+    b->cwnd = b->cwnd > mss ? b->cwnd : mss;
+    b->mss = mss;
+}
+
 uint64_t bbr_window(const struct bbr *b) {
     return b->cwnd;
 }

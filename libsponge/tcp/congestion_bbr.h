@@ -45,6 +45,16 @@ struct bbr {
 /** STARTUP with RFC 5681's initial window for `mss`. */
 void bbr_init(struct bbr *b, uint64_t mss);
 
+/** `bytes` as the same number of segments (fractions kept) of `to` bytes instead of `from`:
+ *  for windows counted in segments when the payload size changes. */
+static inline uint64_t congestion_rescale(uint64_t bytes, uint64_t from, uint64_t to) {
+    return bytes / from * to + bytes % from * to / from;
+}
+
+/** The payload size changed to `mss`: the model is kept, the window keeps its size in
+ *  segments (at least one). */
+void bbr_set_mss(struct bbr *b, uint64_t mss);
+
 /** The congestion window in bytes (not counting SACKed bytes, which the caller adds). */
 uint64_t bbr_window(const struct bbr *b);
 

@@ -7,6 +7,7 @@ void tcp_config_default(struct tcp_config *cfg) {
         .max_payload = TCP_DEFAULT_MAX_PAYLOAD,
         .rt_timeout = TCP_DEFAULT_RT_TIMEOUT,
         .max_retx_attempts = TCP_DEFAULT_MAX_RETX_ATTEMPTS,
+        .max_in_flight = TCP_DEFAULT_MAX_IN_FLIGHT,
         .fixed_isn_set = false,
         .fixed_isn = 0,
         .min_rto = TCP_MODERN_MIN_RTO,
@@ -32,6 +33,9 @@ void tcp_config_set_modern(struct tcp_config *cfg, bool on) {
     cfg->recv_capacity = on ? TCP_MODERN_CAPACITY : TCP_DEFAULT_CAPACITY;
     cfg->send_capacity = on ? TCP_MODERN_CAPACITY : TCP_DEFAULT_CAPACITY;
     cfg->max_payload = on ? TCP_MODERN_MAX_PAYLOAD : TCP_DEFAULT_MAX_PAYLOAD;
+    cfg->max_in_flight = on ? 0 : TCP_DEFAULT_MAX_IN_FLIGHT;
+    cfg->ignore_stale_windows = on;
     cfg->challenge_ack_limit = on ? TCP_MODERN_CHALLENGE_ACK_LIMIT : 0;
     cfg->time_wait_backoff = on;
+    cfg->strict_idle_clock = on;
 }

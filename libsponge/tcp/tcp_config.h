@@ -11,6 +11,8 @@
 #define TCP_DEFAULT_MAX_PAYLOAD 1000
 #define TCP_DEFAULT_RT_TIMEOUT 1000
 #define TCP_DEFAULT_MAX_RETX_ATTEMPTS 8
+/* The largest window a 16-bit field offers without window scaling (RFC 9293 3.1). */
+#define TCP_DEFAULT_MAX_IN_FLIGHT 65535
 
 /* Modern mode (tcp_config_set_modern): larger streams, an Ethernet-sized MSS, RFC 6298 bounds. */
 #define TCP_MODERN_CAPACITY (1024 * 1024)
@@ -26,11 +28,18 @@ enum tcp_congestion { TCP_CC_NONE, TCP_CC_NEWRENO, TCP_CC_CUBIC, TCP_CC_BBR };
 
 struct tcp_config {
     size_t recv_capacity;       /* inbound stream capacity (bytes) */
-    size_t send_capacity;       /* outbound stream capacity (bytes) */
+    size_t send_capacity;       /* outbound stream capacity (bytes): see max_in_flight */
     size_t max_payload;         /* largest payload in one segment */
     uint32_t rt_timeout;        /* initial retransmission timeout, ms */
     unsigned max_retx_attempts; /* consecutive retransmissions before giving up */
-    bool fixed_isn_set;         /* use fixed_isn (tests) instead of a random ISN */
+    /* The send buffer. Non-zero (lab mode, CS144's rule): send_capacity counts only unsent
+     * bytes, a byte leaving it when sent; the sender fills at most this much of the peer's
+     * window, and its ring keeps room for that many sent, unacknowledged bytes (plus one
+     * partly acknowledged segment) beside send_capacity unsent ones. Default 65535. 0 (modern
+     * mode, a kernel's send buffer): unacknowledged bytes count against send_capacity, which
+     * then bounds what is in flight too. */
+    size_t max_in_flight;
+    bool fixed_isn_set; /* use fixed_isn (tests) instead of a random ISN */
     uint32_t fixed_isn;
     /* Beyond the labs: all off by default, so that lab behaviour is unchanged. */
     bool modern;             /* set by tcp_config_set_modern: the fields below are its set */
@@ -50,18 +59,25 @@ struct tcp_config {
     uint32_t keepalive_ms;     /* RFC 1122 4.2.3.6: idle time before keep-alive probes (0: none) */
     unsigned keepalive_probes; /* unanswered probes (one per keepalive_ms) before giving up */
 
+    bool ignore_stale_windows;    /* RFC 9293 3.10.7.4 (SND.WL1/WL2): an older segment's window is ignored */
     unsigned challenge_ack_limit; /* RFC 5961 section 7: challenge ACKs per second at most (0: no limit) */
     bool time_wait_backoff;       /* each FIN repeated in TIME-WAIT doubles the linger (tcp_connection.c) */
+    /* RFC 1122 4.2.3.6, RFC 9293 3.10.7.4: keep-alives and the linger restart only for a
+     * segment the connection accepts, in TIME-WAIT only for a retransmitted FIN (lab mode,
+     * CS144: for any segment received) */
+    bool strict_idle_clock;
 };
 
 /** Fills `cfg` with the defaults: 64000-byte streams, payloads of 1000, RTO 1000 ms,
- *  8 retransmissions, random ISN. */
+ *  8 retransmissions, random ISN, CS144's send buffer (max_in_flight 65535). */
 void tcp_config_default(struct tcp_config *cfg);
 
 /** Turns the modern set on (or back to the lab defaults for those fields): MSS, window
  *  scaling, timestamps and SACK-permitted options, RFC 6298 RTT estimation, NewReno, tail
- *  loss probes, 1 MiB streams and a 1460-byte MSS, 1000 challenge ACKs a second, TIME-WAIT
- *  backoff. Other fields (ISN, RTO, retransmissions) are kept. */
+ *  loss probes, 1 MiB streams and a 1460-byte MSS, a kernel-style send buffer
+ *  (max_in_flight 0), SND.WL1/WL2 window updates, 1000 challenge ACKs a second, TIME-WAIT
+ *  backoff, the strict idle clock. Other fields (ISN, RTO,
+ *  retransmissions) are kept. */
 void tcp_config_set_modern(struct tcp_config *cfg, bool on);
 
 #endif

@@ -148,7 +148,7 @@ static void check_clean_shutdown(struct tcp_connection *c) {
     if (!byte_stream_input_ended(tcp_receiver_stream_out(&c->receiver)) || !sender_in(c, "FIN_ACKED")) {
         return;
     }
-    if (!c->linger_after_streams_finish || c->time_since_last_segment_received >= linger_ms(c)) {
+    if (!c->linger_after_streams_finish || c->idle_ms >= linger_ms(c)) {
         c->active = false;
     }
 }
@@ -285,6 +285,11 @@ static bool negotiate(struct tcp_connection *c, const struct tcp_segment *seg, b
 /* Where a RST's seqno falls, for RFC 5961 section 3.2. */
 enum rst_check { RST_OUTSIDE_WINDOW, RST_IN_WINDOW, RST_EXACT };
 
+/* A seqno `offset` past RCV.NXT lies in a window of `window` bytes. */
+static bool in_window(int64_t offset, uint64_t window) {
+    return offset >= 0 && (uint64_t)offset < window;
+}
+
 /* RFC 5961 section 3.2 (tightening RFC 793 p. 37): a RST resets the connection only if its
  * seqno is exactly RCV.NXT; one elsewhere in the window we advertise gets a challenge ACK (a
  * blind attacker must then guess the exact number); one outside the window is dropped. */
@@ -294,11 +299,40 @@ static enum rst_check check_rst(const struct tcp_connection *c, const struct tcp
         return RST_OUTSIDE_WINDOW;
     }
     int64_t offset = seq_diff(seg->header.seqno, ackno);
-    uint64_t window = advertised_window(c);
     if (offset == 0) {
         return RST_EXACT;
     }
-    return offset > 0 && (uint64_t)offset < window ? RST_IN_WINDOW : RST_OUTSIDE_WINDOW;
+    return in_window(offset, advertised_window(c)) ? RST_IN_WINDOW : RST_OUTSIDE_WINDOW;
+}
+
+/* RFC 9293 3.10.7.4, "first, check sequence number": a segment is acceptable if it is empty
+ * and starts in the window we advertise (exactly at RCV.NXT when that is zero), or if its
+ * first or last seqno lies in it (then the window must be open). Before the peer's SYN there
+ * is no window: the segments that get this far (its SYN) are acceptable. */
+static bool acceptable(const struct tcp_connection *c, const struct tcp_segment *seg) {
+    struct wrap32 ackno;
+    if (!tcp_receiver_ackno(&c->receiver, &ackno)) {
+        return true;
+    }
+    int64_t first = seq_diff(seg->header.seqno, ackno);
+    uint64_t len = tcp_segment_length_in_sequence_space(seg);
+    uint64_t window = advertised_window(c);
+    if (len == 0) {
+        return window ? in_window(first, window) : first == 0;
+    }
+    return in_window(first, window) || in_window(first + (int64_t)len - 1, window);
+}
+
+/* The idle clock (idle_ms) times keep-alives and the linger after an active close. CS144 (lab
+ * mode) restarts it for any segment received. With cfg.strict_idle_clock (modern mode) only an
+ * accepted segment does, for it shows the peer alive (RFC 1122 4.2.3.6), and in TIME-WAIT only
+ * a retransmission of the peer's FIN, the one segment that state expects (RFC 9293 3.10.7.4):
+ * segments the connection ignores (a RST outside the window or in TIME-WAIT, a SYN answered
+ * with a challenge ACK, a PAWS reject, an ACK of unsent data, an old duplicate) then cannot
+ * keep a dead peer's connection, or a closed one's TIME-WAIT, alive. */
+static void restart_idle_clock(struct tcp_connection *c) {
+    c->idle_ms = 0;
+    c->keepalives_sent = 0;
 }
 
 /* Both SYNs have been exchanged and ours is acknowledged: a synchronized state (RFC 793). */
@@ -365,7 +399,7 @@ static void keep_alive_tick(struct tcp_connection *c) {
         tcp_sender_bytes_in_flight(&c->sender) > 0) {
         return;
     }
-    if (c->time_since_last_segment_received < (uint64_t)c->cfg.keepalive_ms * (c->keepalives_sent + 1)) {
+    if (c->idle_ms < (uint64_t)c->cfg.keepalive_ms * (c->keepalives_sent + 1)) {
         return;
     }
     if (c->keepalives_sent >= c->cfg.keepalive_probes) {
@@ -383,7 +417,9 @@ static void segment_received(struct tcp_connection *c, const struct tcp_segment 
     }
     const struct tcp_header *hdr = &seg->header;
     c->time_since_last_segment_received = 0;
-    c->keepalives_sent = 0;
+    if (!c->cfg.strict_idle_clock) {
+        restart_idle_clock(c);
+    }
     bool past_syn_sent = false; /* neither LISTEN nor SYN_SENT: options are checked, not negotiated */
     if (in_listen(c)) {
         /* LISTEN (RFC 793 p. 65): only a SYN opens the connection; RSTs and ACK-bearing
@@ -426,14 +462,19 @@ static void segment_received(struct tcp_connection *c, const struct tcp_segment 
         }
         return;
     }
-    if (hdr->fin && c->cfg.time_wait_backoff && tcp_connection_state(c) == TCP_STATE_TIME_WAIT) {
+    bool time_wait = tcp_connection_state(c) == TCP_STATE_TIME_WAIT;
+    if (hdr->fin && c->cfg.time_wait_backoff && time_wait) {
         /* RFC 9293 3.10.7.4: in TIME-WAIT only a retransmission of the peer's FIN can arrive;
          * it is acknowledged again (below) and the wait restarts, here also doubled (linger_ms). */
         c->time_wait_repeats++;
     }
 
-    uint64_t peer_window = tcp_negotiation_peer_window(&c->neg, hdr);
-    bool pure = tcp_segment_length_in_sequence_space(seg) == 0;
+    /* The ACK as the sender sees it; `pure` makes a duplicate ACK possible (RFC 5681 2). */
+    struct tcp_sender_ack ack = {.ackno = hdr->ackno,
+                                 .window = tcp_negotiation_peer_window(&c->neg, hdr),
+                                 .pure = tcp_segment_length_in_sequence_space(seg) == 0,
+                                 .has_seqno = true,
+                                 .seqno = hdr->seqno};
     if (hdr->ack && c->neg.timestamps && hdr->opts.has_timestamps && hdr->opts.ts_ecr) {
         /* RFC 7323 4 (RTTM): the echoed TSval tells when the acknowledged segment left. */
         uint32_t rtt = (uint32_t)c->clock_ms - (hdr->opts.ts_ecr - c->neg.ts_offset);
@@ -447,10 +488,13 @@ static void segment_received(struct tcp_connection *c, const struct tcp_segment 
     if (byte_view2_len(&seg->payload)) {
         c->last_data_seqno = hdr->seqno;
     }
-    if (hdr->ack && !tcp_sender_ack_received_ext(&c->sender, hdr->ackno, peer_window, pure)) {
+    if (hdr->ack && !tcp_sender_ack_received_ext(&c->sender, &ack)) {
         /* RFC 793 p. 72: an ACK for data not yet sent is answered with an ACK and dropped. */
         ensure_reply(c);
         return;
+    }
+    if (c->cfg.strict_idle_clock && (time_wait ? hdr->fin : acceptable(c, seg))) {
+        restart_idle_clock(c);
     }
     struct wrap32 expected;
     /* In order, and not filling a hole (RFC 5681 4.2 wants an immediate ACK for that). */
@@ -483,6 +527,7 @@ void tcp_connection_tick(struct tcp_connection *c, uint64_t ms) {
         return;
     }
     c->time_since_last_segment_received += ms;
+    c->idle_ms += ms;
     c->clock_ms += ms;
     tcp_sender_tick(&c->sender, ms);
     if (tcp_sender_consecutive_retransmissions(&c->sender) > c->cfg.max_retx_attempts) {

@@ -60,6 +60,7 @@ struct tcp_connection {
     bool linger_after_streams_finish;
     bool reset;
     uint64_t time_since_last_segment_received;
+    uint64_t idle_ms; /* the idle clock of keep-alives and the linger (see restart_idle_clock) */
     bool destroyed;
     bool final_rst_pending; /* a RST queued by destroy, still poppable after it */
     struct tcp_segment final_rst;
@@ -68,7 +69,7 @@ struct tcp_connection {
     struct wrap32 last_data_seqno; /* seqno of the latest segment with payload (first SACK block) */
     unsigned delack_segments;      /* in-order data segments not yet acknowledged (delayed ACK) */
     uint64_t delack_elapsed;       /* ms since the first of them */
-    unsigned keepalives_sent;      /* since the last segment received */
+    unsigned keepalives_sent;      /* since the idle clock last restarted */
 
     uint64_t challenge_window_start;   /* clock_ms when the current second of challenge ACKs began */
     unsigned challenge_acks_in_window; /* challenge ACKs sent in that second */
@@ -119,6 +120,9 @@ void tcp_connection_pop_inbound(struct tcp_connection *c, size_t len);
 
 uint64_t tcp_connection_bytes_in_flight(const struct tcp_connection *c);
 size_t tcp_connection_unassembled_bytes(const struct tcp_connection *c);
+/** Milliseconds since any segment arrived (CS144). Keep-alives and the linger after an active
+ *  close run on an idle clock that, with cfg.strict_idle_clock (modern mode), only accepted
+ *  segments restart (and in TIME-WAIT only a retransmitted FIN); in lab mode the two agree. */
 uint64_t tcp_connection_time_since_last_segment_received(const struct tcp_connection *c);
 enum tcp_state tcp_connection_state(const struct tcp_connection *c);
 

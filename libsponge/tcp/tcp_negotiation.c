@@ -1,4 +1,5 @@
 #include "tcp/tcp_negotiation.h"
+#include "tcp/wrapping_integers.h"
 
 #include <string.h>
 
@@ -84,6 +85,12 @@ void tcp_negotiation_stamp(const struct tcp_negotiation *n, struct tcp_header *h
     }
 }
 
+/* RFC 7323 5.2: timestamps compare as sequence numbers do, modulo 2^32 (through the wrap-safe
+ * helper, not a cast of the difference to a signed type, which C11 leaves to the compiler). */
+static int32_t ts_diff(uint32_t a, uint32_t b) {
+    return seq_diff(wrap32_of(a), wrap32_of(b));
+}
+
 bool tcp_negotiation_check_arrival(struct tcp_negotiation *n, const struct tcp_header *hdr, bool in_order) {
     if (!n->timestamps) {
         return true;
@@ -94,11 +101,11 @@ bool tcp_negotiation_check_arrival(struct tcp_negotiation *n, const struct tcp_h
     }
     /* RFC 7323 5.3 (PAWS): a TSval older than TS.Recent marks an old duplicate. A RST is
      * judged by its seqno alone. */
-    if (!hdr->rst && (int32_t)(hdr->opts.ts_val - n->ts_recent) < 0) {
+    if (!hdr->rst && ts_diff(hdr->opts.ts_val, n->ts_recent) < 0) {
         return false;
     }
     /* RFC 7323 4.3: remember the TSval of a segment that covers the next byte we expect. */
-    if (in_order && (int32_t)(hdr->opts.ts_val - n->ts_recent) >= 0) {
+    if (in_order && ts_diff(hdr->opts.ts_val, n->ts_recent) >= 0) {
         n->ts_recent = hdr->opts.ts_val;
     }
     return true;

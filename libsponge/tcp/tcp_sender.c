@@ -1,6 +1,7 @@
-/* TCPSender (lab 3). The outbound stream holds every byte from the oldest one a segment may
- * still need (for a retransmission or a queued segment) to the newest one written; its read
- * position advances only when acknowledged bytes are released (release_acked). Stream byte i
+/* TCPSender (lab 3). The outbound stream's readable bytes are the unsent ones: sending a byte
+ * reads it (byte_stream_retain_output), which frees its place in the writer's capacity, but it
+ * stays in the stream's ring, retained, as long as a segment may still need it (for a
+ * retransmission or a queued segment); release_acked lets acknowledged bytes go. Stream byte i
  * has absolute seqno i + 1, because the SYN takes absolute seqno 0. */
 
 #include "tcp/tcp_sender.h"
@@ -39,7 +40,7 @@ static enum sponge_err random_isn(struct wrap32 *isn) {
 
 enum sponge_err tcp_sender_init(struct tcp_sender *s, const struct tcp_config *cfg) {
     assert(cfg->send_capacity > 0 && cfg->max_payload > 0 && cfg->max_payload <= UINT32_MAX);
-    assert(cfg->rt_timeout > 0);
+    assert(cfg->rt_timeout > 0 && cfg->max_in_flight <= UINT32_MAX);
     memset(s, 0, sizeof *s);
     s->cfg = *cfg;
     s->window = 1; /* before the first ack, assume room for the SYN */
@@ -55,13 +56,18 @@ enum sponge_err tcp_sender_init(struct tcp_sender *s, const struct tcp_config *c
             return err;
         }
     }
-    /* Every tracked segment occupies at least one seqno, and at most send_capacity data bytes
-     * plus SYN and FIN can be unacknowledged (unacknowledged bytes stay in the stream), so
-     * send_capacity + 2 descriptors always suffice; the queue may additionally hold a few
-     * retransmissions and empty segments the caller has not popped yet. */
-    size_t max_tracked = cfg->send_capacity + 2;
-    size_t initial = min_u64(cfg->send_capacity / cfg->max_payload + SENDER_RING_SLACK, max_tracked);
-    if (byte_stream_init(&s->stream, cfg->send_capacity) != SPONGE_OK ||
+    /* The stream's ring holds send_capacity unsent bytes and, with CS144's send buffer,
+     * max_in_flight sent ones beside them, plus the acknowledged start of a partly acknowledged
+     * segment (kept because the segment is resent whole). */
+    size_t reserve = cfg->max_in_flight ? cfg->max_in_flight + cfg->max_payload : 0;
+    size_t ring = cfg->send_capacity + reserve;
+    /* Every tracked segment occupies at least one seqno, and at most `ring` data bytes plus SYN
+     * and FIN can be unacknowledged (unacknowledged bytes stay in the ring), so ring + 2
+     * descriptors always suffice; the queue may additionally hold a few retransmissions and
+     * empty segments the caller has not popped yet. */
+    size_t max_tracked = ring + 2;
+    size_t initial = min_u64(ring / cfg->max_payload + SENDER_RING_SLACK, max_tracked);
+    if (byte_stream_init_reserve(&s->stream, cfg->send_capacity, reserve) != SPONGE_OK ||
         segment_ring_init(&s->outstanding, initial, max_tracked) != SPONGE_OK ||
         segment_ring_init(&s->queue, initial, max_tracked + SENDER_RING_SLACK) != SPONGE_OK) {
         tcp_sender_destroy(s);
@@ -85,25 +91,37 @@ static uint64_t data_sent(const struct tcp_sender *s) {
     return s->next_seqno - (uint64_t)s->syn_sent - (uint64_t)s->fin_sent;
 }
 
-/* Pops acknowledged bytes from the stream, keeping those an outstanding segment may resend
- * (a partly acknowledged segment is retransmitted whole) and those a queued segment will show
- * when popped. Previously popped views become invalid here, which is why only the calls that
- * change the sender's state (not segments_out) do this. */
+/* Stream index of the oldest byte still retained (sent, not yet released). */
+static uint64_t first_retained(const struct tcp_sender *s) {
+    return byte_stream_bytes_read(&s->stream) - byte_stream_retained(&s->stream);
+}
+
+/* Releases acknowledged bytes from the stream's ring, keeping those an outstanding segment may
+ * resend (a partly acknowledged segment is retransmitted whole) and those a queued segment will
+ * show when popped. Previously popped views become invalid here, which is why only the calls
+ * that change the sender's state (not segments_out) do this. */
 static void release_acked(struct tcp_sender *s) {
-    uint64_t read = byte_stream_bytes_read(&s->stream);
+    uint64_t released = first_retained(s);
     uint64_t keep_from = s->acked_seqno ? min_u64(s->acked_seqno - 1, data_sent(s)) : 0;
     if (segment_ring_count(&s->outstanding)) {
         keep_from = min_u64(keep_from, tcp_sender_segment_stream_index(segment_ring_at(&s->outstanding, 0)));
     }
-    for (size_t i = 0; keep_from > read && i < segment_ring_count(&s->queue); i++) {
+    for (size_t i = 0; keep_from > released && i < segment_ring_count(&s->queue); i++) {
         const struct tcp_sender_segment *seg = segment_ring_at(&s->queue, i);
         if (seg->payload_len) {
             keep_from = min_u64(keep_from, tcp_sender_segment_stream_index(seg));
         }
     }
-    if (keep_from > read) {
-        byte_stream_pop_output(&s->stream, keep_from - read);
+    if (keep_from > released) {
+        byte_stream_release(&s->stream, (size_t)(keep_from - released));
     }
+}
+
+/* The part of the peer's window the sender fills: all of it, or at most max_in_flight (CS144's
+ * send buffer, whose ring has room for that many sent bytes). */
+static uint64_t usable_window(const struct tcp_sender *s) {
+    uint64_t limit = s->cfg.max_in_flight;
+    return limit && s->window > limit ? limit : s->window;
 }
 
 /* Sends a new segment: tracked for retransmission and queued. False if either ring is full. */
@@ -113,6 +131,8 @@ static bool send_new(struct tcp_sender *s, const struct tcp_sender_segment *seg)
     }
     segment_ring_push(&s->outstanding, seg);
     segment_ring_push(&s->queue, seg);
+    /* Sent bytes leave the writer's capacity but stay in the ring until acknowledged. */
+    byte_stream_retain_output(&s->stream, seg->payload_len);
     s->next_seqno += tcp_sender_segment_length(seg);
     s->syn_sent |= seg->syn;
     s->fin_sent |= seg->fin;
@@ -142,7 +162,7 @@ void tcp_sender_fill_window(struct tcp_sender *s) {
     }
     /* A zero window is probed with one byte so that the peer's window update, which may be
      * lost, is eventually solicited (RFC 793 section 3.7, "Managing the Window"). */
-    uint64_t window = s->window ? s->window : 1;
+    uint64_t window = usable_window(s) ? usable_window(s) : 1;
     if (s->cfg.congestion != TCP_CC_NONE) {
         window = min_u64(window, congestion_window(&s->cc)); /* RFC 5681: min(cwnd, rwnd) */
     }
@@ -282,7 +302,7 @@ static void new_ack(struct tcp_sender *s, uint64_t abs_ackno, uint64_t acked) {
     s->timeout_recovery = s->timeout_recovery && congestion_recovering(&s->cc, abs_ackno);
 }
 
-static bool ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t window, bool pure);
+static bool ack_received(struct tcp_sender *s, const struct tcp_sender_ack *ack);
 
 void tcp_sender_timestamp_echo(struct tcp_sender *s, uint64_t rtt_ms) {
     s->echo_pending = s->cfg.rtt_estimation;
@@ -290,18 +310,37 @@ void tcp_sender_timestamp_echo(struct tcp_sender *s, uint64_t rtt_ms) {
 }
 
 bool tcp_sender_ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t window) {
-    return tcp_sender_ack_received_ext(s, ackno, window, true);
+    struct tcp_sender_ack ack = {.ackno = ackno, .window = window, .pure = true};
+    return tcp_sender_ack_received_ext(s, &ack);
 }
 
-bool tcp_sender_ack_received_ext(struct tcp_sender *s, struct wrap32 ackno, uint64_t window, bool pure) {
-    bool accepted = ack_received(s, ackno, window, pure);
+bool tcp_sender_ack_received_ext(struct tcp_sender *s, const struct tcp_sender_ack *ack) {
+    bool accepted = ack_received(s, ack);
     s->echo_pending = false;
     s->sack_news = false;
     return accepted;
 }
 
-static bool ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t window, bool pure) {
-    uint64_t abs_ackno = unwrap(ackno, s->isn, s->next_seqno);
+/* Whether an ACK that is not older than the last one (abs_ackno >= acked_seqno) updates the
+ * window. With cfg.ignore_stale_windows, only a segment at least as new as the one the window
+ * was last taken from does (RFC 9293 3.10.7.4: SND.WL1 < SEG.SEQ, or SND.WL1 = SEG.SEQ and
+ * SND.WL2 =< SEG.ACK), so that a reordered older segment cannot shrink (or grow) it; then it
+ * becomes that segment. In the labs every such ACK does (CS144: the latest ACK's window). */
+static bool window_update_allowed(struct tcp_sender *s, const struct tcp_sender_ack *ack, uint64_t abs_ackno) {
+    if (!s->cfg.ignore_stale_windows || !ack->has_seqno) {
+        return true;
+    }
+    if (s->wl_set && (seq_lt(ack->seqno, s->wl1) || (seq_eq(ack->seqno, s->wl1) && abs_ackno < s->wl2))) {
+        return false;
+    }
+    s->wl_set = true;
+    s->wl1 = ack->seqno;
+    s->wl2 = abs_ackno;
+    return true;
+}
+
+static bool ack_received(struct tcp_sender *s, const struct tcp_sender_ack *ack) {
+    uint64_t abs_ackno = unwrap(ack->ackno, s->isn, s->next_seqno);
     if (abs_ackno > s->next_seqno) {
         return false; /* acknowledges something never sent */
     }
@@ -311,9 +350,11 @@ static bool ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t win
         return true;
     }
     if (s->cfg.congestion != TCP_CC_NONE && abs_ackno == s->acked_seqno) {
-        same_ack(s, abs_ackno, window, pure);
+        same_ack(s, abs_ackno, ack->window, ack->pure);
     }
-    s->window = window;
+    if (window_update_allowed(s, ack, abs_ackno)) {
+        s->window = ack->window;
+    }
     bool sampled = false; /* an RTT measurement, of rtt_ms */
     uint64_t rtt_ms = 0;
     if (abs_ackno > s->acked_seqno) {
@@ -376,7 +417,7 @@ static void tail_loss_probe(struct tcp_sender *s) {
     }
     pto = pto > TLP_MIN_TIMEOUT_MS ? pto : TLP_MIN_TIMEOUT_MS;
     uint64_t unsent = byte_stream_bytes_written(&s->stream) - data_sent(s);
-    uint64_t right_edge = s->acked_seqno + s->window;
+    uint64_t right_edge = s->acked_seqno + usable_window(s);
     if (s->timer_elapsed < pto || pto >= s->rto || unsent == 0 || s->next_seqno >= right_edge) {
         return;
     }
@@ -403,12 +444,14 @@ void tcp_sender_tick(struct tcp_sender *s, uint64_t ms) {
     /* RFC 6298 (5.4-5.6): resend the oldest outstanding segment, back off, restart the timer.
      * A zero window means the peer is merely full, not that the path is congested, so a
      * window probe does not back off (CS144's rule); a SYN is never a probe. If the caller
-     * has left the queue full, it already holds segments to send and this one is skipped. */
+     * has left the queue full, nothing is resent, counted or backed off: the timer stays
+     * expired and the retransmission goes at the first tick that finds room. */
     const struct tcp_sender_segment *oldest = segment_ring_at(&s->outstanding, 0);
     bool back_off = s->window != 0 || oldest->syn;
-    if (segment_ring_reserve(&s->queue)) {
-        segment_ring_push(&s->queue, oldest);
+    if (!segment_ring_reserve(&s->queue)) {
+        return;
     }
+    segment_ring_push(&s->queue, oldest);
     /* Karn's rule: an ack after a retransmission cannot tell which copy it answers. */
     s->timing = false;
     if (!back_off && s->cfg.persist_backoff) {
@@ -454,7 +497,14 @@ void tcp_sender_send_empty_segment(struct tcp_sender *s, bool rst) {
 void tcp_sender_set_max_payload(struct tcp_sender *s, size_t max_payload) {
     assert(max_payload > 0);
     s->cfg.max_payload = max_payload;
-    congestion_init(&s->cc, s->cfg.congestion, max_payload);
+    /* Before anything is acknowledged or lost, the congestion state is just the initial window:
+     * RFC 5681's for the new size. After that it keeps what it learnt (after a lost SYN, a
+     * window of one segment: RFC 5681 3.1), its windows counted in segments. */
+    if (s->acked_seqno == 0 && s->consecutive_retx == 0) {
+        congestion_init(&s->cc, s->cfg.congestion, max_payload);
+    } else {
+        congestion_set_mss(&s->cc, max_payload);
+    }
 }
 
 uint64_t tcp_sender_bytes_in_flight(const struct tcp_sender *s) {
@@ -477,8 +527,8 @@ bool tcp_sender_segments_out(struct tcp_sender *s, struct tcp_segment *seg) {
     seg->header.rst = d->rst;
     if (d->payload_len) {
         /* release_acked keeps every byte a queued segment refers to, so the offset is >= 0. */
-        uint64_t offset = tcp_sender_segment_stream_index(d) - byte_stream_bytes_read(&s->stream);
-        seg->payload = byte_stream_peek_at(&s->stream, (size_t)offset, d->payload_len);
+        uint64_t offset = tcp_sender_segment_stream_index(d) - first_retained(s);
+        seg->payload = byte_stream_peek_retained(&s->stream, (size_t)offset, d->payload_len);
         assert(byte_view2_len(&seg->payload) == d->payload_len);
     }
     segment_ring_pop(&s->queue);

@@ -5,11 +5,17 @@
  * window, retransmitting the oldest unacknowledged one when its timer expires.
  * States (CS144): CLOSED, SYN_SENT, SYN_ACKED, FIN_SENT, FIN_ACKED, ERROR.
  *
- * No payload copies: sent bytes stay in the outbound stream until acknowledged, and a
- * segment's payload is a view into that stream. Queued segments are stored as descriptors
- * (seqno, length, flags); the view is made when the caller pops the segment, and acknowledged
- * bytes are released from the stream only when no queued segment still refers to them and no
- * outstanding segment (which a retransmission sends whole) starts before them. */
+ * The outbound stream's capacity (cfg.send_capacity) counts unsent bytes only, as in CS144: a
+ * byte leaves it when sent, and what is in flight is bounded by the peer's window (at most
+ * cfg.max_in_flight). With cfg.max_in_flight 0 (modern mode) it is a kernel-style send buffer
+ * instead: unacknowledged bytes count against the capacity too.
+ *
+ * No payload copies: sent bytes stay in the outbound stream's ring (retained, no longer
+ * readable) until acknowledged, and a segment's payload is a view into that ring. Queued
+ * segments are stored as descriptors (seqno, length, flags); the view is made when the caller
+ * pops the segment, and acknowledged bytes are released from the ring only when no queued
+ * segment still refers to them and no outstanding segment (which a retransmission sends
+ * whole) starts before them. */
 
 #include "tcp/byte_stream.h"
 #include "tcp/congestion.h"
@@ -26,12 +32,15 @@
 
 struct tcp_sender {
     /* private: see tcp_sender.c */
-    struct byte_stream stream; /* unacknowledged and unsent bytes, read position = first unreleased */
+    struct byte_stream stream; /* readable: unsent bytes; retained: sent, not yet released */
     struct tcp_config cfg;
     struct wrap32 isn;
     uint64_t next_seqno;  /* absolute seqno of the next new byte */
     uint64_t acked_seqno; /* highest absolute ackno accepted */
     uint64_t window;      /* peer's last advertised window (1 until the first ack) */
+    bool wl_set;          /* cfg.ignore_stale_windows: wl1/wl2 name the window's segment */
+    struct wrap32 wl1;    /* RFC 9293 SND.WL1: seqno (peer's space) of the segment the window came from */
+    uint64_t wl2;         /* SND.WL2: its absolute ackno */
     bool syn_sent, fin_sent;
     struct segment_ring outstanding; /* sent, not fully acknowledged, in seqno order */
     struct segment_ring queue;       /* made, waiting for the caller to pop */
@@ -56,26 +65,40 @@ struct tcp_sender {
     uint64_t rexmit_high;          /* end of the highest hole resent in this recovery */
 };
 
-/** Creates a sender with an outbound stream of cfg->send_capacity bytes; the ISN is
+/** Creates a sender with an outbound stream of cfg->send_capacity bytes (its ring has room for
+ *  cfg->max_in_flight sent bytes besides, plus one segment); the ISN is
  *  cfg->fixed_isn if set, else random (getrandom(2)). Returns SPONGE_OK,
  *  SPONGE_ERR_NO_MEMORY, or SPONGE_ERR_SYSTEM if no random ISN could be drawn. */
 enum sponge_err tcp_sender_init(struct tcp_sender *s, const struct tcp_config *cfg);
 void tcp_sender_destroy(struct tcp_sender *s);
 
-/** The outbound stream: the application writes here. Bytes stay in it until acknowledged,
- *  so its remaining capacity counts unacknowledged bytes too (as a kernel's send buffer does). */
+/** The outbound stream: the application writes here; the sender reads what it sends. Its
+ *  remaining capacity counts unsent bytes only (CS144), unless cfg.max_in_flight is 0: then
+ *  it counts unacknowledged bytes too (as a kernel's send buffer does). */
 struct byte_stream *tcp_sender_stream_in(struct tcp_sender *s);
 
 /** The peer acknowledged everything before `ackno` and offers `window` bytes past it.
  *  Returns false (and changes nothing) if ackno acknowledges data never sent. */
 bool tcp_sender_ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t window);
 
-/** As ack_received, for the connection, which knows more about the segment: `pure` if it
- *  carries no data, SYN or FIN, so that an unchanged ackno and window make it a duplicate
- *  ACK (RFC 5681 section 2) for congestion control. ack_received treats every ACK as pure.
- *  An unchanged ackno whose SACK blocks (given just before) report new data is a duplicate
- *  too, whatever its window (RFC 6675 section 2). */
-bool tcp_sender_ack_received_ext(struct tcp_sender *s, struct wrap32 ackno, uint64_t window, bool pure);
+/** One arriving ACK, with what the connection knows about its segment. */
+struct tcp_sender_ack {
+    struct wrap32 ackno;
+    uint64_t window;     /* the peer's window, bytes (scaled) */
+    bool pure;           /* no data, SYN or FIN: an unchanged ackno and window make it a duplicate ACK */
+    bool has_seqno;      /* `seqno` is set */
+    struct wrap32 seqno; /* the segment's own seqno (the peer's sequence space) */
+};
+
+/** As ack_received, for the connection, which knows more about the segment. A pure ACK with
+ *  an unchanged ackno and window is a duplicate ACK (RFC 5681 section 2) for congestion
+ *  control; ack_received treats every ACK as pure. An unchanged ackno whose SACK blocks (given
+ *  just before) report new data is a duplicate too, whatever its window (RFC 6675 section 2).
+ *  With cfg.ignore_stale_windows and the seqno given, the window is taken only from a segment
+ *  at least as new as the one it was last taken from (RFC 9293 3.10.7.4, SND.WL1/SND.WL2);
+ *  otherwise (CS144) from every ACK not older than the last. Returns false (and changes
+ *  nothing) if the ackno acknowledges data never sent. */
+bool tcp_sender_ack_received_ext(struct tcp_sender *s, const struct tcp_sender_ack *ack);
 
 /** SACK blocks (RFC 2018) from an arriving segment, given before its ack: recorded in the
  *  scoreboard so that loss recovery resends only the holes (RFC 6675). Implausible blocks
@@ -94,17 +117,19 @@ void tcp_sender_send_keepalive(struct tcp_sender *s);
  *  retransmission): for pure ACKs and RSTs made by the connection. */
 void tcp_sender_send_empty_segment(struct tcp_sender *s, bool rst);
 
-/** Makes segments until the window is full or there is nothing left to send. A zero window
- *  is treated as one byte (probe). */
+/** Makes segments until the window (at most cfg.max_in_flight if that is set) is full or
+ *  there is nothing left to send. A zero window is treated as one byte (probe). */
 void tcp_sender_fill_window(struct tcp_sender *s);
 
 /** `ms` milliseconds have passed: retransmits the oldest outstanding segment if its timer
- *  expired (doubling the RTO if the window is non-zero). With cfg.tail_loss_probe, first
+ *  expired (doubling the RTO if the window is non-zero; if the caller has left the queue full,
+ *  at the first tick that finds room, and only then counted and backed off). With cfg.tail_loss_probe, first
  *  sends one new segment (beyond the congestion window) if no ACK came for 2 SRTT. */
 void tcp_sender_tick(struct tcp_sender *s, uint64_t ms);
 
-/** Limits the payload of segments made from now on to `max_payload` (> 0): the size agreed in
- *  the handshake (MSS option). */
+/** Limits the payload of segments made from now on to `max_payload` (> 0, at most
+ *  cfg.max_payload): the size agreed in the handshake (MSS option). Congestion state is kept
+ *  (congestion_set_mss), except that an initial window not used yet becomes the new size's. */
 void tcp_sender_set_max_payload(struct tcp_sender *s, size_t max_payload);
 
 /** Sequence numbers sent but not yet acknowledged (SYN and FIN count). */
@@ -114,7 +139,7 @@ unsigned tcp_sender_consecutive_retransmissions(const struct tcp_sender *s);
 
 /** Pops the oldest queued segment into `seg` (ackno/window fields unset: the connection fills
  *  them). Returns false when the queue is empty. The payload view points into the outbound
- *  stream and stays valid until the next call to ack_received, fill_window, tick,
+ *  stream's ring and stays valid until the next call to ack_received, fill_window, tick,
  *  send_empty_segment or destroy: popping more segments or writing to the stream keeps it
  *  valid, so a caller may pop several segments before using them. */
 bool tcp_sender_segments_out(struct tcp_sender *s, struct tcp_segment *seg);

@@ -94,12 +94,15 @@ static int writes_respect_window(void) {
     return sender_test_end(&t);
 }
 
+/* Modern mode's kernel-style send buffer (lab mode's rule: sender_send_buffer.c). */
 static int outbound_capacity_counts_unacked(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender transmit: unacknowledged bytes hold stream capacity until their segment is acked");
+    sender_test_begin(&t, "sender transmit: with max_in_flight 0, unacknowledged bytes hold stream capacity until "
+                          "their segment is acked");
     struct tcp_config cfg;
     tcp_config_default(&cfg);
     cfg.send_capacity = 10;
+    cfg.max_in_flight = 0;
     sender_test_start(&t, &cfg);
     EXPECT_SEGMENT(&t, .syn = TRI_YES, .seqno = OPT_U64(0));
     ACK_ARRIVES(&t, 1, 1000);

@@ -1,6 +1,8 @@
 /* Two TCPConnections wired back to back in memory, moving random data both ways and closing
- * cleanly. Variants: default windows, small windows, segments reordered in transit, and
- * reordering with loss while data flows. Seeded: replay with SPONGE_SEED. */
+ * cleanly. Variants: default windows, small windows, segments reordered in transit,
+ * reordering with loss while data flows, and receive windows larger than the send capacity
+ * (which lab mode's sender fills: its capacity counts unsent bytes only). Seeded: replay with
+ * SPONGE_SEED. */
 #include "connection_steps.h"
 #include "util/rng.h"
 
@@ -37,6 +39,7 @@ struct variant {
     size_t bytes;
     bool reorder;
     double loss;
+    size_t recv_capacity; /* 0: the same as capacity (the send capacity) */
 };
 
 /* Pops everything `from` has to send into the link, checking each segment's shape. */
@@ -93,12 +96,16 @@ static void deliver(struct link *link, struct endpoint *to, struct sponge_rng *r
     link->count = 0;
 }
 
-/* The application side of one endpoint: write what fits, read what arrived, close at the end. */
-static void application(struct endpoint *e, struct sponge_rng *rng) {
-    if (e->written < e->total) {
+/* The application side of one endpoint: write what fits (one random piece, or with `fill` until
+ * the outbound stream is full), read what arrived, close at the end. */
+static void application(struct endpoint *e, struct sponge_rng *rng, bool fill) {
+    size_t took = 1;
+    while (e->written < e->total && took) {
         size_t n = 1 + sponge_rng_below(rng, 5000);
         n = n > e->total - e->written ? e->total - e->written : n;
-        e->written += tcp_connection_write(&e->conn, e->to_send + e->written, n);
+        took = tcp_connection_write(&e->conn, e->to_send + e->written, n);
+        e->written += took;
+        took = fill ? took : 0;
     }
     if (e->written == e->total && !e->closed) {
         tcp_connection_end_input_stream(&e->conn);
@@ -115,13 +122,16 @@ static void run(const struct variant *v) {
     sponge_rng_seed(&rng, harness_seed(&h));
     struct tcp_config cfg = test_config((uint32_t)sponge_rng_next(&rng));
     cfg.recv_capacity = cfg.send_capacity = v->capacity;
+    if (v->recv_capacity) {
+        cfg.recv_capacity = v->recv_capacity;
+    }
     cfg.max_payload = v->max_payload;
     cfg.rt_timeout = 100;
     struct tcp_config cfg_b = cfg;
     cfg_b.fixed_isn = (uint32_t)sponge_rng_next(&rng);
-    STEP(&h, "A (ISN %u) and B (ISN %u): capacity %zu, max payload %zu, %zu bytes each way, reorder %d, loss %.2f",
-         (unsigned)cfg.fixed_isn, (unsigned)cfg_b.fixed_isn, v->capacity, v->max_payload, v->bytes, v->reorder,
-         v->loss);
+    STEP(&h, "A (ISN %u) and B (ISN %u): capacity %zu/%zu, max payload %zu, %zu bytes each way, reorder %d, loss %.2f",
+         (unsigned)cfg.fixed_isn, (unsigned)cfg_b.fixed_isn, cfg.recv_capacity, cfg.send_capacity, v->max_payload,
+         v->bytes, v->reorder, v->loss);
 
     uint8_t *data = malloc(4 * v->bytes);
     if (!data) {
@@ -139,19 +149,24 @@ static void run(const struct variant *v) {
 
     STEP(&h, "A connects to B (listening)");
     tcp_connection_connect(&a.conn);
-    uint64_t now = 0;
+    uint64_t now = 0, most_in_flight = 0;
     const uint64_t limit = 10000000; /* ms of simulated time */
     while ((tcp_connection_active(&a.conn) || tcp_connection_active(&b.conn)) && now < limit) {
+        /* With a receive window larger than the send capacity, the applications keep the outbound
+         * streams full, so that only the window bounds what is in flight. */
+        bool fill = cfg.recv_capacity > cfg.send_capacity;
         if (tcp_connection_state(&a.conn) != TCP_STATE_SYN_SENT) {
-            application(&a, &rng);
+            application(&a, &rng, fill);
         }
-        application(&b, &rng);
+        application(&b, &rng, fill);
         /* Losses only while data flows, so that the closing handshake cannot be starved. */
         if (a.closed && b.closed) {
             ab.loss = ba.loss = 0;
         }
         collect(&h, &a, &ab, &cfg, &rng);
         collect(&h, &b, &ba, &cfg, &rng);
+        uint64_t in_flight = tcp_connection_bytes_in_flight(&a.conn);
+        most_in_flight = in_flight > most_in_flight ? in_flight : most_in_flight;
         bool moved = ab.count || ba.count;
         deliver(&ab, &b, &rng);
         deliver(&ba, &a, &rng);
@@ -172,6 +187,10 @@ static void run(const struct variant *v) {
     EXPECT_BYTES(&h, "what A received from B", b.to_send, b.total, a.got, a.received);
     EXPECT_TRUE(&h, "A's inbound stream at EOF", byte_stream_eof(tcp_connection_inbound_stream(&a.conn)));
     EXPECT_TRUE(&h, "B's inbound stream at EOF", byte_stream_eof(tcp_connection_inbound_stream(&b.conn)));
+    if (cfg.recv_capacity > cfg.send_capacity) {
+        STEP(&h, "A had at most %llu bytes in flight", (unsigned long long)most_in_flight);
+        EXPECT_TRUE(&h, "A filled a window larger than its send capacity", most_in_flight > cfg.send_capacity);
+    }
     if (v->reorder) {
         EXPECT_TRUE(&h, "some segments were reordered", ab.reordered + ba.reordered > 0);
     }
@@ -188,13 +207,16 @@ static void run(const struct variant *v) {
 
 int main(void) {
     const struct variant variants[] = {
-        {"loopback: default windows", TCP_DEFAULT_CAPACITY, TCP_DEFAULT_MAX_PAYLOAD, 1 << 20, false, 0},
-        {"loopback: small windows", 1500, TCP_DEFAULT_MAX_PAYLOAD, 200000, false, 0},
-        {"loopback: tiny windows and payloads", 17, 7, 20000, false, 0},
-        {"loopback: reordered segments", TCP_DEFAULT_CAPACITY, TCP_DEFAULT_MAX_PAYLOAD, 1 << 20, true, 0},
-        {"loopback: small windows, reordered", 2000, 300, 200000, true, 0},
-        {"loopback: reordered and lossy", 8000, 500, 200000, true, 0.05},
-        {"loopback: tiny windows, reordered and lossy", 50, 10, 20000, true, 0.05},
+        {"loopback: default windows", TCP_DEFAULT_CAPACITY, TCP_DEFAULT_MAX_PAYLOAD, 1 << 20, false, 0, 0},
+        {"loopback: small windows", 1500, TCP_DEFAULT_MAX_PAYLOAD, 200000, false, 0, 0},
+        {"loopback: tiny windows and payloads", 17, 7, 20000, false, 0, 0},
+        {"loopback: reordered segments", TCP_DEFAULT_CAPACITY, TCP_DEFAULT_MAX_PAYLOAD, 1 << 20, true, 0, 0},
+        {"loopback: small windows, reordered", 2000, 300, 200000, true, 0, 0},
+        {"loopback: reordered and lossy", 8000, 500, 200000, true, 0.05, 0},
+        {"loopback: tiny windows, reordered and lossy", 50, 10, 20000, true, 0.05, 0},
+        {"loopback: receive window 60000, send capacity 20000", 20000, TCP_DEFAULT_MAX_PAYLOAD, 1 << 20, false, 0,
+         60000},
+        {"loopback: receive window 3x the send capacity, reordered and lossy", 2000, 300, 200000, true, 0.05, 6000},
     };
     for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {
         run(&variants[i]);

@@ -125,6 +125,31 @@ static void paws(struct harness *h) {
     conn_end(h, &c);
 }
 
+/* Timestamps compare modulo 2^32 (RFC 7323 5.2): across the wrap, 0x10 is newer than
+ * 0xfffffff0 and 0xfffffff5 older than 0x10. */
+static void paws_across_the_wrap(struct harness *h) {
+    struct tcp_connection c;
+    struct tcp_config cfg = modern_config(ISN);
+    conn_begin(h, &c, "modern: PAWS compares timestamps across the 32-bit wrap", &cfg);
+    struct tcp_segment out;
+    struct tcp_options syn = {.has_timestamps = true, .ts_val = 0xfffffff0u};
+    PEER_SENDS_OPTS(h, &c, syn, .syn = true, .seqno = PEER_ISN, .win = 4000);
+    SENT(h, &c, &out, .syn = TRI_YES, .ack = TRI_YES);
+    PEER_SENDS_OPTS(h, &c, ts_opts(0xfffffff8u, ISN), .ack = true, .seqno = PEER_ISN + 1, .ackno = ISN + 1,
+                    .win = 4000);
+    EXPECT_STATE(h, &c, TCP_STATE_ESTABLISHED);
+    PEER_SENDS_OPTS(h, &c, ts_opts(0x10, ISN), .ack = true, .seqno = PEER_ISN + 1, .ackno = ISN + 1, .win = 4000,
+                    .payload = "new");
+    SENT(h, &c, &out, .ackno = OPT_U64(PEER_ISN + 4));
+    EXPECT_EQ(h, "TSecr: the wrapped TSval is TS.Recent", 0x10, out.header.opts.ts_ecr);
+    PEER_SENDS_OPTS(h, &c, ts_opts(0xfffffff5u, ISN), .ack = true, .seqno = PEER_ISN + 4, .ackno = ISN + 1, .win = 4000,
+                    .payload = "old");
+    SENT(h, &c, &out, .ackno = OPT_U64(PEER_ISN + 4), .payload_len = OPT_U64(0));
+    EXPECT_EQ(h, "TSecr unchanged", 0x10, out.header.opts.ts_ecr);
+    EXPECT_READ(h, &c, "new");
+    conn_end(h, &c);
+}
+
 static void lab_mode_sends_no_options(struct harness *h) {
     struct tcp_connection c;
     struct tcp_config cfg = test_config(ISN);
@@ -155,6 +180,7 @@ int main(void) {
     active_open_all_options(&h);
     passive_open_peer_without_options(&h);
     paws(&h);
+    paws_across_the_wrap(&h);
     lab_mode_sends_no_options(&h);
     return 0;
 }
