@@ -65,7 +65,9 @@ def scan_items(text):
 
 def end_of_code_item(text, i):
     """End of a top-level declaration or definition starting at i: after the `;` at depth 0,
-    or after the `}` closing a function body."""
+    or after the `}` closing a function body. Only the item's own text (from i) decides whether
+    a `{` opens a function body: earlier items (`enum { N = 64 };`) must not count."""
+    start = i
     depth = 0
     n = len(text)
     while i < n:
@@ -88,7 +90,7 @@ def end_of_code_item(text, i):
             depth += 1
         elif c in ")}]":
             depth -= 1
-            if depth == 0 and c == "}" and is_function_head(text[: text_rfind_open(text, i) + 1]):
+            if depth == 0 and c == "}" and is_function_head(text[start : text_rfind_open(text, i) + 1]):
                 return i + 1
         elif c == ";" and depth == 0:
             return i + 1
