@@ -4,11 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* LAB0 BEGIN: ByteStream, a bounded in-order byte buffer */
-
-/* Ring layout: the readable bytes are ring[head .. head+size) and the free space follows
- * them, both taken modulo capacity. Capacity need not be a power of two, so positions are
- * wrapped with one compare-and-subtract instead of a division. */
+/* Given code: the ring layout (byte_stream.h) and the zero-copy functions other units use.
+ * The readable bytes are ring[head .. head+size) and the free space follows them, both taken
+ * modulo capacity. Capacity need not be a power of two, so positions are wrapped with one
+ * compare-and-subtract instead of a division. */
 
 /* Wraps a position known to be below 2 * capacity. */
 static inline size_t ring_wrap(const struct byte_stream *bs, size_t pos) {
@@ -37,6 +36,43 @@ static inline void ring_copy_out(const struct byte_stream *bs, size_t pos, uint8
         memcpy(dst + first, bs->buf, len - first);
     }
 }
+
+struct byte_view byte_stream_peek_view(const struct byte_stream *bs) {
+    size_t to_end = bs->capacity - bs->head;
+    struct byte_view v = {bs->buf + bs->head, bs->size < to_end ? bs->size : to_end};
+    return v;
+}
+
+struct byte_view2 byte_stream_peek_at(const struct byte_stream *bs, size_t offset, size_t len) {
+    assert(offset <= bs->size);
+    size_t avail = bs->size - offset;
+    size_t n = len < avail ? len : avail;
+    size_t pos = ring_wrap(bs, bs->head + offset);
+    size_t first = bs->capacity - pos;
+    struct byte_view2 v = {{{bs->buf + pos, n}, {NULL, 0}}};
+    if (n > first) {
+        v.part[0].len = first;
+        v.part[1].data = bs->buf;
+        v.part[1].len = n - first;
+    }
+    return v;
+}
+
+void byte_stream_write_at(struct byte_stream *bs, size_t offset, const void *data, size_t len) {
+    assert(offset <= bs->capacity - bs->size && len <= bs->capacity - bs->size - offset);
+    if (len) {
+        /* The write position is below capacity and offset <= capacity, so one wrap suffices. */
+        ring_copy_in(bs, ring_wrap(bs, ring_wrap(bs, bs->head + bs->size) + offset), data, len);
+    }
+}
+
+void byte_stream_commit(struct byte_stream *bs, size_t len) {
+    assert(len <= bs->capacity - bs->size);
+    bs->size += len;
+    bs->written += len;
+}
+
+/* LAB0 BEGIN: ByteStream, a bounded in-order byte buffer */
 
 enum sponge_err byte_stream_init(struct byte_stream *bs, size_t capacity) {
     assert(capacity > 0);
@@ -89,27 +125,6 @@ size_t byte_stream_peek_output(const struct byte_stream *bs, void *out, size_t l
     return n;
 }
 
-struct byte_view byte_stream_peek_view(const struct byte_stream *bs) {
-    size_t to_end = bs->capacity - bs->head;
-    struct byte_view v = {bs->buf + bs->head, bs->size < to_end ? bs->size : to_end};
-    return v;
-}
-
-struct byte_view2 byte_stream_peek_at(const struct byte_stream *bs, size_t offset, size_t len) {
-    assert(offset <= bs->size);
-    size_t avail = bs->size - offset;
-    size_t n = len < avail ? len : avail;
-    size_t pos = ring_wrap(bs, bs->head + offset);
-    size_t first = bs->capacity - pos;
-    struct byte_view2 v = {{{bs->buf + pos, n}, {NULL, 0}}};
-    if (n > first) {
-        v.part[0].len = first;
-        v.part[1].data = bs->buf;
-        v.part[1].len = n - first;
-    }
-    return v;
-}
-
 size_t byte_stream_pop_output(struct byte_stream *bs, size_t len) {
     size_t n = len < bs->size ? len : bs->size;
     bs->head = ring_wrap(bs, bs->head + n);
@@ -155,18 +170,4 @@ uint64_t byte_stream_bytes_written(const struct byte_stream *bs) {
 
 uint64_t byte_stream_bytes_read(const struct byte_stream *bs) {
     return bs->read;
-}
-
-void byte_stream_write_at(struct byte_stream *bs, size_t offset, const void *data, size_t len) {
-    assert(offset <= bs->capacity - bs->size && len <= bs->capacity - bs->size - offset);
-    if (len) {
-        /* The write position is below capacity and offset <= capacity, so one wrap suffices. */
-        ring_copy_in(bs, ring_wrap(bs, ring_wrap(bs, bs->head + bs->size) + offset), data, len);
-    }
-}
-
-void byte_stream_commit(struct byte_stream *bs, size_t len) {
-    assert(len <= bs->capacity - bs->size);
-    bs->size += len;
-    bs->written += len;
 }

@@ -7,7 +7,8 @@
  * resized. Writes copy in (at most two memcpy calls), reads copy out or are zero-copy via
  * byte_stream_peek_view. Every operation is O(1) or O(bytes moved).
  *
- * Beyond the CS144 interface, two hooks let other units avoid copies:
+ * Beyond the CS144 interface, given code (not lab 0's: byte_stream.c before the LAB0 part)
+ * lets other units avoid copies, reading and writing the ring in place:
  *  - the StreamReassembler places out-of-order bytes straight into the free space past the
  *    write position (byte_stream_write_at) and later makes them readable (byte_stream_commit);
  *  - the TCPSender keeps sent-but-unacknowledged bytes in the stream and reads them in place
@@ -21,7 +22,10 @@
 #include <stdint.h>
 
 struct byte_stream {
-    /* private */
+    /* private. The layout is given, not lab 0's to choose: the given zero-copy functions read
+     * it. Lab 0's functions keep it: the readable bytes are buf[head .. head + size), taken
+     * modulo capacity, and popping only advances head: the free space after them may hold
+     * bytes the reassembler placed there (byte_stream_write_at), which must stay put. */
     uint8_t *buf; /* ring of `capacity` bytes */
     size_t capacity;
     size_t head;      /* ring index of the first readable byte */
