@@ -131,7 +131,7 @@ for stage in ${SPONGE_STAGES:-0 1 2 3 4 5 6}; do
     else
         later=$(seq -s '|' -f 'lab%g' "$stage" 7)
         if ctest -L "^($later)\$" -LE e2e -j2 --timeout 60 >"$work/later.log" 2>&1; then
-            echo "lab$stage: the minimal solution passes every test of lab$stage..lab7 ($(grep -Eo '[0-9]+ tests passed|tests passed, [0-9]+ tests failed out of [0-9]+' "$work/later.log" | tail -n 1))"
+            echo "lab$stage: the minimal solution passes every test of lab$stage..lab7 ($(grep -Eo 'out of [0-9]+' "$work/later.log" | tail -n 1 | cut -d' ' -f3) tests)"
         else
             problem "$stage" "with the minimal solution these tests of lab$stage..lab7 fail:$(grep -Eo 'lab[0-9]/[a-z0-9_]+ [(].*[)]' "$work/later.log" |
                 tr '\n' ' ' | sed 's/^/ /')"
