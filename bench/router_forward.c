@@ -100,6 +100,7 @@ int main(void) {
     struct router_config cfg = router_default_config();
     cfg.rx_queue_capacity = BATCH;
     cfg.iface.frames_out_capacity = BATCH;
+    cfg.fast_routes = true; /* the given trie (net/route_trie.h): a million routes */
     struct router r;
     if (router_init(&r, &cfg) != SPONGE_OK) {
         die("out of memory");

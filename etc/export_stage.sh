@@ -6,6 +6,7 @@
 # student-written parts of STAGE and every later stage replaced by stubs that compile and
 # say what to do (etc/stub_stage.py); the parts of earlier stages stay implemented. The
 # parts are marked in the reference sources by "/* LABn BEGIN: ... */" comment lines.
+# tests/solutions/ (the minimal solutions the starter-code test drops in) is not exported.
 set -euo pipefail
 
 if [ $# -ne 2 ]; then
@@ -28,6 +29,7 @@ mkdir -p "$dest"
 stubbed=0
 while IFS= read -r -d '' file; do
     [ -f "$src/$file" ] || continue # deleted in the working tree
+    [[ $file == tests/solutions/* ]] && continue
     mkdir -p "$dest/$(dirname "$file")"
     if [[ $file == *.[ch] ]] && grep -Eq '^[[:space:]]*/\*[[:space:]]*LAB[0-9]+ BEGIN' "$src/$file"; then
         python3 "$src/etc/stub_stage.py" "$stage" "$src/$file" >"$dest/$file"

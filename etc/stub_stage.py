@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Turns one reference source file into its starter-code version for a lab stage.
 
-Usage: stub_stage.py STAGE FILE   (STAGE is a number; prints the result on stdout)
+Usage: stub_stage.py STAGE FILE              (STAGE is a number; prints the result on stdout)
+       stub_stage.py --fill STAGE FILE PARTS  (FILE with its stage-STAGE parts taken from PARTS)
 
 The reference sources mark the code a student writes with comment lines
 
@@ -13,7 +14,9 @@ For a part of stage STAGE or later, every non-static function keeps its signatur
 gets a stub body (each parameter cast to void, a "TODO(labN)" comment, and a return of
 zero, false, NULL or "" for its type); static functions and file-scope data in the part,
 and the comments in front of them, are removed (nothing would use them). Preprocessor
-lines stay. Parts of earlier stages are copied unchanged.
+lines stay. Parts of earlier stages are copied unchanged. A part in a header (FILE ending in
+.h) marks state that is the student's to change (a struct's private fields): it is copied
+unchanged, so that the starter code compiles and says what the given code assumes.
 """
 
 import re
@@ -65,7 +68,9 @@ def scan_items(text):
 
 def end_of_code_item(text, i):
     """End of a top-level declaration or definition starting at i: after the `;` at depth 0,
-    or after the `}` closing a function body."""
+    or after the `}` closing a function body. Only the item's own text (from i) decides whether
+    a `{` opens a function body: earlier items (`enum { N = 64 };`) must not count."""
+    start = i
     depth = 0
     n = len(text)
     while i < n:
@@ -88,7 +93,7 @@ def end_of_code_item(text, i):
             depth += 1
         elif c in ")}]":
             depth -= 1
-            if depth == 0 and c == "}" and is_function_head(text[: text_rfind_open(text, i) + 1]):
+            if depth == 0 and c == "}" and is_function_head(text[start : text_rfind_open(text, i) + 1]):
                 return i + 1
         elif c == ";" and depth == 0:
             return i + 1
@@ -195,7 +200,10 @@ def stub_part(text, stage):
     return "\n" + result.lstrip("\n")  # one blank line after the BEGIN marker
 
 
-def export(text, stage):
+def export(text, stage, header=False):
+    """The starter-code version of `text` for `stage` (header: the parts are kept, see above)."""
+    if header:
+        return text
     lines = text.splitlines(keepends=True)
     out, part, part_stage = [], None, None
     for line in lines:
@@ -215,13 +223,62 @@ def export(text, stage):
     return "".join(out)
 
 
+def parts_of(text, stage):
+    """The parts of `stage` in `text`, each as its lines between BEGIN and END (or the end)."""
+    parts, part = [], None
+    for line in text.splitlines(keepends=True):
+        b, e = BEGIN.match(line), END.match(line)
+        if part is None:
+            if b and int(b.group(1)) == stage:
+                part = []
+        elif e:
+            parts.append("".join(part))
+            part = None
+        else:
+            part.append(line)
+    if part is not None:
+        parts.append("".join(part))
+    return parts
+
+
+def fill(text, stage, solution):
+    """`text` with its parts of `stage` replaced, in order, by the parts of `stage` found in
+    `solution` (a student's file, or one holding only the parts). Raises ValueError when the
+    counts differ."""
+    given = parts_of(solution, stage)
+    if len(given) != len(parts_of(text, stage)):
+        raise ValueError(f"{len(parts_of(text, stage))} LAB{stage} parts, the solution has {len(given)}")
+    out, inside, k = [], False, 0
+    for line in text.splitlines(keepends=True):
+        b, e = BEGIN.match(line), END.match(line)
+        if inside:
+            if e:
+                out.append(line)
+                inside = False
+            continue
+        out.append(line)
+        if b and int(b.group(1)) == stage:
+            out.append(given[k])
+            k += 1
+            inside = True
+    return "".join(out)
+
+
 def main():
+    if len(sys.argv) == 5 and sys.argv[1] == "--fill":
+        with open(sys.argv[3], encoding="utf-8") as f, open(sys.argv[4], encoding="utf-8") as g:
+            text, solution = f.read(), g.read()
+        try:
+            sys.stdout.write(fill(text, int(sys.argv[2]), solution))
+        except ValueError as err:
+            sys.exit(f"stub_stage: {sys.argv[4]}: {err}")
+        return
     if len(sys.argv) != 3:
-        sys.exit("usage: stub_stage.py STAGE FILE")
+        sys.exit("usage: stub_stage.py STAGE FILE | stub_stage.py --fill STAGE FILE PARTS")
     stage = int(sys.argv[1])
     with open(sys.argv[2], encoding="utf-8") as f:
         text = f.read()
-    sys.stdout.write(export(text, stage))
+    sys.stdout.write(export(text, stage, header=sys.argv[2].endswith(".h")))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,10 @@
 # Test registration. Every tests/labN/NAME.c is one test executable `labN/NAME` labelled labN;
 # every tests/labN/NAME.sh is a script test (end to end, may need root: it exits 77 to be
-# reported as skipped). Every doctests/NAME.c is a compiled-and-run API example.
-# `make check_labN` runs the tests of stage N and the stages before it; `make check` runs all.
+# reported as skipped). tests/modern/ holds the tests of what lies beyond the labs (modern TCP:
+# congestion control, RTO estimation, SACK, timers, options, RFC 5961), labelled modern and
+# registered the same way. Every doctests/NAME.c is a compiled-and-run API example.
+# `make check_labN` runs the tests of stage N and the stages before it; `make check_modern` the
+# modern tests; `make check` runs all.
 
 file(GLOB SPONGE_HARNESS_SOURCES CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/tests/harness/*.c")
 add_library(sponge_harness STATIC ${SPONGE_HARNESS_SOURCES})
@@ -15,7 +18,7 @@ set(SPONGE_SCRIPT_RUNNER bash)
 if(CMAKE_BUILD_TYPE STREQUAL "Sanitize")
     set(SPONGE_SCRIPT_RUNNER bash ${PROJECT_SOURCE_DIR}/etc/sanitize_script.sh)
 endif()
-foreach(lab ${SPONGE_LABS})
+foreach(lab ${SPONGE_LABS} modern)
     file(GLOB lab_c_tests CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/tests/${lab}/*.c")
     foreach(src ${lab_c_tests})
         get_filename_component(name ${src} NAME_WE)
@@ -58,5 +61,7 @@ foreach(lab ${SPONGE_LABS})
                       COMMAND bash ${PROJECT_SOURCE_DIR}/etc/check.sh "^(${labs_so_far})$"
                       WORKING_DIRECTORY ${PROJECT_BINARY_DIR} USES_TERMINAL VERBATIM)
 endforeach()
+add_custom_target(check_modern COMMAND bash ${PROJECT_SOURCE_DIR}/etc/check.sh "^modern$"
+                  WORKING_DIRECTORY ${PROJECT_BINARY_DIR} USES_TERMINAL VERBATIM)
 add_custom_target(check COMMAND bash ${PROJECT_SOURCE_DIR}/etc/check.sh "." WORKING_DIRECTORY ${PROJECT_BINARY_DIR}
                   USES_TERMINAL)

@@ -3,8 +3,6 @@
 #include <assert.h>
 #include <stdlib.h>
 
-/* LAB5 BEGIN: the interface's cache of IPv4 to Ethernet addresses */
-
 enum sponge_err arp_table_init(struct arp_table *t, size_t capacity, uint64_t lifetime_ms) {
     assert(capacity > 0);
     t->entries = calloc(capacity, sizeof *t->entries);

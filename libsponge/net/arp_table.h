@@ -1,8 +1,9 @@
 #ifndef SPONGE_NET_ARP_TABLE_H
 #define SPONGE_NET_ARP_TABLE_H
 
-/* The ARP cache of a NetworkInterface: IPv4 address -> Ethernet address, each mapping kept
- * for a fixed lifetime after it was last learned. Bounded: when full, learning a new address
+/* The ARP cache of a NetworkInterface (given code, not lab 5's: a lab solution may use it or
+ * not): IPv4 address -> Ethernet address, each mapping kept for a fixed lifetime after it was
+ * last learned. Bounded: when full, learning a new address
  * evicts the oldest mapping. Time advances only through arp_table_tick. */
 
 #include "util/error.h"

@@ -13,8 +13,6 @@
 /* An insert writes at most two blocks that did not fit where they were (levels 2 and 3). */
 #define INSERT_RESERVE_WORDS (2u * 2u * LPM_NODE_MAX_PAIRS)
 
-/* LAB6 BEGIN: the longest-prefix-match table */
-
 enum sponge_err lpm_table_init(struct lpm_table *t, size_t max_chunks) {
     memset(t, 0, sizeof *t);
     t->max_nodes = max_chunks ? max_chunks : DEFAULT_MAX_NODES;

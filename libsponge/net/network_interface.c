@@ -16,6 +16,18 @@ struct network_interface_config network_interface_default_config(void) {
     return c;
 }
 
+struct eth_addr network_interface_eth(const struct network_interface *ni) {
+    return ni->eth;
+}
+
+uint32_t network_interface_ip(const struct network_interface *ni) {
+    return ni->ip;
+}
+
+const struct network_interface_counters *network_interface_counters(const struct network_interface *ni) {
+    return &ni->counters;
+}
+
 /* LAB5 BEGIN: NetworkInterface, datagrams into Ethernet frames with ARP */
 
 enum sponge_err network_interface_init(struct network_interface *ni, struct eth_addr eth, uint32_t ip,
@@ -275,16 +287,4 @@ bool network_interface_frames_out(struct network_interface *ni, struct byte_view
     ni->frames_head = (ni->frames_head + 1) % ni->cfg.frames_out_capacity;
     ni->frames_count--;
     return true;
-}
-
-struct eth_addr network_interface_eth(const struct network_interface *ni) {
-    return ni->eth;
-}
-
-uint32_t network_interface_ip(const struct network_interface *ni) {
-    return ni->ip;
-}
-
-const struct network_interface_counters *network_interface_counters(const struct network_interface *ni) {
-    return &ni->counters;
 }

@@ -78,8 +78,9 @@ struct network_interface_request {
 struct network_interface {
     struct network_interface_counters counters; /* read freely; see network_interface_counters */
     /* private: implementation-defined; see network_interface.c */
-    struct eth_addr eth;
-    uint32_t ip;
+    struct eth_addr eth; /* given: read by network_interface_eth */
+    uint32_t ip;         /* given: read by network_interface_ip */
+    /* LAB5 BEGIN: the interface's state (yours to choose) */
     struct network_interface_config cfg;
     struct arp_table arp;
     /* waiting datagrams in arrival order: [0, pending_count) are in use, the rest hold free slots */
@@ -92,6 +93,7 @@ struct network_interface {
     size_t *frame_len;
     size_t frame_slot_len, frames_head, frames_count;
     uint8_t *pending_storage;
+    /* LAB5 END */
 };
 
 /** Sensible defaults: MTU 1500, 64 waiting datagrams, 64 queued frames, 64 mappings. */

@@ -17,8 +17,6 @@ struct router_config router_default_config(void) {
     return c;
 }
 
-/* LAB6 BEGIN: Router, longest-prefix match forwarding between interfaces */
-
 enum sponge_err router_init(struct router *r, const struct router_config *cfg) {
     assert(cfg->rx_queue_capacity > 0);
     assert(!cfg->icmp || (cfg->icmp_error_burst > 0 && cfg->icmp_error_interval_ms > 0));
@@ -32,7 +30,7 @@ enum sponge_err router_init(struct router *r, const struct router_config *cfg) {
             return SPONGE_ERR_NO_MEMORY;
         }
     }
-    return route_table_init(&r->routes);
+    return cfg->fast_routes ? route_trie_init(&r->fast_routes) : route_table_init(&r->routes);
 }
 
 static void port_free(struct router_port *p) {
@@ -54,7 +52,27 @@ void router_destroy(struct router *r) {
     r->arp_failure_len = NULL;
     r->ports = NULL;
     r->port_count = r->port_capacity = 0;
-    route_table_destroy(&r->routes);
+    if (r->cfg.fast_routes) {
+        route_trie_destroy(&r->fast_routes);
+    } else {
+        route_table_destroy(&r->routes);
+    }
+}
+
+/* The route for `dst` from the configured table (NULL: none matches). */
+static const struct route_action *lookup_route(const struct router *r, uint32_t dst) {
+    return r->cfg.fast_routes ? route_trie_lookup(&r->fast_routes, dst) : route_table_lookup(&r->routes, dst);
+}
+
+/* The routes for dsts[0..n) into routes[0..n): the trie overlaps the lookups of a batch. */
+static void lookup_routes(const struct router *r, const uint32_t *dsts, size_t n, const struct route_action **routes) {
+    if (r->cfg.fast_routes) {
+        route_trie_lookup_batch(&r->fast_routes, dsts, n, routes);
+        return;
+    }
+    for (size_t k = 0; k < n; k++) {
+        routes[k] = route_table_lookup(&r->routes, dsts[k]);
+    }
 }
 
 /* An interface gave up on a datagram whose next hop never answered ARP: keep its start for
@@ -145,12 +163,12 @@ enum sponge_err router_add_route(struct router *r, uint32_t prefix, uint8_t pref
         .prefix_length = prefix_length,
         .action = {.has_next_hop = has_next_hop, .next_hop = next_hop, .interface_num = interface_num},
     };
-    return route_table_add(&r->routes, &route);
+    return r->cfg.fast_routes ? route_trie_add(&r->fast_routes, &route) : route_table_add(&r->routes, &route);
 }
 
 /* Sends a datagram the router made (an ICMP message) towards its destination, like any other. */
 static bool send_own(struct router *r, const struct ipv4_datagram *d) {
-    const struct route_action *route = route_table_lookup(&r->routes, d->header.dst);
+    const struct route_action *route = lookup_route(r, d->header.dst);
     if (!route) {
         r->counters.icmp_no_route++;
         return false;
@@ -174,7 +192,7 @@ static void send_error(struct router *r, const struct ipv4_datagram *offending, 
         return;
     }
     if (src == 0) {
-        const struct route_action *back = route_table_lookup(&r->routes, offending->header.src);
+        const struct route_action *back = lookup_route(r, offending->header.src);
         if (!back) {
             r->counters.icmp_no_route++;
             return;
@@ -271,7 +289,7 @@ void router_route(struct router *r) {
             for (size_t k = 0; k < n; k++) {
                 dsts[k] = p->rx_headers[(p->rx_head + k) % cap].dst;
             }
-            route_table_lookup_batch(&r->routes, dsts, n, routes);
+            lookup_routes(r, dsts, n, routes);
             for (size_t k = 0; k < n; k++) {
                 size_t slot = p->rx_head;
                 p->rx_head = (p->rx_head + 1) % cap;

@@ -21,6 +21,7 @@
 
 #include "net/network_interface.h"
 #include "net/route_table.h"
+#include "net/route_trie.h"
 #include "util/error.h"
 #include "wire/ethernet.h"
 
@@ -35,6 +36,7 @@ struct router_config {
     uint32_t icmp_error_burst;             /* token bucket: ICMP errors sent back to back at most (>= 1) */
     uint32_t icmp_error_interval_ms;       /* one token comes back every this many ms (>= 1) */
     size_t icmp_arp_failures;              /* ARP failures remembered per tick for Host Unreachable */
+    bool fast_routes;                      /* routes in the given trie (net/route_trie.h); off: lab 6's route_table */
 };
 
 struct router_counters {
@@ -70,11 +72,12 @@ struct router {
     struct router_config cfg;
     struct router_port **ports;
     size_t port_count, port_capacity;
-    struct route_table routes;
-    uint32_t icmp_tokens;    /* the error token bucket */
-    uint64_t icmp_refill_ms; /* time towards the next token */
-    uint8_t *arp_failures;   /* icmp_arp_failures slots of ICMP_ERROR_MAX_DATAGRAM bytes: the start of
-                                datagrams whose next hop did not answer ARP */
+    struct route_table routes;     /* unless cfg.fast_routes */
+    struct route_trie fast_routes; /* if cfg.fast_routes */
+    uint32_t icmp_tokens;          /* the error token bucket */
+    uint64_t icmp_refill_ms;       /* time towards the next token */
+    uint8_t *arp_failures;         /* icmp_arp_failures slots of ICMP_ERROR_MAX_DATAGRAM bytes: the start of
+                                      datagrams whose next hop did not answer ARP */
     size_t *arp_failure_len;
     size_t arp_failure_count;
 };

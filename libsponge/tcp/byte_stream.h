@@ -7,7 +7,8 @@
  * in init and never resized. Writes copy in (at most two memcpy calls), reads copy out or are
  * zero-copy via byte_stream_peek_view. Every operation is O(1) or O(bytes moved).
  *
- * Beyond the CS144 interface, two hooks let other units avoid copies:
+ * Beyond the CS144 interface, given code (not lab 0's: byte_stream.c before the LAB0 part)
+ * lets other units avoid copies, reading and writing the ring in place:
  *  - the StreamReassembler places out-of-order bytes straight into the free space past the
  *    write position (byte_stream_write_at) and later makes them readable (byte_stream_commit);
  *  - the TCPSender reads the bytes it sends with byte_stream_retain_output: they count as read
@@ -25,7 +26,12 @@
 #include <stdint.h>
 
 struct byte_stream {
-    /* private */
+    /* private. The layout is given, not lab 0's to choose: the given zero-copy functions read
+     * it. Lab 0's functions keep it: the readable bytes are buf[head .. head + size), taken
+     * modulo ring_size (= capacity unless made by byte_stream_init_reserve); popping only
+     * advances head, since the free space after the readable bytes may hold bytes the
+     * reassembler placed there (byte_stream_write_at), and `retained` bytes just before head
+     * belong to the sender: the writer's room is min(capacity - size, ring_size - retained - size). */
     uint8_t *buf;     /* ring of `ring_size` bytes */
     size_t capacity;  /* the most readable bytes the writer may leave in the stream */
     size_t ring_size; /* capacity + reserve */

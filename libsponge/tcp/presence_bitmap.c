@@ -3,8 +3,6 @@
 #include <assert.h>
 #include <stdlib.h>
 
-/* LAB1 BEGIN: the reassembler's record of which bytes have arrived */
-
 enum { WORD_BITS = 64 };
 
 enum sponge_err presence_bitmap_init(struct presence_bitmap *b, size_t nbits) {

@@ -2,8 +2,8 @@
 #define SPONGE_TCP_PRESENCE_BITMAP_H
 
 /* A ring of `nbits` bits, used by the StreamReassembler to remember which bytes of its
- * window are present. Positions wrap at nbits; ranges may cross the end of the ring. Every
- * operation works a 64-bit word at a time: O(n / 64 + 1), never a loop per bit. */
+ * window are present (given code, not lab 1's: a lab solution may use it or not). Positions wrap at nbits; ranges may
+ * cross the end of the ring. Every operation works a 64-bit word at a time: O(n / 64 + 1), never a loop per bit. */
 
 #include "util/error.h"
 

@@ -10,7 +10,8 @@
  * stream's ring (byte_stream_write_at), and become readable with byte_stream_commit when the
  * hole before them fills.
  *
- * Which bytes of the window are present is kept as a ring of `capacity` bits, one per byte,
+ * (The rest of this comment is the reference's design; a lab solution may store the bytes
+ * anywhere.) Which bytes of the window are present is kept as a ring of `capacity` bits, one per byte,
  * whose bit `base` stands for the write position (capacity / 8 bytes, allocated in init).
  * A bitmap rather than a sorted interval list: its size is fixed whatever the peer sends,
  * and every operation costs O(bytes / 64 + 1), whereas an interval list can hold
@@ -26,12 +27,14 @@
 
 struct stream_reassembler {
     /* private */
-    struct byte_stream out;
+    struct byte_stream out; /* given: the output (other units read it) */
+    /* LAB1 BEGIN: the reassembler's state (yours to choose) */
     struct presence_bitmap present; /* `capacity` bits: set = byte stored, not yet committed */
     size_t base;                    /* bit of the output's write position (index bytes_written) */
     size_t unassembled;             /* set bits in `present` */
     bool eof_known;
     uint64_t eof_index; /* index one past the last byte, once known */
+    /* LAB1 END */
 };
 
 /** Creates a reassembler whose output stream holds `capacity` bytes.

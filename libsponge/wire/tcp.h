@@ -6,9 +6,9 @@
  * Parse checks every length before reading; serialize computes the checksum over the
  * IPv4 pseudo-header. */
 
-#include "tcp/wrapping_integers.h"
 #include "util/byte_view.h"
 #include "util/error.h"
+#include "util/seq32.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /* Wrap-safe comparisons of 32-bit sequence numbers (RFC 793 section 3.3): a is "before" b
  * when b - a, taken modulo 2^32, is less than 2^31. */
 #include "harness.h"
-#include "tcp/wrapping_integers.h"
+#include "util/seq32.h"
 
 static void check_order(struct harness *h, uint32_t a_raw, uint32_t b_raw) {
     /* Expects a_raw to come strictly before b_raw in sequence space. */

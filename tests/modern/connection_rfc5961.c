@@ -2,7 +2,7 @@
  * seqno (RCV.NXT); one elsewhere in the window gets a challenge ACK (section 3.2); a SYN in a
  * synchronized state gets a challenge ACK whatever its seqno (section 4.2); neither ends the
  * connection, which goes on carrying data. The peer's ISN is 5000, so RCV.NXT is 5001. */
-#include "connection_steps.h"
+#include "../lab4/connection_steps.h"
 
 /* After an attack the connection still carries data both ways. */
 static void still_works(struct harness *h, struct tcp_connection *c, uint32_t seqno, uint32_t ackno) {

@@ -2,7 +2,7 @@
  * challenge_ack_limit of them in each second of the connection's clock (0: no limit, the lab
  * default; 1000 in modern mode); RSTs and SYNs share the limit; the ones not sent are counted.
  * The peer's ISN is 5000, so RCV.NXT is 5001 and a RST at 5002 is in the window, not exact. */
-#include "connection_steps.h"
+#include "../lab4/connection_steps.h"
 
 /* An in-window RST arrives: challenged (an ACK) or not. */
 static void rst_arrives(struct harness *h, struct tcp_connection *c, bool challenged) {

@@ -5,9 +5,9 @@
 # too) on tun144 to the Linux kernel's TCP (socat), 1 MiB each way, sha256 checked; with loss
 # on our end too; modern to modern over UDP; and one case with --lab, the labs' behaviour
 # through the same apps.
-# Case format and namespace setup: lib/netns.sh.
-# shellcheck source=lib/netns.sh
-source "$(dirname "$0")/lib/netns.sh"
+# Case format and namespace setup: tests/lab4/lib/netns.sh.
+# shellcheck source=../lab4/lib/netns.sh
+source "$(dirname "$0")/../lab4/lib/netns.sh"
 E2E_TOOLS=(socat)
 E2E_CASES=(
     "negotiated"

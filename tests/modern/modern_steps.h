@@ -4,7 +4,7 @@
 /* Steps for the modern-mode connection tests (options, RTO, congestion control), on top of
  * connection_steps.h. */
 
-#include "connection_steps.h"
+#include "../lab4/connection_steps.h"
 
 /* The modern configuration with a fixed ISN, without Nagle and delayed ACKs (which would hold
  * back the segments most tests look at; modern_timers.c tests them). */
