@@ -1,6 +1,7 @@
 /* NetworkInterface, lab 5: time. An ARP request is not repeated within 5 s; datagrams that
- * waited 5 s without a reply are dropped; learned mappings last 30 s. Time moves only by
- * network_interface_tick. Our interface is 02:..:01 at 10.0.0.1. */
+ * waited 5 s without a reply are dropped; learned mappings last 30 s, each from when it was
+ * learned, however the time is cut into ticks. Time moves only by network_interface_tick.
+ * Our interface is 02:..:01 at 10.0.0.1. */
 
 #include "ni_steps.h"
 
@@ -115,6 +116,82 @@ static void mapping_expires_after_30s(void) {
     harness_end(&h);
 }
 
+/* Sends a datagram to 10.0.0.who and expects it at once, to 02:..:who (a live mapping). */
+static void expect_known(struct harness *h, struct network_interface *ni, uint8_t who) {
+    struct ipv4_datagram d = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, who), "known?");
+    STEP(h, "datagram to 10.0.0.%u: expect it sent at once, to 02:..:%02x", who, who);
+    network_interface_send_datagram(ni, &d, ip4(10, 0, 0, who));
+    expect_ipv4_frame(h, ni, mac(who), &d);
+    expect_no_frame(h, ni);
+}
+
+/* Sends a datagram to 10.0.0.who and expects an ARP request (the mapping expired); the
+ * datagram then waits for a reply that never comes. */
+static void expect_forgotten(struct harness *h, struct network_interface *ni, uint8_t who) {
+    struct ipv4_datagram d = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, who), "forgotten?");
+    STEP(h, "datagram to 10.0.0.%u: expect an ARP request for it", who);
+    network_interface_send_datagram(ni, &d, ip4(10, 0, 0, who));
+    expect_arp_frame(h, ni, eth_broadcast(), ARP_OPCODE_REQUEST, mac_zero(), ip4(10, 0, 0, who));
+    expect_no_frame(h, ni);
+}
+
+static void mapping_aged_by_small_ticks(void) {
+    struct harness h;
+    harness_begin(&h, "network interface: 30000 ticks of 1 ms expire a mapping, 29999 do not");
+    struct network_interface ni;
+    ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
+    learn(&h, &ni, 5);
+    STEP(&h, "tick 1 ms, 29999 times");
+    for (int i = 0; i < 29999; i++) {
+        network_interface_tick(&ni, 1);
+    }
+    expect_known(&h, &ni, 5);
+    STEP(&h, "tick 1 ms more (30 s since learned)");
+    network_interface_tick(&ni, 1);
+    expect_forgotten(&h, &ni, 5);
+    network_interface_destroy(&ni);
+    harness_end(&h);
+}
+
+static void older_mapping_expires_first(void) {
+    struct harness h;
+    harness_begin(&h, "network interface: of mappings learned at different times, only the older expires");
+    struct network_interface ni;
+    ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
+    STEP(&h, "t=0: learn 10.0.0.5");
+    learn(&h, &ni, 5);
+    STEP(&h, "t=10000: learn 10.0.0.6 and 10.0.0.7");
+    network_interface_tick(&ni, 10000);
+    learn(&h, &ni, 6);
+    learn(&h, &ni, 7);
+    STEP(&h, "t=20000: learn 10.0.0.8");
+    network_interface_tick(&ni, 10000);
+    learn(&h, &ni, 8);
+    STEP(&h, "t=30000 (one tick of 10 s): 10.0.0.5 expired, the others not");
+    network_interface_tick(&ni, 10000);
+    expect_forgotten(&h, &ni, 5);
+    expect_known(&h, &ni, 6);
+    expect_known(&h, &ni, 7);
+    expect_known(&h, &ni, 8);
+    STEP(&h, "t=39999, in ticks of 1 s then 999 ms: 10.0.0.6 and 10.0.0.7 still known");
+    for (int i = 0; i < 9; i++) {
+        network_interface_tick(&ni, 1000);
+    }
+    network_interface_tick(&ni, 999);
+    expect_known(&h, &ni, 6);
+    expect_known(&h, &ni, 7);
+    STEP(&h, "t=40000: 10.0.0.6 and 10.0.0.7 expired, 10.0.0.8 not");
+    network_interface_tick(&ni, 1);
+    expect_forgotten(&h, &ni, 6);
+    expect_forgotten(&h, &ni, 7);
+    expect_known(&h, &ni, 8);
+    STEP(&h, "t=50000: 10.0.0.8 expired too");
+    network_interface_tick(&ni, 10000);
+    expect_forgotten(&h, &ni, 8);
+    network_interface_destroy(&ni);
+    harness_end(&h);
+}
+
 static void mapping_refreshed(void) {
     struct harness h;
     harness_begin(&h, "network interface: a new ARP message restarts the 30 s");
@@ -144,6 +221,8 @@ int main(void) {
     requests_expire_independently();
     many_small_ticks();
     mapping_expires_after_30s();
+    mapping_aged_by_small_ticks();
+    older_mapping_expires_first();
     mapping_refreshed();
     return 0;
 }
