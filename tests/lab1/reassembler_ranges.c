@@ -18,7 +18,7 @@ static void expect_ranges(struct harness *h, int line, struct stream_reassembler
     harness_step(h, __FILE__, line, "present_ranges(max %zu)", max);
     harness_expect_u64(h, __FILE__, line, "ranges listed", n, stream_reassembler_present_ranges(r, max, left, right));
     for (size_t k = 0; k < n; k++) {
-        char what[48];
+        char what[64];
         snprintf(what, sizeof what, "range %zu left", k);
         harness_expect_u64(h, __FILE__, line, what, want[k][0], left[k]);
         snprintf(what, sizeof what, "range %zu right (one past its last byte)", k);

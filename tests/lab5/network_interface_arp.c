@@ -138,14 +138,6 @@ static void send_waiting(struct harness *h, struct network_interface *ni, const 
     expect_no_frame(h, ni);
 }
 
-/* An ARP reply from 10.0.0.who (at 02:..:who) to us. */
-static void reply_from(struct harness *h, struct network_interface *ni, uint8_t who) {
-    uint8_t frame[FRAME_MAX];
-    STEP(h, "ARP reply: 10.0.0.%u is at 02:..:%02x", who, who);
-    size_t len = arp_frame(frame, mac(1), ARP_OPCODE_REPLY, mac(who), ip4(10, 0, 0, who), mac(1), ip4(10, 0, 0, 1));
-    recv_expect(h, ni, frame, len, NULL);
-}
-
 static void replies_out_of_order(void) {
     struct harness h;
     harness_begin(&h, "network interface: three next hops pending, replies in another order, datagrams queued between");
@@ -165,7 +157,7 @@ static void replies_out_of_order(void) {
         expect_arp_frame(&h, &ni, eth_broadcast(), ARP_OPCODE_REQUEST, mac_zero(), ip4(10, 0, 0, 5 + i));
     }
     send_waiting(&h, &ni, &a2, 5);
-    reply_from(&h, &ni, 6);
+    arp_reply_from(&h, &ni, 6);
     STEP(&h, "expect frame: b1 to 02:..:06 (the middle request answered first)");
     expect_ipv4_frame(&h, &ni, mac(6), &b1);
     expect_no_frame(&h, &ni);
@@ -174,12 +166,12 @@ static void replies_out_of_order(void) {
     STEP(&h, "datagram b2 to 10.0.0.6 sent: goes out at once");
     network_interface_send_datagram(&ni, &b2, ip4(10, 0, 0, 6));
     expect_ipv4_frame(&h, &ni, mac(6), &b2);
-    reply_from(&h, &ni, 7);
+    arp_reply_from(&h, &ni, 7);
     STEP(&h, "expect frames c1, c2 to 02:..:07");
     expect_ipv4_frame(&h, &ni, mac(7), &c1);
     expect_ipv4_frame(&h, &ni, mac(7), &c2);
     expect_no_frame(&h, &ni);
-    reply_from(&h, &ni, 5);
+    arp_reply_from(&h, &ni, 5);
     STEP(&h, "expect frames a1, a2, a3 to 02:..:05, in the order they were sent");
     expect_ipv4_frame(&h, &ni, mac(5), &a1);
     expect_ipv4_frame(&h, &ni, mac(5), &a2);
