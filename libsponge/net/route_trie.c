@@ -27,9 +27,16 @@ void route_trie_destroy(struct route_trie *t) {
     memset(t, 0, sizeof *t);
 }
 
+/* Every field of the action reaches the low bits that index_mask keeps (splitmix64's
+ * finalizer mixes each input bit into all output bits): a router may have a thousand gateways
+ * on one interface, and a hash blind to the next hop would put all their actions in one probe
+ * run, making each insertion cost as much as the gateways already known. Routes come from the
+ * administrator, not from the network, so the hash needs no key. */
 static size_t action_hash(const struct route_action *a) {
-    uint64_t key = (uint64_t)a->next_hop << 32 ^ (uint64_t)a->interface_num << 1 ^ a->has_next_hop;
-    return (size_t)((key * 0x9E3779B97F4A7C15ULL) >> 17);
+    uint64_t x = (uint64_t)a->interface_num << 33 ^ (uint64_t)a->has_next_hop << 32 ^ a->next_hop;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+    return (size_t)(x ^ (x >> 31));
 }
 
 static bool action_equal(const struct route_action *a, const struct route_action *b) {

@@ -44,7 +44,14 @@ void stream_reassembler_destroy(struct stream_reassembler *r);
 
 /** Accepts `data[0..len)` whose first byte has absolute index `index`; `eof` says its last
  *  byte is the last of the stream. Bytes outside the window are dropped; everything else
- *  is kept until it can be written in order. */
+ *  is kept until it can be written in order.
+ *
+ *  The end of the stream (index + len of an eof substring) is learnt once, from the first eof
+ *  substring that fits in the window whole and does not end before the bytes already
+ *  assembled; an eof substring cut short by the window, or ending before them, says nothing.
+ *  Once learnt the end never moves: a later eof substring that disagrees (ends sooner or
+ *  later) is taken as data like any other, and bytes at or past the end, stored or arriving,
+ *  are dropped. The output stream's input ends when every byte before the end is written. */
 void stream_reassembler_push_substring(struct stream_reassembler *r, const void *data, size_t len, uint64_t index,
                                        bool eof);
 

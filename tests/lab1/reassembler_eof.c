@@ -1,5 +1,6 @@
 /* End of stream: honoured once the last index is known and every byte before it arrived.
- * An eof substring cut short by the window does not tell where the stream ends. */
+ * An eof substring cut short by the window does not tell where the stream ends. The first
+ * eof substring that does tell fixes the end: later ones that disagree do not move it. */
 
 #include "reassembler_steps.h"
 
@@ -141,6 +142,72 @@ static int stored_past_eof_forgotten(void) {
     return harness_end(&h);
 }
 
+static int later_eof_ends_later(void) {
+    struct harness h;
+    struct stream_reassembler r;
+    harness_begin(&h, "reassembler: two eof pushes disagree, the later one longer: the first end stands");
+    REASM_START(&h, &r, 64);
+    PUSH(&h, &r, "cd", 2, true);
+    EXPECT_REASM(&h, &r, .unassembled = OPT_U64(2), .input_ended = TRI_NO);
+    PUSH(&h, &r, "cdef", 2, true);
+    EXPECT_REASM(&h, &r, .unassembled = OPT_U64(2), .input_ended = TRI_NO);
+    PUSH(&h, &r, "ab", 0, false);
+    EXPECT_REASM(&h, &r, .bytes_written = OPT_U64(4), .input_ended = TRI_YES, .unassembled = OPT_U64(0));
+    EXPECT_ASSEMBLED(&h, &r, "abcd");
+    EXPECT_REASM(&h, &r, .eof = TRI_YES);
+    stream_reassembler_destroy(&r);
+    return harness_end(&h);
+}
+
+static int later_eof_ends_sooner(void) {
+    struct harness h;
+    struct stream_reassembler r;
+    harness_begin(&h, "reassembler: two eof pushes disagree, the later one shorter: the first end stands");
+    REASM_START(&h, &r, 64);
+    PUSH(&h, &r, "cd", 2, true);
+    PUSH(&h, &r, "b", 1, true);
+    EXPECT_REASM(&h, &r, .unassembled = OPT_U64(3), .input_ended = TRI_NO, .bytes_written = OPT_U64(0));
+    PUSH(&h, &r, "a", 0, true);
+    EXPECT_REASM(&h, &r, .bytes_written = OPT_U64(4), .input_ended = TRI_YES, .unassembled = OPT_U64(0));
+    EXPECT_ASSEMBLED(&h, &r, "abcd");
+    EXPECT_REASM(&h, &r, .eof = TRI_YES);
+    stream_reassembler_destroy(&r);
+    return harness_end(&h);
+}
+
+static int eof_after_the_end(void) {
+    struct harness h;
+    struct stream_reassembler r;
+    harness_begin(&h, "reassembler: an ended stream stays ended at the same byte");
+    REASM_START(&h, &r, 64);
+    PUSH(&h, &r, "abc", 0, true);
+    EXPECT_REASM(&h, &r, .bytes_written = OPT_U64(3), .input_ended = TRI_YES);
+    PUSH(&h, &r, "abcdef", 0, true);
+    PUSH(&h, &r, "xyz", 3, true);
+    PUSH(&h, &r, "a", 0, true);
+    EXPECT_REASM(&h, &r, .bytes_written = OPT_U64(3), .input_ended = TRI_YES, .unassembled = OPT_U64(0));
+    EXPECT_ASSEMBLED(&h, &r, "abc");
+    EXPECT_REASM(&h, &r, .eof = TRI_YES);
+    stream_reassembler_destroy(&r);
+    return harness_end(&h);
+}
+
+static int stale_eof_ignored(void) {
+    struct harness h;
+    struct stream_reassembler r;
+    harness_begin(&h, "reassembler: an eof push ending before the assembled bytes says nothing");
+    REASM_START(&h, &r, 64);
+    PUSH(&h, &r, "abcd", 0, false);
+    PUSH(&h, &r, "ab", 0, true);
+    EXPECT_REASM(&h, &r, .bytes_written = OPT_U64(4), .input_ended = TRI_NO);
+    PUSH(&h, &r, "f", 5, false);
+    PUSH(&h, &r, "e", 4, true);
+    EXPECT_REASM(&h, &r, .bytes_written = OPT_U64(5), .input_ended = TRI_YES, .unassembled = OPT_U64(0));
+    EXPECT_ASSEMBLED(&h, &r, "abcde");
+    stream_reassembler_destroy(&r);
+    return harness_end(&h);
+}
+
 int main(void) {
     empty_eof_later();
     empty_eof_after_data();
@@ -150,5 +217,9 @@ int main(void) {
     eof_at_window_edge();
     bytes_past_eof();
     stored_past_eof_forgotten();
+    later_eof_ends_later();
+    later_eof_ends_sooner();
+    eof_after_the_end();
+    stale_eof_ignored();
     return 0;
 }

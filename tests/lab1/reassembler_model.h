@@ -65,9 +65,50 @@ static inline void reasm_model_push(struct reasm_model *m, uint64_t index, uint6
     }
 }
 
-/* Compares the reassembler with the model. */
+/* Compares stream_reassembler_present_ranges (at most 3 asked for) with the runs of stored
+ * bytes in the model, and checks that nothing is written past the 3rd. */
+static inline void reasm_model_check_ranges(struct harness *h, int line, struct stream_reassembler *r,
+                                            const struct reasm_model *m) {
+    enum { MAX_RANGES = 3 };
+    uint64_t left[MAX_RANGES + 1], right[MAX_RANGES + 1];
+    for (size_t k = 0; k <= MAX_RANGES; k++) {
+        left[k] = right[k] = UINT64_MAX;
+    }
+    size_t n = stream_reassembler_present_ranges(r, MAX_RANGES, left, right);
+    if (n > MAX_RANGES || left[MAX_RANGES] != UINT64_MAX || right[MAX_RANGES] != UINT64_MAX) {
+        harness_fail(h, __FILE__, line, "present_ranges(max %d) returned %zu or wrote past range %d", MAX_RANGES, n,
+                     MAX_RANGES - 1);
+    }
+    /* No byte at or past the stream's end is ever stored (pushes come from truth). */
+    uint64_t limit = m->read + m->capacity < m->total ? m->read + m->capacity : m->total;
+    size_t want = 0;
+    for (uint64_t i = m->written; i < limit && want < MAX_RANGES; i++) {
+        if (!m->have[i]) {
+            continue;
+        }
+        uint64_t end = i;
+        while (end < limit && m->have[end]) {
+            end++;
+        }
+        if (want >= n || left[want] != i || right[want] != end) {
+            harness_fail(h, __FILE__, line,
+                         "present range %zu of %zu: expected [%" PRIu64 ", %" PRIu64 "), got [%" PRIu64 ", %" PRIu64
+                         ") (%s)",
+                         want, n, i, end, left[want], right[want], want < n ? "wrong" : "missing");
+        }
+        want++;
+        i = end;
+    }
+    if (n != want) {
+        harness_fail(h, __FILE__, line, "present_ranges(max %d) returned %zu ranges, expected %zu", MAX_RANGES, n,
+                     want);
+    }
+}
+
+/* Compares the reassembler with the model, present ranges included. */
 static inline void reasm_model_check(struct harness *h, int line, struct stream_reassembler *r,
                                      const struct reasm_model *m) {
+    reasm_model_check_ranges(h, line, r, m);
     reasm_check(h, __FILE__, line, r,
                 (struct reasm_expect){.unassembled = OPT_U64(m->unassembled),
                                       .bytes_written = OPT_U64(m->written),

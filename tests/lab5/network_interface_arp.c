@@ -130,6 +130,62 @@ static void pending_flushed_on_reply(void) {
     harness_end(&h);
 }
 
+/* The datagram `d` to 10.0.0.who is sent (next hop its destination); nothing leaves yet. */
+static void send_waiting(struct harness *h, struct network_interface *ni, const struct ipv4_datagram *d, uint8_t who) {
+    STEP(h, "datagram \"%.*s\" to 10.0.0.%u sent: it waits, no new request", (int)d->payload_len,
+         (const char *)d->payload, who);
+    network_interface_send_datagram(ni, d, ip4(10, 0, 0, who));
+    expect_no_frame(h, ni);
+}
+
+static void replies_out_of_order(void) {
+    struct harness h;
+    harness_begin(&h, "network interface: three next hops pending, replies in another order, datagrams queued between");
+    struct network_interface ni;
+    ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
+    struct ipv4_datagram a1 = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 5), "a1");
+    struct ipv4_datagram a2 = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 5), "a2");
+    struct ipv4_datagram a3 = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 5), "a3");
+    struct ipv4_datagram b1 = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 6), "b1");
+    struct ipv4_datagram b2 = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 6), "b2");
+    struct ipv4_datagram c1 = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 7), "c1");
+    struct ipv4_datagram c2 = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 7), "c2");
+    const struct ipv4_datagram *first[] = {&a1, &b1, &c1};
+    for (uint8_t i = 0; i < 3; i++) {
+        STEP(&h, "datagram %c1 to 10.0.0.%u sent: expect an ARP request", 'a' + i, 5 + i);
+        network_interface_send_datagram(&ni, first[i], ip4(10, 0, 0, 5 + i));
+        expect_arp_frame(&h, &ni, eth_broadcast(), ARP_OPCODE_REQUEST, mac_zero(), ip4(10, 0, 0, 5 + i));
+    }
+    send_waiting(&h, &ni, &a2, 5);
+    arp_reply_from(&h, &ni, 6);
+    STEP(&h, "expect frame: b1 to 02:..:06 (the middle request answered first)");
+    expect_ipv4_frame(&h, &ni, mac(6), &b1);
+    expect_no_frame(&h, &ni);
+    send_waiting(&h, &ni, &a3, 5);
+    send_waiting(&h, &ni, &c2, 7);
+    STEP(&h, "datagram b2 to 10.0.0.6 sent: goes out at once");
+    network_interface_send_datagram(&ni, &b2, ip4(10, 0, 0, 6));
+    expect_ipv4_frame(&h, &ni, mac(6), &b2);
+    arp_reply_from(&h, &ni, 7);
+    STEP(&h, "expect frames c1, c2 to 02:..:07");
+    expect_ipv4_frame(&h, &ni, mac(7), &c1);
+    expect_ipv4_frame(&h, &ni, mac(7), &c2);
+    expect_no_frame(&h, &ni);
+    arp_reply_from(&h, &ni, 5);
+    STEP(&h, "expect frames a1, a2, a3 to 02:..:05, in the order they were sent");
+    expect_ipv4_frame(&h, &ni, mac(5), &a1);
+    expect_ipv4_frame(&h, &ni, mac(5), &a2);
+    expect_ipv4_frame(&h, &ni, mac(5), &a3);
+    expect_no_frame(&h, &ni);
+    EXPECT_EQ(&h, "ARP requests sent", 3, ni.counters.arp_requests_sent);
+    STEP(&h, "tick 5000 ms: nothing was left waiting");
+    network_interface_tick(&ni, NETWORK_INTERFACE_ARP_REQUEST_MS);
+    EXPECT_EQ(&h, "dropped for ARP timeout", 0, ni.counters.drop_arp_timeout);
+    expect_no_frame(&h, &ni);
+    network_interface_destroy(&ni);
+    harness_end(&h);
+}
+
 static void next_hop_is_not_destination(void) {
     struct harness h;
     harness_begin(&h, "network interface: resolves the next hop, not the destination");
@@ -184,6 +240,7 @@ int main(void) {
     answers_requests();
     learns_from_requests();
     pending_flushed_on_reply();
+    replies_out_of_order();
     next_hop_is_not_destination();
     mapping_replaced();
     return 0;

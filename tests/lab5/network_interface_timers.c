@@ -1,15 +1,9 @@
 /* NetworkInterface, lab 5: time. An ARP request is not repeated within 5 s; datagrams that
- * waited 5 s without a reply are dropped; learned mappings last 30 s. Time moves only by
- * network_interface_tick. Our interface is 02:..:01 at 10.0.0.1. */
+ * waited 5 s without a reply are dropped; learned mappings last 30 s, each from when it was
+ * learned, however the time is cut into ticks. Time moves only by network_interface_tick.
+ * Our interface is 02:..:01 at 10.0.0.1. */
 
 #include "ni_steps.h"
-
-static void learn(struct harness *h, struct network_interface *ni, uint8_t who) {
-    uint8_t frame[FRAME_MAX];
-    STEP(h, "ARP reply: 10.0.0.%u is at 02:..:%02x", who, who);
-    size_t len = arp_frame(frame, mac(1), ARP_OPCODE_REPLY, mac(who), ip4(10, 0, 0, who), mac(1), ip4(10, 0, 0, 1));
-    recv_expect(h, ni, frame, len, NULL);
-}
 
 static void no_repeat_within_5s(void) {
     struct harness h;
@@ -35,7 +29,7 @@ static void no_repeat_within_5s(void) {
     STEP(&h, "datagram d3 to 10.0.0.5 sent: a new request");
     network_interface_send_datagram(&ni, &d3, ip4(10, 0, 0, 5));
     expect_arp_frame(&h, &ni, eth_broadcast(), ARP_OPCODE_REQUEST, mac_zero(), ip4(10, 0, 0, 5));
-    learn(&h, &ni, 5);
+    arp_reply_from(&h, &ni, 5);
     STEP(&h, "expect frame: d3 only");
     expect_ipv4_frame(&h, &ni, mac(5), &d3);
     expect_no_frame(&h, &ni);
@@ -61,11 +55,11 @@ static void requests_expire_independently(void) {
     STEP(&h, "t=6000: the request for 10.0.0.5 expired, the one for 10.0.0.6 not");
     network_interface_tick(&ni, 3000);
     EXPECT_EQ(&h, "dropped for ARP timeout", 1, ni.counters.drop_arp_timeout);
-    learn(&h, &ni, 6);
+    arp_reply_from(&h, &ni, 6);
     expect_ipv4_frame(&h, &ni, mac(6), &b);
     expect_no_frame(&h, &ni);
     STEP(&h, "a late reply from 10.0.0.5 sends nothing (its datagram was given up)");
-    learn(&h, &ni, 5);
+    arp_reply_from(&h, &ni, 5);
     expect_no_frame(&h, &ni);
     network_interface_destroy(&ni);
     harness_end(&h);
@@ -98,7 +92,7 @@ static void mapping_expires_after_30s(void) {
     harness_begin(&h, "network interface: learned mappings expire after 30 s");
     struct network_interface ni;
     ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
-    learn(&h, &ni, 5);
+    arp_reply_from(&h, &ni, 5);
     struct ipv4_datagram d = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 5), "still there?");
     STEP(&h, "tick 29999 ms; datagram to 10.0.0.5: sent at once");
     network_interface_tick(&ni, 29999);
@@ -109,8 +103,84 @@ static void mapping_expires_after_30s(void) {
     network_interface_send_datagram(&ni, &d, ip4(10, 0, 0, 5));
     expect_arp_frame(&h, &ni, eth_broadcast(), ARP_OPCODE_REQUEST, mac_zero(), ip4(10, 0, 0, 5));
     expect_no_frame(&h, &ni);
-    learn(&h, &ni, 5);
+    arp_reply_from(&h, &ni, 5);
     expect_ipv4_frame(&h, &ni, mac(5), &d);
+    network_interface_destroy(&ni);
+    harness_end(&h);
+}
+
+/* Sends a datagram to 10.0.0.who and expects it at once, to 02:..:who (a live mapping). */
+static void expect_known(struct harness *h, struct network_interface *ni, uint8_t who) {
+    struct ipv4_datagram d = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, who), "known?");
+    STEP(h, "datagram to 10.0.0.%u: expect it sent at once, to 02:..:%02x", who, who);
+    network_interface_send_datagram(ni, &d, ip4(10, 0, 0, who));
+    expect_ipv4_frame(h, ni, mac(who), &d);
+    expect_no_frame(h, ni);
+}
+
+/* Sends a datagram to 10.0.0.who and expects an ARP request (the mapping expired); the
+ * datagram then waits for a reply that never comes. */
+static void expect_forgotten(struct harness *h, struct network_interface *ni, uint8_t who) {
+    struct ipv4_datagram d = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, who), "forgotten?");
+    STEP(h, "datagram to 10.0.0.%u: expect an ARP request for it", who);
+    network_interface_send_datagram(ni, &d, ip4(10, 0, 0, who));
+    expect_arp_frame(h, ni, eth_broadcast(), ARP_OPCODE_REQUEST, mac_zero(), ip4(10, 0, 0, who));
+    expect_no_frame(h, ni);
+}
+
+static void mapping_aged_by_small_ticks(void) {
+    struct harness h;
+    harness_begin(&h, "network interface: 30000 ticks of 1 ms expire a mapping, 29999 do not");
+    struct network_interface ni;
+    ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
+    arp_reply_from(&h, &ni, 5);
+    STEP(&h, "tick 1 ms, 29999 times");
+    for (int i = 0; i < 29999; i++) {
+        network_interface_tick(&ni, 1);
+    }
+    expect_known(&h, &ni, 5);
+    STEP(&h, "tick 1 ms more (30 s since learned)");
+    network_interface_tick(&ni, 1);
+    expect_forgotten(&h, &ni, 5);
+    network_interface_destroy(&ni);
+    harness_end(&h);
+}
+
+static void older_mapping_expires_first(void) {
+    struct harness h;
+    harness_begin(&h, "network interface: of mappings learned at different times, only the older expires");
+    struct network_interface ni;
+    ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
+    STEP(&h, "t=0: learn 10.0.0.5");
+    arp_reply_from(&h, &ni, 5);
+    STEP(&h, "t=10000: learn 10.0.0.6 and 10.0.0.7");
+    network_interface_tick(&ni, 10000);
+    arp_reply_from(&h, &ni, 6);
+    arp_reply_from(&h, &ni, 7);
+    STEP(&h, "t=20000: learn 10.0.0.8");
+    network_interface_tick(&ni, 10000);
+    arp_reply_from(&h, &ni, 8);
+    STEP(&h, "t=30000 (one tick of 10 s): 10.0.0.5 expired, the others not");
+    network_interface_tick(&ni, 10000);
+    expect_forgotten(&h, &ni, 5);
+    expect_known(&h, &ni, 6);
+    expect_known(&h, &ni, 7);
+    expect_known(&h, &ni, 8);
+    STEP(&h, "t=39999, in ticks of 1 s then 999 ms: 10.0.0.6 and 10.0.0.7 still known");
+    for (int i = 0; i < 9; i++) {
+        network_interface_tick(&ni, 1000);
+    }
+    network_interface_tick(&ni, 999);
+    expect_known(&h, &ni, 6);
+    expect_known(&h, &ni, 7);
+    STEP(&h, "t=40000: 10.0.0.6 and 10.0.0.7 expired, 10.0.0.8 not");
+    network_interface_tick(&ni, 1);
+    expect_forgotten(&h, &ni, 6);
+    expect_forgotten(&h, &ni, 7);
+    expect_known(&h, &ni, 8);
+    STEP(&h, "t=50000: 10.0.0.8 expired too");
+    network_interface_tick(&ni, 10000);
+    expect_forgotten(&h, &ni, 8);
     network_interface_destroy(&ni);
     harness_end(&h);
 }
@@ -120,10 +190,10 @@ static void mapping_refreshed(void) {
     harness_begin(&h, "network interface: a new ARP message restarts the 30 s");
     struct network_interface ni;
     ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
-    learn(&h, &ni, 5);
+    arp_reply_from(&h, &ni, 5);
     STEP(&h, "tick 20000 ms");
     network_interface_tick(&ni, 20000);
-    learn(&h, &ni, 5);
+    arp_reply_from(&h, &ni, 5);
     STEP(&h, "tick 20000 ms (40 s since first learned, 20 s since refreshed)");
     network_interface_tick(&ni, 20000);
     struct ipv4_datagram d = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 5), "x");
@@ -144,6 +214,8 @@ int main(void) {
     requests_expire_independently();
     many_small_ticks();
     mapping_expires_after_30s();
+    mapping_aged_by_small_ticks();
+    older_mapping_expires_first();
     mapping_refreshed();
     return 0;
 }

@@ -114,6 +114,15 @@ static inline void recv_expect(struct harness *h, struct network_interface *ni, 
     }
 }
 
+/* An ARP reply to `ni` from 10.0.0.who, saying it is at 02:..:who (we learn it). */
+static inline void arp_reply_from(struct harness *h, struct network_interface *ni, uint8_t who) {
+    uint8_t frame[FRAME_MAX];
+    STEP(h, "ARP reply: 10.0.0.%u is at 02:..:%02x", who, who);
+    size_t len = arp_frame(frame, network_interface_eth(ni), ARP_OPCODE_REPLY, mac(who), ip4(10, 0, 0, who),
+                           network_interface_eth(ni), network_interface_ip(ni));
+    recv_expect(h, ni, frame, len, NULL);
+}
+
 static inline void ni_setup(struct harness *h, struct network_interface *ni, struct eth_addr eth, uint32_t ip,
                             const struct network_interface_config *cfg) {
     struct network_interface_config def = network_interface_default_config();
