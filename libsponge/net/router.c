@@ -89,7 +89,7 @@ enum sponge_err router_add_interface(struct router *r, struct eth_addr eth, uint
 
 enum sponge_err router_add_interface_mtu(struct router *r, struct eth_addr eth, uint32_t ip, size_t mtu,
                                          size_t *index) {
-    assert(mtu >= IPV4_MIN_MTU && mtu <= UINT16_MAX);
+    assert(mtu >= IPV4_MIN_HEADER_LEN && mtu <= UINT16_MAX);
     if (r->port_count == r->port_capacity) {
         size_t cap = r->port_capacity ? 2 * r->port_capacity : 4;
         struct router_port **grown = realloc(r->ports, cap * sizeof *grown);
@@ -178,7 +178,9 @@ enum sponge_err router_add_route(struct router *r, uint32_t prefix, uint8_t pref
  * MTU (RFC 791 3.2; the caller has checked DF). */
 static void transmit(struct router *r, size_t out, const struct ipv4_datagram *d, uint32_t next_hop) {
     struct router_port *p = r->ports[out];
-    if (ipv4_datagram_len(d) <= p->mtu) {
+    if (ipv4_datagram_len(d) <= p->mtu || p->mtu < IPV4_MIN_MTU) {
+        /* (A link below RFC 791's smallest MTU cannot carry fragments: the interface drops
+         * what is too long for it, counted as oversize.) */
         network_interface_send_datagram(&p->ni, d, next_hop);
         return;
     }

@@ -132,7 +132,8 @@ void router_destroy(struct router *r);
 enum sponge_err router_add_interface(struct router *r, struct eth_addr eth, uint32_t ip, size_t *index);
 
 /** As router_add_interface, with an MTU of its own: the largest datagram it sends or takes in
- *  (IPV4_MIN_MTU..65535). Returns SPONGE_OK or SPONGE_ERR_NO_MEMORY. */
+ *  (20..65535; below IPV4_MIN_MTU, 68, nothing is fragmented for it: longer datagrams are the
+ *  interface's oversize drops). Returns SPONGE_OK or SPONGE_ERR_NO_MEMORY. */
 enum sponge_err router_add_interface_mtu(struct router *r, struct eth_addr eth, uint32_t ip, size_t mtu, size_t *index);
 
 /** The MTU of interface n (< router_interface_count). */

@@ -26,6 +26,15 @@ static void expect_icmp(struct harness *h, const char *file, int line, struct tc
 }
 #define ICMP_ARRIVES(h, c, k, e, want) expect_icmp((h), __FILE__, __LINE__, (c), (k), (e), (want))
 
+/* The application writes n (< 4096) bytes of `fill`. */
+static void write_n(struct harness *h, const char *file, int line, struct tcp_connection *c, size_t n, char fill) {
+    static char data[4096];
+    memset(data, fill, n);
+    harness_step(h, file, line, "application writes %zu bytes of '%c'", n, fill);
+    harness_expect_u64(h, file, line, "bytes accepted", n, tcp_connection_write(c, data, n));
+}
+#define WRITE_N(h, c, n, fill) write_n((h), __FILE__, __LINE__, (c), (n), (fill))
+
 /* Pops every segment waiting; checks that none is longer than `max`; returns the payload bytes. */
 static uint64_t drain_checked(struct harness *h, struct tcp_connection *c, size_t max, size_t *segments) {
     struct tcp_segment out;
@@ -47,10 +56,7 @@ static void frag_needed_lowers_mss(struct harness *h) {
                &cfg);
     struct tcp_icmp_counters k = {0};
     establish_active(h, &c, ISN, PEER_ISN, 20000);
-    char data[4001];
-    memset(data, 'p', 4000);
-    data[4000] = '\0';
-    WRITE(h, &c, data);
+    WRITE_N(h, &c, 4000, 'p');
     struct tcp_segment out;
     SENT(h, &c, &out, .seqno = OPT_U64(ISN + 1), .payload_len = OPT_U64(1460));
     SENT(h, &c, &out, .seqno = OPT_U64(ISN + 1461), .payload_len = OPT_U64(1460));
@@ -76,10 +82,7 @@ static void frag_needed_lowers_mss(struct harness *h) {
     EXPECT_NOTHING_SENT(h, &c);
     STEP(h, "the peer acknowledges everything; new data goes out in segments of 536");
     PEER_SENDS(h, &c, .ack = true, .seqno = PEER_ISN + 1, .ackno = ISN + 4001, .win = 20000);
-    char more[571];
-    memset(more, 'm', 570);
-    more[570] = '\0';
-    WRITE(h, &c, more);
+    WRITE_N(h, &c, 570, 'm');
     SENT(h, &c, &out, .seqno = OPT_U64(ISN + 4001), .payload_len = OPT_U64(536));
     SENT(h, &c, &out, .seqno = OPT_U64(ISN + 4537), .payload_len = OPT_U64(34));
     EXPECT_NOTHING_SENT(h, &c);
@@ -107,10 +110,7 @@ static void frag_needed_with_timestamps(struct harness *h) {
     PEER_SENDS_OPTS(h, &c, ts_opts(7, ISN), .syn = true, .ack = true, .seqno = PEER_ISN, .ackno = ISN + 1,
                     .win = 20000);
     SENT(h, &c, &out, .ack = TRI_YES);
-    char data[3001];
-    memset(data, 't', 3000);
-    data[3000] = '\0';
-    WRITE(h, &c, data);
+    WRITE_N(h, &c, 3000, 't');
     SENT(h, &c, &out, .payload_len = OPT_U64(1448));
     SENT(h, &c, &out, .payload_len = OPT_U64(1448));
     SENT(h, &c, &out, .payload_len = OPT_U64(104));
@@ -148,10 +148,7 @@ static void bogus_seqno_ignored(struct harness *h) {
     EXPECT_EQ(h, "counted: ignored (seqno)", 7, k.results[TCP_ICMP_IGNORED_SEQNO]);
     EXPECT_NOTHING_SENT(h, &c);
     STEP(h, "segments keep their size");
-    char data[2001];
-    memset(data, 'q', 2000);
-    data[2000] = '\0';
-    WRITE(h, &c, data);
+    WRITE_N(h, &c, 2000, 'q');
     SENT(h, &c, &out, .seqno = OPT_U64(ISN + 6), .payload_len = OPT_U64(1460));
     STEP(h, "the edges of the range are accepted: SND.UNA (ISN+4) and SND.NXT - 1");
     ICMP_ARRIVES(h, &c, &k, icmp(ICMP_TIME_EXCEEDED, 0, 0, 45, ISN + 4), TCP_ICMP_SOFT_ERROR);

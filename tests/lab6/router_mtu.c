@@ -45,7 +45,9 @@ static struct ipv4_datagram big_dgram(uint32_t src, uint32_t dst, size_t total, 
     ipv4_datagram_init(&d, IPV4_PROTO_UDP, src, dst, payload, total - hlen);
     d.header.df = df;
     d.header.id = 0x1234;
-    memcpy(d.header.options, options, options_len);
+    if (options_len) {
+        memcpy(d.header.options, options, options_len);
+    }
     d.header.options_len = (uint8_t)options_len;
     d.header.ihl = (uint8_t)(hlen / 4);
     ipv4_datagram_seal(&d);

@@ -105,13 +105,7 @@ python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); sys.stdout.buffer.wr
 echo "ok: webget over our TCP fetched 1 MiB byte-exact"
 
 # 6. The routers' accounts.
-for r in r1 r2; do
-    pid=$r1_pid
-    [ "$r" = r2 ] && pid=$r2_pid
-    kill -TERM "$pid"
-    wait "$pid" || fail "$r did not exit 0 after SIGTERM"
-    sed "s/^/  $r: /" "$work/$r.err"
-done
+two_routers_stop
 [ "$(counter fragmented r1)" -ge 2 ] || fail "R1 fragmented $(counter fragmented r1), want >= 2"
 [ "$(counter fragmented r2)" -ge 2 ] || fail "R2 fragmented $(counter fragmented r2), want >= 2"
 [ "$(counter frag_needed r2)" -ge 1 ] || fail "R2 frag_needed $(counter frag_needed r2), want >= 1"

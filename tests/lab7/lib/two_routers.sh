@@ -10,7 +10,7 @@
 # enslaved to a Linux bridge. Hosts use default routes via their router; R1 has no default
 # route, R2's points at R1. Provides: $work (scratch, removed at exit), pids (killed at exit),
 # fail, start, in_a, in_b, wrap (SPONGE_WRAP, a command prefix for our programs, e.g.
-# valgrind), two_routers_up (sets r1_pid, r2_pid).
+# valgrind), two_routers_up (sets r1_pid, r2_pid), two_routers_stop.
 # Usage: two_routers_init NAME (namespace names), then two_routers_up ROUTER_PROGRAM [LINK_MTU
 # [R1_LINES]]: LINK_MTU is the MTU of the link between the routers (default 1500), R1_LINES more
 # configuration lines for R1 (extra routes).
@@ -86,6 +86,19 @@ start() {
     if ! read -r -t 10 line <&"$fd" || [ "${line#"$expect"}" = "$line" ]; then
         fail "$name did not print $expect within 10 s (got '${line:-}')"
     fi
+}
+
+# two_routers_stop: SIGTERM to both routers; each must exit 0; prints their counters (in
+# $work/r1.err, $work/r2.err).
+two_routers_stop() {
+    local r pid
+    for r in r1 r2; do
+        pid=$r1_pid
+        [ "$r" = r2 ] && pid=$r2_pid
+        kill -TERM "$pid"
+        wait "$pid" || fail "$r did not exit 0 after SIGTERM"
+        sed "s/^/  $r: /" "$work/$r.err"
+    done
 }
 
 # two_routers_up ROUTER_PROGRAM [LINK_MTU [R1_LINES]]: starts R1 and R2, bridges their link,
