@@ -39,7 +39,7 @@ static void copied_options(const struct ipv4_header *in, struct ipv4_header *out
     out->ihl = (uint8_t)((IPV4_MIN_HEADER_LEN + n) / 4);
 }
 
-void ipv4_fragmenter_init(struct ipv4_fragmenter *f, const struct ipv4_datagram *d, size_t mtu) {
+bool ipv4_fragmenter_init(struct ipv4_fragmenter *f, const struct ipv4_datagram *d, size_t mtu) {
     assert(mtu >= IPV4_MIN_MTU && d->payload_len > 0);
     f->d = d;
     f->done = 0;
@@ -48,6 +48,8 @@ void ipv4_fragmenter_init(struct ipv4_fragmenter *f, const struct ipv4_datagram 
     /* A header is at most 60 bytes, so an MTU of 68 leaves at least one 8-byte unit. */
     f->first_room = (mtu - (size_t)d->header.ihl * 4) / 8 * 8;
     f->later_room = (mtu - (size_t)f->later.ihl * 4) / 8 * 8;
+    /* Every piece starts at a payload byte before the last one. */
+    return d->header.frag_offset + (d->payload_len - 1) / 8 <= IPV4_MAX_FRAG_OFFSET;
 }
 
 bool ipv4_fragmenter_next(struct ipv4_fragmenter *f, struct ipv4_datagram *frag) {

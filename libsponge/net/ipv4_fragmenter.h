@@ -20,6 +20,8 @@
 /* RFC 791 3.2: every internet module must be able to forward a 68-byte datagram without
  * further fragmentation (a 60-byte header and 8 bytes of data): the smallest MTU accepted. */
 #define IPV4_MIN_MTU 68
+/* The largest fragment offset, in 8-byte units (13 bits, RFC 791 3.1). */
+#define IPV4_MAX_FRAG_OFFSET 0x1fff
 
 struct ipv4_fragmenter {
     /* private */
@@ -31,10 +33,11 @@ struct ipv4_fragmenter {
 };
 
 /** Prepares to split `d` (borrowed until the last fragment is used) into fragments of at most
- *  `mtu` bytes (mtu >= IPV4_MIN_MTU; d has a payload, as any datagram longer than
- *  that has). Whether d may be fragmented (DF) is the caller's
- *  question. */
-void ipv4_fragmenter_init(struct ipv4_fragmenter *f, const struct ipv4_datagram *d, size_t mtu);
+ *  `mtu` bytes (mtu >= IPV4_MIN_MTU; d has a payload, as any datagram longer than that has).
+ *  Returns false if some piece would need an offset past the 13-bit field (d, itself a
+ *  fragment, ends past the largest datagram RFC 791 allows): d cannot be split. Whether d may
+ *  be fragmented (DF) is the caller's question. */
+bool ipv4_fragmenter_init(struct ipv4_fragmenter *f, const struct ipv4_datagram *d, size_t mtu);
 
 /** The next fragment into *frag (header sealed; payload a view into d's payload); false when
  *  all of d has been handed out. */

@@ -175,23 +175,28 @@ enum sponge_err router_add_route(struct router *r, uint32_t prefix, uint8_t pref
 }
 
 /* Hands d to interface `out` for next_hop, in fragments if it is longer than that interface's
- * MTU (RFC 791 3.2; the caller has checked DF). */
-static void transmit(struct router *r, size_t out, const struct ipv4_datagram *d, uint32_t next_hop) {
+ * MTU (RFC 791 3.2; the caller has checked DF). Returns false, sending nothing, for a fragment
+ * whose pieces would need offsets past the 13-bit field (counted as a bad header). */
+static bool transmit(struct router *r, size_t out, const struct ipv4_datagram *d, uint32_t next_hop) {
     struct router_port *p = r->ports[out];
     if (ipv4_datagram_len(d) <= p->mtu || p->mtu < IPV4_MIN_MTU) {
         /* (A link below RFC 791's smallest MTU cannot carry fragments: the interface drops
          * what is too long for it, counted as oversize.) */
         network_interface_send_datagram(&p->ni, d, next_hop);
-        return;
+        return true;
     }
     struct ipv4_fragmenter f;
     struct ipv4_datagram frag;
-    ipv4_fragmenter_init(&f, d, p->mtu);
+    if (!ipv4_fragmenter_init(&f, d, p->mtu)) {
+        r->counters.drop_bad_header++;
+        return false;
+    }
     while (ipv4_fragmenter_next(&f, &frag)) {
         network_interface_send_datagram(&p->ni, &frag, next_hop);
         r->counters.fragments_sent++;
     }
     r->counters.fragmented++;
+    return true;
 }
 
 /* Sends a datagram the router made (an ICMP message) towards its destination, like any other;
@@ -202,8 +207,8 @@ static bool send_own(struct router *r, const struct ipv4_datagram *d) {
         r->counters.icmp_no_route++;
         return false;
     }
-    transmit(r, route->interface_num, d, route->has_next_hop ? route->next_hop : d->header.dst);
-    return true;
+    /* Our own messages start at offset 0 and are short: they always split. */
+    return transmit(r, route->interface_num, d, route->has_next_hop ? route->next_hop : d->header.dst);
 }
 
 /* Adds the tokens a destination's bucket earned since it was last refilled. */
@@ -356,8 +361,9 @@ static void forward(struct router *r, struct ipv4_datagram *d, size_t in, uint8_
     }
     /* Incremental checksum update (RFC 1624 eqn. 3), allowed for forwarding by RFC 1812 5.3.1. */
     ipv4_header_decrement_ttl(&d->header);
-    transmit(r, route->interface_num, d, route->has_next_hop ? route->next_hop : d->header.dst);
-    r->counters.forwarded++;
+    if (transmit(r, route->interface_num, d, route->has_next_hop ? route->next_hop : d->header.dst)) {
+        r->counters.forwarded++;
+    }
 }
 
 void router_route(struct router *r) {

@@ -55,7 +55,8 @@ struct router_counters {
     uint64_t forwarded;        /* handed to an outgoing interface */
     uint64_t drop_ttl_expired; /* TTL 0 or 1 on arrival */
     uint64_t drop_no_route;    /* no route matches the destination */
-    uint64_t drop_bad_header;  /* IPv4 frame whose header did not parse/verify or that was too long */
+    uint64_t drop_bad_header;  /* IPv4 frame whose header did not parse/verify or that was too long, or
+                                  a fragment to split whose pieces would need offsets past 8191 */
     uint64_t drop_queue_full;  /* received while that interface's queue was full */
     uint64_t drop_broadcast;   /* to the limited broadcast 255.255.255.255 (RFC 1812 5.3.5.1) */
     uint64_t drop_frag_needed; /* longer than the outgoing MTU with DF set */

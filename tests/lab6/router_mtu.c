@@ -172,6 +172,33 @@ static void fragment_of_a_fragment(void) {
     harness_end(&h);
 }
 
+static void fragment_past_the_largest_offset(void) {
+    struct harness h;
+    harness_begin(&h, "router mtu: a fragment whose pieces would need offsets past 8191 is dropped, not split");
+    struct topo *t = mtu_net(&h, NULL);
+    struct router *r = &t->routers[0];
+    struct topo_host *a = &t->hosts[0], *b = &t->hosts[1];
+    uint8_t payload[1500];
+    STEP(&h, "a sends a last fragment at offset 8190 with 1480 bytes (it ends past 65535) to b");
+    struct ipv4_datagram d = big_dgram(a->ip, b->ip, 1500, false, NULL, 0, payload);
+    d.header.frag_offset = 8190;
+    ipv4_datagram_seal(&d);
+    topo_send(a, &d);
+    topo_run(t);
+    EXPECT_EQ(&h, "b received nothing", 0, b->received);
+    EXPECT_EQ(&h, "dropped: bad header", 1, r->counters.drop_bad_header);
+    EXPECT_EQ(&h, "forwarded", 0, r->counters.forwarded);
+    STEP(&h, "at offset 8000 its pieces fit (8000, 8069, 8138): forwarded in 3 fragments");
+    d.header.frag_offset = 8000;
+    ipv4_datagram_seal(&d);
+    topo_send(a, &d);
+    topo_run(t);
+    const struct want_frag want[] = {{20, 552, 8000, true}, {20, 552, 8069, true}, {20, 376, 8138, false}};
+    expect_fragments(&h, b, 0, &d, want, 3);
+    topo_free(t);
+    harness_end(&h);
+}
+
 static void fragmenter_smallest_mtu(void) {
     struct harness h;
     harness_begin(&h, "router mtu: the fragmenter at RFC 791's smallest MTU, 68, with a 60-byte header");
@@ -189,7 +216,7 @@ static void fragmenter_smallest_mtu(void) {
     ipv4_datagram_seal(&d);
     STEP(&h, "split 80 bytes (60 header, 20 payload) at MTU 68");
     struct ipv4_fragmenter f;
-    ipv4_fragmenter_init(&f, &d, IPV4_MIN_MTU);
+    EXPECT_TRUE(&h, "it can be split", ipv4_fragmenter_init(&f, &d, IPV4_MIN_MTU));
     struct ipv4_datagram frag;
     EXPECT_TRUE(&h, "first fragment", ipv4_fragmenter_next(&f, &frag));
     EXPECT_EQ(&h, "first: 60-byte header, 8 bytes", 68, frag.header.total_len);
@@ -335,6 +362,7 @@ int main(void) {
     fragments_1500_onto_576();
     fragments_keep_copied_options();
     fragment_of_a_fragment();
+    fragment_past_the_largest_offset();
     fragmenter_smallest_mtu();
     df_gets_frag_needed();
     limited_broadcast_not_forwarded();
