@@ -25,7 +25,7 @@
  * max_datagram_len, 1500 by default). A datagram longer than the MTU of the interface it
  * leaves by is split into fragments (RFC 791 3.2, RFC 1812 5.2.6; net/ipv4_fragmenter.h) unless
  * it has DF set: then it is dropped and, with ICMP on, answered with Destination Unreachable,
- * Fragmentation Needed carrying that MTU (RFC 1191 section 4, RFC 1812 4.3.2.5 and 5.2.6).
+ * Fragmentation Needed carrying that MTU (RFC 1191 section 4, RFC 1812 4.3.3.1 and 5.2.6).
  * Datagrams to the limited broadcast 255.255.255.255 are never forwarded (RFC 1812 5.3.5.1). */
 
 #include "net/network_interface.h"
@@ -38,7 +38,8 @@
 #include <stdint.h>
 
 struct router_config {
-    struct network_interface_config iface; /* for every interface */
+    struct network_interface_config iface; /* for every interface (max_datagram_len: the MTU of those
+                                              added without one of their own) */
     size_t rx_queue_capacity;              /* received datagrams waiting for router_route, per interface */
     bool icmp;                             /* speak ICMP (above); off: CS144's silent drops */
     uint32_t icmp_error_burst;             /* token bucket: ICMP errors sent back to back at most (>= 1) */

@@ -130,7 +130,7 @@ enum tcp_icmp_result tcp_connection_icmp_error(struct tcp_connection *c, const s
     }
     bool refused = e->code == ICMP_UNREACH_PORT || e->code == ICMP_UNREACH_PROTOCOL;
     if (refused && tcp_connection_state(c) == TCP_STATE_SYN_SENT) {
-        /* RFC 1122 4.2.3.9 / RFC 5461 section 4: a hard error ends a connection attempt. Like a
+        /* RFC 1122 4.2.3.9 / RFC 5461: a hard error ends a connection attempt. Like a
          * RST in SYN-SENT, nothing goes to the peer (the RST abort queues is discarded). */
         tcp_connection_abort(c);
         struct tcp_segment discard;

@@ -8,8 +8,8 @@
  *   acknowledged: the quoted sequence number must lie in SND.UNA <= SEQ < SND.NXT (RFC 5927
  *   section 4.1); anything else is ignored, so that a blind attacker would have to guess it.
  * - Destination Unreachable, port or protocol (codes 3, 2), during a connection attempt
- *   (SYN_SENT): nobody will answer, so the attempt ends at once (RFC 1122 4.2.3.9, RFC 5461
- *   section 4: hard errors only while connecting), without a RST, like a RST in SYN_SENT.
+ *   (SYN_SENT): nobody will answer, so the attempt ends at once (RFC 1122 4.2.3.9; RFC 5461:
+ *   hard errors only while connecting), without a RST, like a RST in SYN_SENT.
  * - Fragmentation Needed (code 4, RFC 1191): the path MTU is the MTU the router reported (or,
  *   from a router too old to report one, the next plateau below the quoted datagram's length,
  *   RFC 1191 sections 5 and 7), never below TCP_ICMP_MIN_PMTU; the segment size becomes that less the
@@ -30,7 +30,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* The smallest path MTU believed (RFC 1122 3.3.3 / RFC 791: every host takes 576-byte
+/* The smallest path MTU believed (RFC 1122 3.3.2, RFC 791: every host takes 576-byte
  * datagrams): a segment size of at least 536 bytes (RFC 9293 3.7.1's default MSS). A report of
  * less (down to RFC 1191's 68) is taken as 576: otherwise a forged or broken router could
  * make a connection send 28-byte segments (RFC 5927 section 7). Paths that really carry less

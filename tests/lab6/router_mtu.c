@@ -1,6 +1,6 @@
 /* Router MTUs: a datagram longer than the outgoing interface's MTU is fragmented (RFC 791 3.2,
  * RFC 1812 5.2.6) unless DF is set, which gets ICMP Fragmentation Needed with the next-hop MTU
- * (RFC 1191 section 4, RFC 1812 4.3.2.5); limited broadcasts are not forwarded (RFC 1812
+ * (RFC 1191 section 4, RFC 1812 4.3.3.1); limited broadcasts are not forwarded (RFC 1812
  * 5.3.5.1); ICMP errors are limited per destination as well as in all (RFC 1812 4.3.2.8). */
 
 #include "net/icmp_reply.h"
