@@ -100,6 +100,29 @@ void tcp_ipv4_filter_count_drop(struct tcp_ipv4_filter *f, enum tcp_ipv4_drop re
     drop(f, reason);
 }
 
+bool tcp_ipv4_filter_take_icmp(struct tcp_ipv4_filter *f, const struct ipv4_datagram *d) {
+    struct tcp_four_tuple t;
+    struct tcp_icmp_error e;
+    if (!f->peer_known || d->header.dst != f->cfg.local_addr || tcp_icmp_error_parse(d, &e, &t) != TCP_ICMP_PARSE_OK ||
+        t.local_addr != f->cfg.local_addr || t.local_port != f->cfg.local_port || t.remote_addr != f->cfg.remote_addr ||
+        t.remote_port != f->cfg.remote_port) {
+        return false;
+    }
+    f->icmp = e;
+    f->icmp_pending = true;
+    f->icmp_errors++;
+    return true;
+}
+
+bool tcp_ipv4_filter_pop_icmp(struct tcp_ipv4_filter *f, struct tcp_icmp_error *out) {
+    if (!f->icmp_pending) {
+        return false;
+    }
+    *out = f->icmp;
+    f->icmp_pending = false;
+    return true;
+}
+
 bool tcp_ipv4_filter_parse(struct tcp_ipv4_filter *f, const uint8_t *buf, size_t len, struct ipv4_datagram *d) {
     return ipv4_datagram_parse(buf, len, d) == SPONGE_OK || drop(f, TCP_IPV4_DROP_BAD_IP);
 }
@@ -114,7 +137,7 @@ bool tcp_ipv4_filter_accept_bytes(struct tcp_ipv4_filter *f, const uint8_t *buf,
 }
 
 void tcp_ipv4_filter_report(const struct tcp_ipv4_filter *f, FILE *out) {
-    fputs(" dropped in:", out);
+    fprintf(out, " icmp_errors=%llu dropped in:", (unsigned long long)f->icmp_errors);
     for (int r = 0; r < TCP_IPV4_DROP_COUNT; r++) {
         fprintf(out, " %s=%llu", tcp_ipv4_drop_name((enum tcp_ipv4_drop)r), (unsigned long long)f->dropped[r]);
     }

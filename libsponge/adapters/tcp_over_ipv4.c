@@ -93,6 +93,7 @@ static enum sponge_err ipv4_send(void *self, const struct tcp_segment *seg) {
 static bool take_datagram(struct tcp_ipv4_adapter *a, size_t len, struct tcp_segment *seg) {
     struct ipv4_datagram d;
     return tcp_ipv4_filter_parse(&a->filter, a->rbuf, len, &d) && ipv4_reassembler_push(&a->reasm, &d, &d) &&
+           !tcp_ipv4_filter_take_icmp(&a->filter, &d) &&
            tcp_ipv4_filter_accept(&a->filter, &d.header, d.payload, d.payload_len, seg);
 }
 
@@ -136,6 +137,10 @@ static enum sponge_err ipv4_recv(void *self, struct tcp_segment *seg, bool *got)
         if (take_datagram(a, (size_t)n, seg)) {
             a->received++;
             *got = true;
+            return SPONGE_OK;
+        }
+        if (a->filter.icmp_pending) { /* an ICMP error, for the caller to pop */
+            *got = false;
             return SPONGE_OK;
         }
     }
@@ -238,6 +243,10 @@ enum sponge_err tcp_ipv4_adapter_accept_cookie(struct tcp_ipv4_adapter *a, const
     }
 }
 
+static bool ipv4_icmp_error(void *self, struct tcp_icmp_error *out) {
+    return tcp_ipv4_filter_pop_icmp(&((struct tcp_ipv4_adapter *)self)->filter, out);
+}
+
 static int ipv4_fd(const void *self) {
     return ((const struct tcp_ipv4_adapter *)self)->fd;
 }
@@ -263,8 +272,12 @@ static enum sponge_err ipv4_tick(void *self, uint64_t ms) {
     return SPONGE_OK;
 }
 
-static const struct tcp_adapter_ops ipv4_ops = {
-    .send = ipv4_send, .recv = ipv4_recv, .fd = ipv4_fd, .report = ipv4_report, .tick = ipv4_tick};
+static const struct tcp_adapter_ops ipv4_ops = {.send = ipv4_send,
+                                                .recv = ipv4_recv,
+                                                .fd = ipv4_fd,
+                                                .report = ipv4_report,
+                                                .tick = ipv4_tick,
+                                                .icmp_error = ipv4_icmp_error};
 
 struct tcp_adapter tcp_ipv4_adapter_as_adapter(struct tcp_ipv4_adapter *a) {
     return (struct tcp_adapter){&ipv4_ops, a};

@@ -6,7 +6,8 @@
  * so payload bytes are not copied in user space. Incoming: each datagram is parsed in place in
  * one read buffer; anything not for this connection is dropped and counted by reason
  * (tcp_ipv4_filter, shared with the Ethernet carrier), except ICMP echo requests to our
- * address, which are answered (RFC 1122 3.2.2.6) so that `ping` works. Fragments are
+ * address, which are answered (RFC 1122 3.2.2.6) so that `ping` works, and ICMP errors about the
+ * connection's segments, which go to the connection (tcp_adapter's icmp_error). Fragments are
  * reassembled before the TCP checks (net/ipv4_reassembler, timed by the loop's ticks;
  * SPONGE_FRAG_TIMEOUT_MS sets its timeout); fragmented echo requests are not answered.
  * With SPONGE_PCAP=FILE set, every datagram sent and read is also written to FILE (raw IPv4). */

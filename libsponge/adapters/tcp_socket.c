@@ -131,10 +131,23 @@ static enum sponge_err take_segments(struct tcp_socket *s) {
         if (err != SPONGE_OK) {
             return err;
         }
+        bool was_active = tcp_connection_active(&s->conn);
+        struct tcp_icmp_error icmp;
+        if (!got && tcp_adapter_icmp_error(&s->adapter, &icmp)) {
+            tcp_icmp_count(&s->icmp, tcp_connection_icmp_error(&s->conn, &icmp));
+            if (was_active && tcp_connection_state(&s->conn) == TCP_STATE_RESET) {
+                logf_line(s, "connection refused (ICMP destination unreachable)");
+                return SPONGE_ERR_RESET;
+            }
+            err = flush_segments(s); /* pieces resent after a lower path MTU */
+            if (err != SPONGE_OK) {
+                return err;
+            }
+            continue;
+        }
         if (!got) {
             break;
         }
-        bool was_active = tcp_connection_active(&s->conn);
         tcp_connection_segment_received(&s->conn, &seg);
         if (was_active && tcp_connection_state(&s->conn) == TCP_STATE_RESET) {
             return SPONGE_ERR_RESET;
@@ -226,6 +239,9 @@ static void *loop_thread(void *arg) {
                 tcp_state_name(tcp_connection_state(&s->conn)));
         tcp_adapter_report(&s->adapter, s->log);
         tcp_report_counters(&s->conn, s->log);
+        fputs("tcp:", s->log);
+        tcp_icmp_report(&s->icmp, s->log);
+        fputc('\n', s->log);
     }
     /* Closing our end gives the application EOF (and EPIPE on write) if it has not had it. */
     close(s->loop_fd);

@@ -80,6 +80,8 @@ void tun_host_report(const struct tun_host *t, FILE *out) {
         fprintf(out, " %s=%llu", names[i], (unsigned long long)k->dropped[i]);
     }
     fputc(';', out);
+    tcp_icmp_report(&k->icmp, out);
+    fputc(';', out);
     ipv4_reassembler_report(tcp_host_reassembler(&t->host), out);
     fputs("; ", out);
     tun_carrier_report(&t->tun, out);
