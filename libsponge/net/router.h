@@ -105,12 +105,13 @@ struct router {
     struct router_config cfg;
     struct router_port **ports;
     size_t port_count, port_capacity;
-    struct route_table routes;     /* unless cfg.fast_routes */
-    struct route_trie fast_routes; /* if cfg.fast_routes */
-    uint32_t icmp_tokens;          /* the error token bucket */
-    uint64_t icmp_refill_ms;       /* time towards the next token */
-    uint8_t *arp_failures;         /* icmp_arp_failures slots of ICMP_ERROR_MAX_DATAGRAM bytes: the start of
-                                      datagrams whose next hop did not answer ARP */
+    /* the routes: in fast_routes if cfg.fast_routes, else in routes */
+    struct route_trie fast_routes;
+    struct route_table routes;
+    uint32_t icmp_tokens;    /* the error token bucket */
+    uint64_t icmp_refill_ms; /* time towards the next token */
+    uint8_t *arp_failures;   /* icmp_arp_failures slots of ICMP_ERROR_MAX_DATAGRAM bytes: the start of
+                                datagrams whose next hop did not answer ARP */
     size_t *arp_failure_len;
     size_t arp_failure_count;
     struct router_icmp_dest *icmp_dests; /* icmp_dest_slots buckets */
@@ -118,10 +119,11 @@ struct router {
 };
 
 /** Default configuration: default interfaces (network_interface_default_config), 64 datagrams
- *  queued per interface, ICMP off (when on: bursts of 20 errors, one more every 50 ms, 16
- *  ARP failures remembered per tick; per destination, 64 buckets of 10 errors, one more every
- *  100 ms: one destination gets at most half of the router's errors, and a few traceroutes
- *  run back to back (3 probes a hop each) still see every hop). */
+ *  queued per interface, lab 6's route_table (fast_routes off), ICMP off (when on: bursts of
+ *  20 errors, one more every 50 ms, 16 ARP failures remembered per tick; per destination, 64
+ *  buckets of 10 errors, one more every 100 ms: one destination gets at most half of the
+ *  router's errors, and a few traceroutes run back to back (3 probes a hop each) still see
+ *  every hop). */
 struct router_config router_default_config(void);
 
 /** An empty router (no interfaces, no routes); `cfg` is copied. Returns SPONGE_OK or
