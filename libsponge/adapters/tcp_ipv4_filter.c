@@ -44,7 +44,7 @@ static bool drop(struct tcp_ipv4_filter *f, enum tcp_ipv4_drop reason) {
 }
 
 bool tcp_ipv4_filter_accept(struct tcp_ipv4_filter *f, const struct ipv4_header *ip, const uint8_t *buf, size_t len,
-                            struct tcp_segment *seg) {
+                            bool verify_checksum, struct tcp_segment *seg) {
     if (ip->mf || ip->frag_offset != 0) {
         return drop(f, TCP_IPV4_DROP_FRAGMENT);
     }
@@ -54,7 +54,7 @@ bool tcp_ipv4_filter_accept(struct tcp_ipv4_filter *f, const struct ipv4_header 
     if (ip->dst != f->cfg.local_addr) {
         return drop(f, TCP_IPV4_DROP_NOT_OUR_ADDR);
     }
-    enum sponge_err err = tcp_segment_parse(buf, len, ip->src, ip->dst, true, seg);
+    enum sponge_err err = tcp_segment_parse(buf, len, ip->src, ip->dst, verify_checksum, seg);
     if (err != SPONGE_OK) {
         return drop(f, err == SPONGE_ERR_BAD_CHECKSUM ? TCP_IPV4_DROP_BAD_CHECKSUM : TCP_IPV4_DROP_BAD_TCP);
     }
@@ -87,7 +87,7 @@ bool tcp_ipv4_filter_accept_bytes(struct tcp_ipv4_filter *f, const uint8_t *buf,
     if (ipv4_header_parse(buf, len, &ip, &off) != SPONGE_OK) {
         return drop(f, TCP_IPV4_DROP_BAD_IP);
     }
-    return tcp_ipv4_filter_accept(f, &ip, buf + off, ip.total_len - off, seg);
+    return tcp_ipv4_filter_accept(f, &ip, buf + off, ip.total_len - off, true, seg);
 }
 
 void tcp_ipv4_filter_report(const struct tcp_ipv4_filter *f, FILE *out) {

@@ -1,20 +1,26 @@
 #include "adapters/tcp_over_ipv4.h"
 
 #include "adapters/reassembly_config.h"
+#include "adapters/tun.h"
 #include "net/icmp_reply.h"
 #include "wire/ipv4.h"
+#include "wire/virtio_net.h"
 
 #include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
-/* Largest datagram a TUN device hands us (IPv4 total length is 16 bits). */
-#define READ_BUFFER_LEN 65536
+/* Largest datagram a TUN device hands us (IPv4 total length is 16 bits), after the virtio-net
+ * header when offloads are on. */
+#define READ_BUFFER_LEN (VIRTIO_NET_HEADER_LEN + 65536)
 
-enum sponge_err tcp_ipv4_adapter_init(struct tcp_ipv4_adapter *a, int tun_fd, const struct tcp_ipv4_config *cfg) {
-    *a = (struct tcp_ipv4_adapter){.fd = tun_fd, .rcap = READ_BUFFER_LEN, .local_addr = cfg->local_addr};
+enum sponge_err tcp_ipv4_adapter_init(struct tcp_ipv4_adapter *a, int tun_fd, bool offloads,
+                                      const struct tcp_ipv4_config *cfg) {
+    *a = (struct tcp_ipv4_adapter){
+        .fd = tun_fd, .rcap = READ_BUFFER_LEN, .local_addr = cfg->local_addr, .offloads = offloads};
     tcp_ipv4_filter_init(&a->filter, cfg);
     struct ipv4_reassembler_config rcfg = reassembly_config_from_env();
     if (ipv4_reassembler_init(&a->reasm, &rcfg) != SPONGE_OK) {
@@ -30,14 +36,43 @@ enum sponge_err tcp_ipv4_adapter_init(struct tcp_ipv4_adapter *a, int tun_fd, co
 }
 
 void tcp_ipv4_adapter_destroy(struct tcp_ipv4_adapter *a) {
-    if (a->fd >= 0) {
-        close(a->fd);
-        a->fd = -1;
-    }
+    tun_close(a->fd);
+    a->fd = -1;
     free(a->rbuf);
     a->rbuf = NULL;
     ipv4_reassembler_destroy(&a->reasm);
     pcap_file_close(&a->pcap);
+}
+
+size_t tcp_ipv4_adapter_max_segment(const struct tcp_ipv4_adapter *a) {
+    return a->offloads ? TCP_IPV4_OFFLOAD_MAX_PAYLOAD : 0;
+}
+
+/* With offloads: the TCP header without its pass over the payload, the checksum field holding
+ * the pseudo-header's partial sum (the kernel finishes it, or every piece's when it cuts a
+ * super-segment), and the virtio-net header saying so. A SPONGE_PCAP capture gets the headers
+ * with the full checksum instead, so that the file verifies in Wireshark: a super-segment is
+ * recorded as one large packet, as the kernel's own capture on the device shows it. */
+static size_t offload_headers(struct tcp_ipv4_adapter *a, const struct tcp_segment *out, const struct ipv4_header *ip,
+                              uint8_t *headers, size_t ip_len, uint8_t vnet[VIRTIO_NET_HEADER_LEN],
+                              uint8_t *pcap_headers) {
+    struct tcp_segment bare = *out;
+    bare.payload = (struct byte_view2){0};
+    size_t th_len = 0, payload_len = byte_view2_len(&out->payload);
+    enum sponge_err err = tcp_header_serialize(&bare, ip->src, ip->dst, headers + ip_len, TCP_MAX_HEADER_LEN, &th_len);
+    uint16_t partial = virtio_net_tcp4_partial_checksum(ip->src, ip->dst, (uint16_t)(th_len + payload_len));
+    headers[ip_len + VIRTIO_NET_TCP_CSUM_OFFSET] = (uint8_t)(partial >> 8);
+    headers[ip_len + VIRTIO_NET_TCP_CSUM_OFFSET + 1] = (uint8_t)partial;
+    struct virtio_net_header v = virtio_net_tcp4_header(ip_len, th_len, payload_len, out->tso_mss);
+    virtio_net_header_serialize(&v, vnet);
+    a->super_sent += v.gso_type != VIRTIO_NET_GSO_NONE;
+    if (pcap_file_is_open(&a->pcap)) {
+        memcpy(pcap_headers, headers, ip_len);
+        err = tcp_header_serialize(out, ip->src, ip->dst, pcap_headers + ip_len, TCP_MAX_HEADER_LEN, &th_len);
+    }
+    assert(err == SPONGE_OK); /* the buffers hold the largest headers */
+    (void)err;
+    return th_len;
 }
 
 static enum sponge_err ipv4_send(void *self, const struct tcp_segment *seg) {
@@ -49,20 +84,26 @@ static enum sponge_err ipv4_send(void *self, const struct tcp_segment *seg) {
         a->send_dropped++;
         return SPONGE_OK;
     }
-    uint8_t headers[IPV4_MAX_HEADER_LEN + TCP_MAX_HEADER_LEN];
+    /* Only a carrier with offloads gets segments longer than the MSS (tcp_config.max_segment). */
+    assert(out.tso_mss == 0 || a->offloads);
+    uint8_t headers[IPV4_MAX_HEADER_LEN + TCP_MAX_HEADER_LEN], pcap_headers[sizeof headers];
+    uint8_t vnet[VIRTIO_NET_HEADER_LEN];
     size_t ip_len = 0, th_len = 0;
     enum sponge_err err = ipv4_header_serialize(&ip, headers, sizeof headers, &ip_len);
-    if (err == SPONGE_OK) {
+    if (a->offloads) {
+        th_len = offload_headers(a, &out, &ip, headers, ip_len, vnet, pcap_headers);
+    } else if (err == SPONGE_OK) {
         err = tcp_header_serialize(&out, ip.src, ip.dst, headers + ip_len, sizeof headers - ip_len, &th_len);
     }
     assert(err == SPONGE_OK); /* the buffer holds the largest headers */
-
-    struct iovec iov[3] = {
+    (void)err;
+    struct iovec iov[4] = {
+        {vnet, VIRTIO_NET_HEADER_LEN},
         {headers, ip_len + th_len},
         {(void *)seg->payload.part[0].data, seg->payload.part[0].len},
         {(void *)seg->payload.part[1].data, seg->payload.part[1].len},
     };
-    ssize_t n = writev(a->fd, iov, 3);
+    ssize_t n = a->offloads ? writev(a->fd, iov, 4) : writev(a->fd, iov + 1, 3);
     if (n < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS || errno == EINTR || errno == EIO) {
             /* Queue full, or the device went down for a moment: a lost packet, TCP retransmits. */
@@ -72,18 +113,47 @@ static enum sponge_err ipv4_send(void *self, const struct tcp_segment *seg) {
         return SPONGE_ERR_SYSTEM;
     }
     a->sent++;
-    const struct byte_view pieces[3] = {{headers, ip_len + th_len}, seg->payload.part[0], seg->payload.part[1]};
+    const struct byte_view pieces[3] = {
+        {a->offloads ? pcap_headers : headers, ip_len + th_len}, seg->payload.part[0], seg->payload.part[1]};
     pcap_file_write(&a->pcap, pieces, 3);
     return SPONGE_OK;
 }
 
-/* The receive path for one datagram read: parse, reassemble (RFC 791 3.2: a fragment waits for
- * the rest of its datagram), then the connection's checks. The segment's payload is a view into
- * the read buffer or the reassembler, valid until the next read. */
-static bool take_datagram(struct tcp_ipv4_adapter *a, size_t len, struct tcp_segment *seg) {
+/* The receive path for one datagram buf[0..len) read: parse, reassemble (RFC 791 3.2: a fragment
+ * waits for the rest of its datagram), then the connection's checks (the TCP checksum verified
+ * unless `trusted`). The segment's payload is a view into the read buffer or the reassembler,
+ * valid until the next read. */
+static bool take_datagram(struct tcp_ipv4_adapter *a, const uint8_t *buf, size_t len, bool trusted,
+                          struct tcp_segment *seg) {
     struct ipv4_datagram d;
-    return tcp_ipv4_filter_parse(&a->filter, a->rbuf, len, &d) && ipv4_reassembler_push(&a->reasm, &d, &d) &&
-           tcp_ipv4_filter_accept(&a->filter, &d.header, d.payload, d.payload_len, seg);
+    return tcp_ipv4_filter_parse(&a->filter, buf, len, &d) && ipv4_reassembler_push(&a->reasm, &d, &d) &&
+           tcp_ipv4_filter_accept(&a->filter, &d.header, d.payload, d.payload_len, !trusted, seg);
+}
+
+/* Offloads: strips the virtio-net header from the n bytes read; *pkt and *len are the datagram
+ * after it. The TCP checksum is trusted only as the header allows: DATA_VALID (the kernel
+ * verified it), or NEEDS_CSUM over exactly the TCP segment (the kernel made the segment and left
+ * the sum undone: the field holds only the pseudo-header's sum). A NEEDS_CSUM anywhere else
+ * (another protocol, another offset) is finished here as a device would, then verified as
+ * usual; so is any NEEDS_CSUM while capturing, so that the capture verifies. False for a header
+ * that does not parse (counted). */
+static bool strip_vnet(struct tcp_ipv4_adapter *a, size_t n, uint8_t **pkt, size_t *len, bool *trusted) {
+    struct virtio_net_header v;
+    if (virtio_net_header_parse(a->rbuf, n, &v) != SPONGE_OK) {
+        a->vnet_dropped++;
+        return false;
+    }
+    *pkt = a->rbuf + VIRTIO_NET_HEADER_LEN;
+    *len = n - VIRTIO_NET_HEADER_LEN;
+    size_t ihl = *len >= IPV4_MIN_HEADER_LEN ? (size_t)((*pkt)[0] & 0x0f) * 4 : 0;
+    bool tcp_whole = *len >= IPV4_MIN_HEADER_LEN && (*pkt)[9] == IPV4_PROTO_TCP && v.csum_start == ihl &&
+                     v.csum_offset == VIRTIO_NET_TCP_CSUM_OFFSET;
+    *trusted = v.data_valid || (v.needs_csum && tcp_whole);
+    if (v.needs_csum && (!tcp_whole || pcap_file_is_open(&a->pcap))) {
+        virtio_net_finish_checksum(&v, *pkt, *len);
+    }
+    a->super_received += v.gso_type != VIRTIO_NET_GSO_NONE;
+    return true;
 }
 
 /* RFC 1122 3.2.2.6: a host answers echo requests to its address. Apart from the TCP path:
@@ -98,8 +168,9 @@ static bool answer_echo(struct tcp_ipv4_adapter *a, const uint8_t *buf, size_t l
         return false;
     }
     const struct byte_view pieces[2] = {{headers, sizeof headers}, data};
-    struct iovec iov[2] = {{headers, sizeof headers}, {(void *)data.data, data.len}};
-    if (writev(a->fd, iov, 2) >= 0) {
+    uint8_t vnet[VIRTIO_NET_HEADER_LEN] = {0}; /* offloads: a plain packet, its checksums done */
+    struct iovec iov[3] = {{vnet, sizeof vnet}, {headers, sizeof headers}, {(void *)data.data, data.len}};
+    if ((a->offloads ? writev(a->fd, iov, 3) : writev(a->fd, iov + 1, 2)) >= 0) {
         a->icmp_echo_replied++;
         pcap_file_write(&a->pcap, pieces, 2);
     } else {
@@ -119,11 +190,17 @@ static enum sponge_err ipv4_recv(void *self, struct tcp_segment *seg, bool *got)
             }
             return SPONGE_ERR_SYSTEM;
         }
-        pcap_file_write_bytes(&a->pcap, a->rbuf, (size_t)n);
-        if (answer_echo(a, a->rbuf, (size_t)n)) {
+        uint8_t *pkt = a->rbuf;
+        size_t len = (size_t)n;
+        bool trusted = false;
+        if (a->offloads && !strip_vnet(a, (size_t)n, &pkt, &len, &trusted)) {
             continue;
         }
-        if (take_datagram(a, (size_t)n, seg)) {
+        pcap_file_write_bytes(&a->pcap, pkt, len);
+        if (answer_echo(a, pkt, len)) {
+            continue;
+        }
+        if (take_datagram(a, pkt, len, trusted, seg)) {
             a->received++;
             *got = true;
             return SPONGE_OK;
@@ -137,9 +214,12 @@ static int ipv4_fd(const void *self) {
 
 static void ipv4_report(const void *self, FILE *out) {
     const struct tcp_ipv4_adapter *a = self;
-    fprintf(out, "tcp_ipv4: sent %llu (dropped %llu), received %llu; icmp_echo_replied=%llu;",
-            (unsigned long long)a->sent, (unsigned long long)a->send_dropped, (unsigned long long)a->received,
-            (unsigned long long)a->icmp_echo_replied);
+    fprintf(out,
+            "tcp_ipv4: offloads %s; sent %llu (dropped %llu, super-segments %llu), received %llu (super-segments "
+            "%llu, bad virtio-net headers %llu); icmp_echo_replied=%llu;",
+            a->offloads ? "on" : "off", (unsigned long long)a->sent, (unsigned long long)a->send_dropped,
+            (unsigned long long)a->super_sent, (unsigned long long)a->received, (unsigned long long)a->super_received,
+            (unsigned long long)a->vnet_dropped, (unsigned long long)a->icmp_echo_replied);
     tcp_ipv4_filter_report(&a->filter, out);
     ipv4_reassembler_report(&a->reasm, out);
     fputc('\n', out);
