@@ -215,11 +215,11 @@ static int ipv4_fd(const void *self) {
 static void ipv4_report(const void *self, FILE *out) {
     const struct tcp_ipv4_adapter *a = self;
     fprintf(out,
-            "tcp_ipv4: offloads %s; sent %llu (dropped %llu, super-segments %llu), received %llu (super-segments "
-            "%llu, bad virtio-net headers %llu); icmp_echo_replied=%llu;",
-            a->offloads ? "on" : "off", (unsigned long long)a->sent, (unsigned long long)a->send_dropped,
-            (unsigned long long)a->super_sent, (unsigned long long)a->received, (unsigned long long)a->super_received,
-            (unsigned long long)a->vnet_dropped, (unsigned long long)a->icmp_echo_replied);
+            "tcp_ipv4: sent %llu (dropped %llu, super-segments %llu), received %llu (super-segments %llu, bad "
+            "virtio-net headers %llu); offloads %s; icmp_echo_replied=%llu;",
+            (unsigned long long)a->sent, (unsigned long long)a->send_dropped, (unsigned long long)a->super_sent,
+            (unsigned long long)a->received, (unsigned long long)a->super_received, (unsigned long long)a->vnet_dropped,
+            a->offloads ? "on" : "off", (unsigned long long)a->icmp_echo_replied);
     tcp_ipv4_filter_report(&a->filter, out);
     ipv4_reassembler_report(&a->reasm, out);
     fputc('\n', out);

@@ -96,7 +96,7 @@ int tun_carrier_fd(const struct tun_carrier *t) {
 }
 
 void tun_carrier_report(const struct tun_carrier *t, FILE *out) {
-    fprintf(out, "tun: offloads %s; sent %llu (dropped %llu), received %llu (bad virtio-net headers %llu)",
-            t->offloads ? "on" : "off", (unsigned long long)t->sent, (unsigned long long)t->send_dropped,
-            (unsigned long long)t->received, (unsigned long long)t->vnet_dropped);
+    fprintf(out, "tun: sent %llu (dropped %llu), received %llu (bad virtio-net headers %llu); offloads %s",
+            (unsigned long long)t->sent, (unsigned long long)t->send_dropped, (unsigned long long)t->received,
+            (unsigned long long)t->vnet_dropped, t->offloads ? "on" : "off");
 }

@@ -36,7 +36,7 @@ struct ipv4_carrier tun_carrier_as_carrier(struct tun_carrier *t);
 /** The descriptor, to poll. */
 int tun_carrier_fd(const struct tun_carrier *t);
 
-/** Prints "tun: sent N (dropped N), received N" (no newline). */
+/** Prints "tun: sent N (dropped N), received N (bad virtio-net headers N); offloads on|off" (no newline). */
 void tun_carrier_report(const struct tun_carrier *t, FILE *out);
 
 #endif
