@@ -3,8 +3,8 @@
  *   tun_throughput [OPTIONS] send HOST PORT BYTES   connect from 169.254.144.9, send BYTES, close
  *   tun_throughput [OPTIONS] recv PORT              listen on 169.254.144.9:PORT, read to the peer's FIN
  *
- * OPTIONS: -w BYTES  both streams' capacity, so the window (default 128 KiB; size it to the
- *                    bandwidth-delay product on a long path);
+ * OPTIONS: -w BYTES  both streams' capacity, so the window (default 512 KiB with offloads, 128 KiB
+ *                    without; size it to the bandwidth-delay product on a long path);
  *          --cc newreno|cubic|bbr  congestion control (default newreno);
  *          --lab     lab mode instead: tcp_config_default (64000-byte streams and window, no
  *                    window scaling, 1000-byte payloads, fixed 1 s RTO, no congestion control,
@@ -46,6 +46,10 @@
  * to ~90 datagrams, under the TUN queue's 500: with 1 MiB the kernel sender burst past it
  * whenever we acknowledged less often (docs/BENCHMARKS.md, tun_recv). */
 #define STREAM_CAPACITY (1u << 17)
+/* With offloads the kernel's bursts are super-segments of up to 64 KiB, so 128 KiB would be two
+ * of them in flight; 512 KiB (8) did best in an interleaved A/B of 128 KiB, 512 KiB and 1 MiB
+ * (docs/BENCHMARKS.md, TUN offloads). */
+#define OFFLOAD_STREAM_CAPACITY (1u << 19)
 #define MAX_CAPACITY (1u << 30)  /* -w limit: RFC 7323 2.3 caps the scaled window at 2^30 */
 #define READ_BATCH 64            /* datagrams read per wakeup before output is flushed */
 #define ACK_EVERY (8 * MSS)      /* flush (one cumulative ACK) after this many payload bytes */
@@ -60,7 +64,7 @@
 /* What the command line chose. */
 struct options {
     bool lab;                       /* --lab: the lab defaults, not the modern set */
-    size_t capacity;                /* -w: both streams (modern mode) */
+    size_t capacity;                /* -w: both streams (modern mode; 0: the default) */
     enum tcp_congestion congestion; /* --cc (modern mode) */
     bool no_offload;                /* --no-offload (modern mode) */
 };
@@ -251,8 +255,9 @@ static int setup(struct xfer *x, struct tcp_ipv4_config *icfg, const struct opti
         cfg.delayed_ack = false;
         cfg.nagle = false;
         cfg.congestion = o->congestion;
-        cfg.recv_capacity = o->capacity;
-        cfg.send_capacity = o->capacity;
+        size_t capacity = o->capacity ? o->capacity : offloads ? OFFLOAD_STREAM_CAPACITY : STREAM_CAPACITY;
+        cfg.recv_capacity = capacity;
+        cfg.send_capacity = capacity;
         cfg.max_payload = MSS;
     }
     x->capacity = cfg.send_capacity;
@@ -482,7 +487,7 @@ static bool parse_u64(const char *s, uint64_t max, uint64_t *out) {
 
 /* Parses the options before the command; returns the index of the command, or 0 if bad. */
 static int parse_options(int argc, char **argv, struct options *o) {
-    *o = (struct options){.capacity = STREAM_CAPACITY, .congestion = TCP_CC_NEWRENO};
+    *o = (struct options){.capacity = 0, .congestion = TCP_CC_NEWRENO}; /* 0: the default for the mode */
     bool modern_only = false;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
