@@ -82,7 +82,8 @@ static enum sponge_err attach(const char *name, short tun_flags, int *fd, char *
 }
 
 /* IFF_RUNNING appears once a process has the device open and it is up; poll for it with a
- * bounded wait (the kernel offers no event for it on the descriptor). Closes fd on timeout. */
+ * bounded wait (the kernel offers no event for it on the descriptor). Closes fd (tun_close) on
+ * timeout. */
 static enum sponge_err wait_running(const char *name, unsigned wait_ms, int fd, char *why, size_t why_len) {
     short flags = 0;
     for (unsigned waited = 0;; waited += 10) {
@@ -90,7 +91,7 @@ static enum sponge_err wait_running(const char *name, unsigned wait_ms, int fd, 
             return SPONGE_OK;
         }
         if (waited >= wait_ms) {
-            close(fd);
+            tun_close(fd);
             return fail(why, why_len, SPONGE_ERR_TIMEOUT, "TUN device %s is not up and running (ip link set %s up)",
                         name, name);
         }
