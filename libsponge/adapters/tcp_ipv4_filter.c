@@ -44,7 +44,12 @@ static bool drop(struct tcp_ipv4_filter *f, enum tcp_ipv4_drop reason) {
 }
 
 bool tcp_ipv4_filter_accept(struct tcp_ipv4_filter *f, const struct ipv4_header *ip, const uint8_t *buf, size_t len,
-                            bool verify_checksum, struct tcp_segment *seg) {
+                            struct tcp_segment *seg) {
+    return tcp_ipv4_filter_accept_checked(f, ip, buf, len, true, seg);
+}
+
+bool tcp_ipv4_filter_accept_checked(struct tcp_ipv4_filter *f, const struct ipv4_header *ip, const uint8_t *buf,
+                                    size_t len, bool verify_checksum, struct tcp_segment *seg) {
     if (ip->mf || ip->frag_offset != 0) {
         return drop(f, TCP_IPV4_DROP_FRAGMENT);
     }
@@ -87,7 +92,7 @@ bool tcp_ipv4_filter_accept_bytes(struct tcp_ipv4_filter *f, const uint8_t *buf,
     if (ipv4_header_parse(buf, len, &ip, &off) != SPONGE_OK) {
         return drop(f, TCP_IPV4_DROP_BAD_IP);
     }
-    return tcp_ipv4_filter_accept(f, &ip, buf + off, ip.total_len - off, true, seg);
+    return tcp_ipv4_filter_accept(f, &ip, buf + off, ip.total_len - off, seg);
 }
 
 void tcp_ipv4_filter_report(const struct tcp_ipv4_filter *f, FILE *out) {

@@ -61,11 +61,15 @@ bool tcp_ipv4_filter_address(struct tcp_ipv4_filter *f, const struct tcp_segment
 
 /** Checks a parsed datagram (header `ip`, its payload buf[0..len)): true if it carries a
  *  segment for our connection, parsed into *seg (payload a view into buf). Otherwise the
- *  reason is counted and false returned. The TCP checksum is verified if `verify_checksum`
- *  (false only when the carrier vouches for it: TUN offloads). While listening, the first
- *  acceptable SYN chooses the peer for the connection's life. */
+ *  reason is counted and false returned. While listening, the first acceptable SYN chooses
+ *  the peer for the connection's life. */
 bool tcp_ipv4_filter_accept(struct tcp_ipv4_filter *f, const struct ipv4_header *ip, const uint8_t *buf, size_t len,
-                            bool verify_checksum, struct tcp_segment *seg);
+                            struct tcp_segment *seg);
+
+/** tcp_ipv4_filter_accept with the TCP checksum verified only if `verify_checksum` (false only
+ *  when the carrier vouches for it: TUN offloads, adapters/tcp_over_ipv4.h). */
+bool tcp_ipv4_filter_accept_checked(struct tcp_ipv4_filter *f, const struct ipv4_header *ip, const uint8_t *buf,
+                                    size_t len, bool verify_checksum, struct tcp_segment *seg);
 
 /** Parses the datagram buf[0..len) into *d (payload a view into buf); a header that does not
  *  parse is counted as bad_ip and false returned. */

@@ -137,7 +137,7 @@ static enum sponge_err eth_recv(void *self, struct tcp_segment *seg, bool *got) 
         }
         /* A fragment waits in the reassembler for the rest of its datagram (RFC 791 3.2). */
         if (is_datagram && ipv4_reassembler_push(&a->reasm, &d, &d) &&
-            tcp_ipv4_filter_accept(&a->filter, &d.header, d.payload, d.payload_len, true, seg)) {
+            tcp_ipv4_filter_accept(&a->filter, &d.header, d.payload, d.payload_len, seg)) {
             a->received++;
             *got = true;
             return SPONGE_OK;

@@ -75,33 +75,29 @@ static size_t offload_headers(struct tcp_ipv4_adapter *a, const struct tcp_segme
     return th_len;
 }
 
-static enum sponge_err ipv4_send(void *self, const struct tcp_segment *seg) {
-    struct tcp_ipv4_adapter *a = self;
-    struct tcp_segment out;
-    struct ipv4_header ip;
-    if (!tcp_ipv4_filter_address(&a->filter, seg, &out, &ip)) {
-        /* Listening and nobody has sent a SYN yet: there is no one to send to. */
-        a->send_dropped++;
-        return SPONGE_OK;
-    }
+/* Writes segment `out` (ports set) in the IPv4 header `ip` to the device: the headers in one
+ * piece (behind the virtio-net header with offloads), the payload's two pieces as they are. A
+ * full device queue is a counted drop. */
+static enum sponge_err write_segment(struct tcp_ipv4_adapter *a, const struct tcp_segment *out,
+                                     struct ipv4_header *ip) {
     /* Only a carrier with offloads gets segments longer than the MSS (tcp_config.max_segment). */
-    assert(out.tso_mss == 0 || a->offloads);
+    assert(out->tso_mss == 0 || a->offloads);
     uint8_t headers[IPV4_MAX_HEADER_LEN + TCP_MAX_HEADER_LEN], pcap_headers[sizeof headers];
     uint8_t vnet[VIRTIO_NET_HEADER_LEN];
     size_t ip_len = 0, th_len = 0;
-    enum sponge_err err = ipv4_header_serialize(&ip, headers, sizeof headers, &ip_len);
+    enum sponge_err err = ipv4_header_serialize(ip, headers, sizeof headers, &ip_len);
     if (a->offloads) {
-        th_len = offload_headers(a, &out, &ip, headers, ip_len, vnet, pcap_headers);
+        th_len = offload_headers(a, out, ip, headers, ip_len, vnet, pcap_headers);
     } else if (err == SPONGE_OK) {
-        err = tcp_header_serialize(&out, ip.src, ip.dst, headers + ip_len, sizeof headers - ip_len, &th_len);
+        err = tcp_header_serialize(out, ip->src, ip->dst, headers + ip_len, sizeof headers - ip_len, &th_len);
     }
     assert(err == SPONGE_OK); /* the buffer holds the largest headers */
     (void)err;
     struct iovec iov[4] = {
         {vnet, VIRTIO_NET_HEADER_LEN},
         {headers, ip_len + th_len},
-        {(void *)seg->payload.part[0].data, seg->payload.part[0].len},
-        {(void *)seg->payload.part[1].data, seg->payload.part[1].len},
+        {(void *)out->payload.part[0].data, out->payload.part[0].len},
+        {(void *)out->payload.part[1].data, out->payload.part[1].len},
     };
     ssize_t n = a->offloads ? writev(a->fd, iov, 4) : writev(a->fd, iov + 1, 3);
     if (n < 0) {
@@ -114,9 +110,21 @@ static enum sponge_err ipv4_send(void *self, const struct tcp_segment *seg) {
     }
     a->sent++;
     const struct byte_view pieces[3] = {
-        {a->offloads ? pcap_headers : headers, ip_len + th_len}, seg->payload.part[0], seg->payload.part[1]};
+        {a->offloads ? pcap_headers : headers, ip_len + th_len}, out->payload.part[0], out->payload.part[1]};
     pcap_file_write(&a->pcap, pieces, 3);
     return SPONGE_OK;
+}
+
+static enum sponge_err ipv4_send(void *self, const struct tcp_segment *seg) {
+    struct tcp_ipv4_adapter *a = self;
+    struct tcp_segment out;
+    struct ipv4_header ip;
+    if (!tcp_ipv4_filter_address(&a->filter, seg, &out, &ip)) {
+        /* Listening and nobody has sent a SYN yet: there is no one to send to. */
+        a->send_dropped++;
+        return SPONGE_OK;
+    }
+    return write_segment(a, &out, &ip);
 }
 
 /* The receive path for one datagram buf[0..len) read: parse, reassemble (RFC 791 3.2: a fragment
@@ -127,7 +135,7 @@ static bool take_datagram(struct tcp_ipv4_adapter *a, const uint8_t *buf, size_t
                           struct tcp_segment *seg) {
     struct ipv4_datagram d;
     return tcp_ipv4_filter_parse(&a->filter, buf, len, &d) && ipv4_reassembler_push(&a->reasm, &d, &d) &&
-           tcp_ipv4_filter_accept(&a->filter, &d.header, d.payload, d.payload_len, !trusted, seg);
+           tcp_ipv4_filter_accept_checked(&a->filter, &d.header, d.payload, d.payload_len, !trusted, seg);
 }
 
 /* Offloads: strips the virtio-net header from the n bytes read; *pkt and *len are the datagram
@@ -179,30 +187,44 @@ static bool answer_echo(struct tcp_ipv4_adapter *a, const uint8_t *buf, size_t l
     return true;
 }
 
-static enum sponge_err ipv4_recv(void *self, struct tcp_segment *seg, bool *got) {
-    struct tcp_ipv4_adapter *a = self;
+/* Reads the next datagram into the read buffer: *got = false if none is waiting. *pkt and *len
+ * are the datagram (after the virtio-net header, stripped with offloads; one with a bad header
+ * is counted and skipped), *trusted whether its TCP checksum needs no verifying (strip_vnet).
+ * It is also written to the capture. */
+static enum sponge_err read_datagram(struct tcp_ipv4_adapter *a, uint8_t **pkt, size_t *len, bool *trusted, bool *got) {
     for (;;) {
         ssize_t n = read(a->fd, a->rbuf, a->rcap);
         if (n < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-                *got = false;
-                return SPONGE_OK;
-            }
-            return SPONGE_ERR_SYSTEM;
+            *got = false;
+            return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? SPONGE_OK : SPONGE_ERR_SYSTEM;
         }
-        uint8_t *pkt = a->rbuf;
-        size_t len = (size_t)n;
-        bool trusted = false;
-        if (a->offloads && !strip_vnet(a, (size_t)n, &pkt, &len, &trusted)) {
+        *pkt = a->rbuf;
+        *len = (size_t)n;
+        *trusted = false;
+        if (a->offloads && !strip_vnet(a, (size_t)n, pkt, len, trusted)) {
             continue;
         }
-        pcap_file_write_bytes(&a->pcap, pkt, len);
+        pcap_file_write_bytes(&a->pcap, *pkt, *len);
+        *got = true;
+        return SPONGE_OK;
+    }
+}
+
+static enum sponge_err ipv4_recv(void *self, struct tcp_segment *seg, bool *got) {
+    struct tcp_ipv4_adapter *a = self;
+    for (;;) {
+        uint8_t *pkt = NULL;
+        size_t len = 0;
+        bool trusted = false;
+        enum sponge_err err = read_datagram(a, &pkt, &len, &trusted, got);
+        if (err != SPONGE_OK || !*got) {
+            return err;
+        }
         if (answer_echo(a, pkt, len)) {
             continue;
         }
         if (take_datagram(a, pkt, len, trusted, seg)) {
             a->received++;
-            *got = true;
             return SPONGE_OK;
         }
     }
