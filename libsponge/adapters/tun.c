@@ -141,22 +141,26 @@ enum sponge_err tun_open_offload(const char *name, unsigned wait_ms, int *fd, bo
                                  size_t why_len) {
     int tfd = -1;
     *offloads = false;
-    enum sponge_err err = attach(name, IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &tfd, why, why_len);
-    if (err == SPONGE_OK) {
+    char reason[160];
+    if (attach(name, IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &tfd, reason, sizeof reason) == SPONGE_OK) {
         const char *failed = enable_offloads(tfd);
         if (failed == NULL) {
-            err = wait_running(name, wait_ms, tfd, why, why_len);
+            enum sponge_err err = wait_running(name, wait_ms, tfd, why, why_len);
             if (err == SPONGE_OK) {
                 *fd = tfd;
                 *offloads = true;
             }
             return err;
         }
-        snprintf(why, why_len, "%s: %s", failed, strerror(errno));
-        close(tfd);
+        snprintf(reason, sizeof reason, "%s: %s", failed, strerror(errno));
+        tun_close(tfd);
     }
-    fprintf(stderr, "tun: no offloads on %s (%s); plain packets\n", name ? name : "", why);
-    return tun_open(name, wait_ms, fd, why, why_len);
+    /* Plain datagrams then; if those fail too, their error is the one to report. */
+    enum sponge_err err = tun_open(name, wait_ms, fd, why, why_len);
+    if (err == SPONGE_OK) {
+        fprintf(stderr, "tun: no offloads on %s (%s); plain packets\n", name, reason);
+    }
+    return err;
 }
 
 void tun_close(int fd) {
