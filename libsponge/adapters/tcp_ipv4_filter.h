@@ -71,10 +71,10 @@ bool tcp_ipv4_filter_address(struct tcp_ipv4_filter *f, const struct tcp_segment
 bool tcp_ipv4_filter_accept(struct tcp_ipv4_filter *f, const struct ipv4_header *ip, const uint8_t *buf, size_t len,
                             struct tcp_segment *seg);
 
-/** Like tcp_ipv4_filter_accept, from any peer and without choosing one (a stateless listener,
- *  SYN cookies): only the checks that do not depend on the peer. */
+/** Like tcp_ipv4_filter_accept_checked, from any peer and without choosing one (a stateless
+ *  listener, SYN cookies): only the checks that do not depend on the peer. */
 bool tcp_ipv4_filter_accept_any_peer(struct tcp_ipv4_filter *f, const struct ipv4_header *ip, const uint8_t *buf,
-                                     size_t len, struct tcp_segment *seg);
+                                     size_t len, bool verify_checksum, struct tcp_segment *seg);
 
 /** Fixes the peer (host order) for the connection's life, as the first SYN does in
  *  tcp_ipv4_filter_accept. */
@@ -90,6 +90,11 @@ bool tcp_ipv4_filter_take_icmp(struct tcp_ipv4_filter *f, const struct ipv4_data
 
 /** Pops the ICMP error kept by tcp_ipv4_filter_take_icmp into *out; false if there is none. */
 bool tcp_ipv4_filter_pop_icmp(struct tcp_ipv4_filter *f, struct tcp_icmp_error *out);
+
+/** tcp_ipv4_filter_accept with the TCP checksum verified only if `verify_checksum` (false only
+ *  when the carrier vouches for it: TUN offloads, adapters/tcp_over_ipv4.h). */
+bool tcp_ipv4_filter_accept_checked(struct tcp_ipv4_filter *f, const struct ipv4_header *ip, const uint8_t *buf,
+                                    size_t len, bool verify_checksum, struct tcp_segment *seg);
 
 /** Parses the datagram buf[0..len) into *d (payload a view into buf); a header that does not
  *  parse is counted as bad_ip and false returned. */

@@ -578,6 +578,9 @@ bool tcp_connection_segments_out(struct tcp_connection *c, struct tcp_segment *s
     if (!tcp_sender_segments_out(&c->sender, seg)) {
         return false;
     }
+    if (byte_view2_len(&seg->payload) > tcp_negotiation_max_payload(&c->neg)) { /* cfg.max_segment */
+        seg->tso_mss = (uint16_t)tcp_negotiation_max_payload(&c->neg);
+    }
     /* The ackno and window are stamped now, so they are as fresh as possible. */
     struct wrap32 ackno;
     if (tcp_receiver_ackno(&c->receiver, &ackno)) {

@@ -172,7 +172,7 @@ void tcp_sender_fill_window(struct tcp_sender *s) {
     while (!s->fin_sent && s->next_seqno < right_edge) {
         uint64_t room = right_edge - s->next_seqno;
         uint64_t unsent = written - data_sent(s);
-        uint64_t n = min_u64(min_u64(room, s->cfg.max_payload), unsent);
+        uint64_t n = min_u64(min_u64(room, tcp_config_segment_limit(&s->cfg)), unsent);
         /* The FIN takes a seqno of its own, so it goes only if the window has room for it. */
         bool fin = ended && n == unsent && n < room;
         if (n == 0 && !fin) {
