@@ -10,6 +10,9 @@
  *                    window scaling, 1000-byte payloads, fixed 1 s RTO, no congestion control,
  *                    no MSS option), to compare the two modes of our TCP on the same path.
  *
+ * With SPONGE_CC_TRACE=FILE, what congestion control did goes to FILE, a line per ms
+ * (adapters/cc_trace.h).
+ *
  * The TUN device named by $TUN_DEV (default tun144) must exist and be up. Prints `READY` once
  * listening (recv) and one line `RESULT stack=sponge mode=M bytes=N elapsed_s=T gbps=G sha256=HEX` at the end.
  * send times "connected" to "every byte acknowledged"; data are generated and hashed outside
@@ -21,6 +24,7 @@
  * with one writev per datagram (headers, payload pieces straight from the outbound stream). */
 
 #include "adapters/app_args.h"
+#include "adapters/cc_trace.h"
 #include "adapters/tcp_over_ipv4.h"
 #include "adapters/tun.h"
 #include "tcp/tcp_connection.h"
@@ -61,7 +65,8 @@ struct options {
 
 struct xfer {
     struct tcp_connection conn;
-    size_t capacity; /* of the outbound stream */
+    struct cc_trace trace; /* SPONGE_CC_TRACE */
+    size_t capacity;       /* of the outbound stream */
     struct tcp_ipv4_adapter ipv4;
     struct tcp_adapter carrier;
     uint64_t last_tick_ms;
@@ -89,6 +94,7 @@ static void tick(struct xfer *x) {
     if (ms > x->last_tick_ms) {
         tcp_connection_tick(&x->conn, ms - x->last_tick_ms);
         x->last_tick_ms = ms;
+        cc_trace_sample(&x->trace, &x->conn);
     }
 }
 
@@ -155,7 +161,8 @@ static enum sponge_err pump_input(struct xfer *x, void (*drain)(void *), void *a
 static void wait_input(struct xfer *x) {
     struct pollfd p = {.fd = tcp_adapter_fd(&x->carrier), .events = POLLIN};
     uint64_t t = now_ns();
-    poll(&p, 1, IDLE_POLL_MS);
+    uint64_t pacing = tcp_connection_pacing_delay(&x->conn); /* a paced segment waits for a tick */
+    poll(&p, 1, pacing < IDLE_POLL_MS ? (int)pacing : IDLE_POLL_MS);
     x->blocked_ns += now_ns() - t;
 }
 
@@ -213,6 +220,9 @@ static enum sponge_err failed(const struct xfer *x) {
 /* Opens the device and sets up adapter and connection. */
 static int setup(struct xfer *x, struct tcp_ipv4_config *icfg, const struct options *o) {
     memset(x, 0, sizeof *x);
+    if (!cc_trace_open(&x->trace, "tun_throughput")) {
+        return -1;
+    }
     const char *dev = getenv("TUN_DEV");
     char why[160];
     int fd = -1;
@@ -267,6 +277,7 @@ static void teardown(struct xfer *x) {
         tcp_adapter_send(&x->carrier, &rst);
     }
     tcp_ipv4_adapter_destroy(&x->ipv4);
+    cc_trace_close(&x->trace);
 }
 
 static void print_result(const char *mode, uint64_t bytes, uint64_t ns, struct sha256 *h) {
