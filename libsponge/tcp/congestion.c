@@ -42,7 +42,7 @@ void congestion_init(struct congestion *cc, enum tcp_congestion algo, uint64_t m
 
 uint64_t congestion_window(const struct congestion *cc) {
     if (cc->algo == TCP_CC_BBR) {
-        return bbr_window(&cc->bbr) + cc->sacked;
+        return bbr_window(&cc->bbr) + cc->sacked + cc->lost;
     }
     return cc->algo == TCP_CC_NONE ? UINT64_MAX : cc->cwnd;
 }
@@ -55,7 +55,9 @@ void congestion_on_sample(struct congestion *cc, const struct congestion_sample 
         return;
     }
     cc->sacked = sample->sacked;
-    uint64_t pipe = sample->in_flight > sample->sacked ? sample->in_flight - sample->sacked : 0;
+    cc->lost = sample->lost;
+    uint64_t gone = sample->sacked + sample->lost;
+    uint64_t pipe = sample->in_flight > gone ? sample->in_flight - gone : 0;
     struct bbr_ack ack = {.now = sample->now,
                           .rs = sample->rate,
                           .in_flight = pipe,

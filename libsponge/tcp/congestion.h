@@ -36,6 +36,7 @@ struct congestion {
     /* BBR: the model's window and pacing rate; recovery above only decides what to resend */
     struct bbr bbr;
     uint64_t sacked; /* bytes SACKed above the cumulative ACK, at the last sample */
+    uint64_t lost;   /* bytes presumed lost and not resent, at the last sample */
     struct pacing pacing;
     uint64_t delivery_rate; /* the latest delivery-rate sample (bytes/s), for the trace */
 };
@@ -45,7 +46,8 @@ struct congestion_sample {
     uint64_t now;       /* the sender's clock, ms */
     uint64_t ackno;     /* the cumulative ACK (absolute) */
     uint64_t sacked;    /* bytes SACKed above it */
-    uint64_t in_flight; /* bytes sent and not acknowledged (SACKed bytes included) */
+    uint64_t lost;      /* bytes presumed lost and not yet resent (rate_sampler_lost) */
+    uint64_t in_flight; /* bytes sent and not acknowledged (SACKed and lost bytes included) */
     bool has_rtt;       /* an RTT measured from this ACK by the sender ... */
     uint64_t rtt_ms;    /* ... of this many ms */
     struct rate_sample rate;
@@ -73,7 +75,8 @@ enum congestion_action { CONGESTION_NONE, CONGESTION_RETRANSMIT };
 void congestion_init(struct congestion *cc, enum tcp_congestion algo, uint64_t mss);
 
 /** The congestion window in bytes (UINT64_MAX with TCP_CC_NONE: no limit). With TCP_CC_BBR
- *  it includes the SACKed bytes, which are no longer in the network (RFC 6675's pipe). */
+ *  it includes the SACKed and the presumed lost bytes, which are no longer in the network
+ *  (RFC 6675's pipe). */
 uint64_t congestion_window(const struct congestion *cc);
 
 /** An ACK advanced the cumulative ackno to `ackno` (absolute), acknowledging `acked` new

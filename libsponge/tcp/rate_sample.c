@@ -133,6 +133,7 @@ void rate_sampler_on_sack(struct rate_sampler *r, uint64_t left, uint64_t right,
         struct rate_record *p = at(r, i);
         if (!p->sacked && p->start >= left) {
             p->sacked = true;
+            r->sacked_records++;
             delivered(r, p, now);
         }
     }
@@ -143,6 +144,8 @@ struct rate_sample rate_sampler_on_ack(struct rate_sampler *r, uint64_t ackno, u
         struct rate_record *p = &r->items[r->head];
         if (!p->sacked) {
             delivered(r, p, now);
+        } else {
+            r->sacked_records--;
         }
         r->head = r->head + 1 == r->cap ? 0 : r->head + 1;
         r->count--;
@@ -167,6 +170,20 @@ struct rate_sample rate_sampler_on_ack(struct rate_sampler *r, uint64_t ackno, u
     rs.has_rtt = !r->acc_retransmitted;
     rs.rtt_ms = now - r->acc_sent_time;
     return rs;
+}
+
+uint64_t rate_sampler_lost(const struct rate_sampler *r, unsigned dupthresh) {
+    uint64_t lost = 0;
+    size_t sacked_above = 0;
+    for (size_t i = r->count; i > 0 && r->sacked_records > 0; i--) {
+        const struct rate_record *p = at(r, i - 1);
+        if (p->sacked) {
+            sacked_above++;
+        } else if (sacked_above >= dupthresh && !p->retransmitted) {
+            lost += p->end - p->start;
+        }
+    }
+    return lost;
 }
 
 uint64_t rate_sampler_delivered(const struct rate_sampler *r) {

@@ -55,6 +55,7 @@ struct rate_sampler {
     uint64_t app_limited;     /* C.app_limited: 0, or the delivered count that ends the app-limited phase */
     uint64_t sent_end;        /* end of the highest range sent */
     uint64_t retransmissions; /* segments sent again (counted for the trace) */
+    size_t sacked_records;    /* records SACKed and not yet cumulatively acknowledged */
     struct rate_sample acc;   /* the sample the current ACK is building */
     bool acc_any;             /* some segment has been delivered in it */
     uint64_t acc_sent_time, acc_send_elapsed, acc_ack_elapsed;
@@ -82,6 +83,12 @@ void rate_sampler_on_sack(struct rate_sampler *r, uint64_t left, uint64_t right,
 /** The ACK being processed has cumulative ackno `ackno` (its SACK blocks given before): the
  *  records below it are delivered and forgotten. Returns the ACK's sample (section 3.3). */
 struct rate_sample rate_sampler_on_ack(struct rate_sampler *r, uint64_t ackno, uint64_t now);
+
+/** Bytes presumed lost (RFC 6675 section 4, IsLost, counted by segment): sent once, neither
+ *  acknowledged nor SACKed, with at least `dupthresh` SACKed segments above them. Such bytes
+ *  have left the network, so a congestion control that counts what is in flight leaves them
+ *  out until they are resent. O(outstanding segments) while any is SACKed, else O(1). */
+uint64_t rate_sampler_lost(const struct rate_sampler *r, unsigned dupthresh);
 
 /** Bytes delivered (acknowledged or SACKed) so far. */
 uint64_t rate_sampler_delivered(const struct rate_sampler *r);

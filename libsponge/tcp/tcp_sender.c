@@ -17,6 +17,8 @@
  * flight, and a floor for the timeout (a very small SRTT would probe needlessly). */
 #define TLP_DELAYED_ACK_MS 200
 #define TLP_MIN_TIMEOUT_MS 10
+/* RFC 6675 section 2: DupThresh, the SACKed segments above a hole that make it lost. */
+#define DUPACK_SEGMENTS 3
 
 /* Modern mode's pacing and trace (congestion.h): given code. */
 uint64_t tcp_sender_pacing_delay(const struct tcp_sender *s) {
@@ -374,6 +376,7 @@ static bool ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t win
         struct congestion_sample sample = {.now = s->now,
                                            .ackno = abs_ackno,
                                            .sacked = sack_scoreboard_bytes(&s->sacked),
+                                           .lost = rate_sampler_lost(&s->rate, DUPACK_SEGMENTS),
                                            .in_flight = tcp_sender_bytes_in_flight(s),
                                            .has_rtt = sampled,
                                            .rtt_ms = rtt_ms,

@@ -88,6 +88,35 @@ static void sack_once(struct harness *h) {
     harness_end(h);
 }
 
+static void lost(struct harness *h) {
+    harness_begin(h, "rate: a segment is presumed lost under 3 SACKed segments (RFC 6675 IsLost), until resent");
+    struct rate_sampler r;
+    init(h, &r, 8, 64);
+    STEP(h, "7 segments [1, 7001) at 0 ms; nothing SACKed: nothing lost");
+    send_run(&r, 1, 7, 0);
+    EXPECT_EQ(h, "lost", 0, rate_sampler_lost(&r, 3));
+    STEP(h, "SACK of [3001, 5001): 2 segments above the first three, not yet 3");
+    rate_sampler_on_sack(&r, 3001, 5001, 20);
+    rate_sampler_on_ack(&r, 1, 20);
+    EXPECT_EQ(h, "lost", 0, rate_sampler_lost(&r, 3));
+    STEP(h, "SACK of [6001, 7001) too: 3 above the first three (the one at 5001 has 1 above)");
+    rate_sampler_on_sack(&r, 6001, 7001, 21);
+    rate_sampler_on_ack(&r, 1, 21);
+    EXPECT_EQ(h, "lost", 3000, rate_sampler_lost(&r, 3));
+    STEP(h, "the first is resent: in flight again");
+    rate_sampler_on_send(&r, 1, 1001, 22);
+    EXPECT_EQ(h, "lost", 2000, rate_sampler_lost(&r, 3));
+    STEP(h, "ACK of 3001: the SACKed ones stay counted, the first two leave");
+    rate_sampler_on_ack(&r, 3001, 40);
+    EXPECT_EQ(h, "lost", 0, rate_sampler_lost(&r, 3));
+    STEP(h, "ACK of everything: no SACKed record is left");
+    rate_sampler_on_ack(&r, 7001, 41);
+    EXPECT_EQ(h, "lost", 0, rate_sampler_lost(&r, 3));
+    EXPECT_EQ(h, "SACKed records", 0, r.sacked_records);
+    rate_sampler_destroy(&r);
+    harness_end(h);
+}
+
 static void app_limited(struct harness *h) {
     harness_begin(h, "rate: app-limited marking, and its end once the data then in flight is delivered");
     struct rate_sampler r;
@@ -190,6 +219,7 @@ int main(void) {
     struct harness h;
     flight(&h);
     sack_once(&h);
+    lost(&h);
     app_limited(&h);
     resent(&h);
     bounded(&h);
