@@ -68,6 +68,11 @@ void congestion_on_sample(struct congestion *cc, const struct congestion_sample 
     pacing_set_rate(&cc->pacing, rate, max_u64(rate * PACING_BURST_MS / 1000, 2 * cc->mss));
 }
 
+uint64_t congestion_holes_per_ack(const struct congestion *cc, uint64_t delivered) {
+    uint64_t segments = cc->mss ? delivered / cc->mss : 0;
+    return cc->algo == TCP_CC_BBR && segments > 1 ? segments : 1;
+}
+
 bool congestion_pace(struct congestion *cc, uint64_t bytes) {
     return pacing_try(&cc->pacing, bytes);
 }

@@ -97,6 +97,12 @@ bool congestion_recovering(const struct congestion *cc, uint64_t ackno);
  *  it (its model, window and pacing rate); the others keep only the delivery rate. */
 void congestion_on_sample(struct congestion *cc, const struct congestion_sample *sample);
 
+/** How many holes a duplicate ACK in recovery may have resent, given the bytes its SACK blocks
+ *  delivered: one (RFC 6675's ACK clock) except with TCP_CC_BBR, one per segment delivered, so
+ *  that a burst of losses (a shallow queue overflowed) is repaired at the rate data leaves the
+ *  network, as RFC 6675's pipe would allow, not one segment per round trip. */
+uint64_t congestion_holes_per_ack(const struct congestion *cc, uint64_t delivered);
+
 /** The pacing gate: may a segment of `bytes` be sent now? True (and charged) if so or if not
  *  paced; false: wait until congestion_tick says it may go. */
 bool congestion_pace(struct congestion *cc, uint64_t bytes);

@@ -186,6 +186,10 @@ uint64_t rate_sampler_lost(const struct rate_sampler *r, unsigned dupthresh) {
     return lost;
 }
 
+uint64_t rate_sampler_pending(const struct rate_sampler *r) {
+    return r->acc.newly_delivered;
+}
+
 uint64_t rate_sampler_delivered(const struct rate_sampler *r) {
     return r->delivered;
 }

@@ -90,6 +90,9 @@ struct rate_sample rate_sampler_on_ack(struct rate_sampler *r, uint64_t ackno, u
  *  out until they are resent. O(outstanding segments) while any is SACKed, else O(1). */
 uint64_t rate_sampler_lost(const struct rate_sampler *r, unsigned dupthresh);
 
+/** Bytes the ACK being processed has delivered so far (by its SACK blocks, before on_ack). */
+uint64_t rate_sampler_pending(const struct rate_sampler *r);
+
 /** Bytes delivered (acknowledged or SACKed) so far. */
 uint64_t rate_sampler_delivered(const struct rate_sampler *r);
 

@@ -279,7 +279,11 @@ static void same_ack(struct tcp_sender *s, uint64_t abs_ackno, uint64_t window, 
             CONGESTION_RETRANSMIT) {
         start_recovery(s);
     } else if (congestion_recovering(&s->cc, abs_ackno)) {
-        retransmit_next_hole(s); /* a duplicate in recovery: SACK may show the next hole */
+        /* a duplicate in recovery: SACK may show the next holes (BBR: one per segment it SACKed) */
+        for (uint64_t n = congestion_holes_per_ack(&s->cc, rate_sampler_pending(&s->rate));
+             n && retransmit_next_hole(s);) {
+            n--;
+        }
     }
 }
 

@@ -252,6 +252,11 @@ static void loss_and_timeout(struct harness *h) {
     }
     sample(&cc, now, ackno, 5000, 5000);
     EXPECT_EQ(h, "window", 51000, congestion_window(&cc));
+    EXPECT_EQ(h, "holes one duplicate ACK that SACKed 5000 bytes may have resent", 5,
+              congestion_holes_per_ack(&cc, 5000));
+    struct congestion reno;
+    congestion_init(&reno, TCP_CC_NEWRENO, MSS);
+    EXPECT_EQ(h, "... with NewReno (one per ACK)", 1, congestion_holes_per_ack(&reno, 5000));
     STEP(h, "a partial ACK: resend the next hole; the window is not reduced");
     EXPECT_EQ(h, "action", CONGESTION_RETRANSMIT, congestion_on_ack(&cc, ackno + 1000, 1000, now, RTT));
     sample(&cc, now, ackno + 1000, 5000, 1000);
