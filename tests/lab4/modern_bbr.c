@@ -4,7 +4,7 @@
  * PROBE_RTT; then through congestion.h: duplicate ACKs (loss) keep the window, SACKed bytes
  * leave the flight, a timeout falls back to one segment; and through the sender, which
  * reports RTT and rate samples and SACKed bytes. */
-#include "modern_steps.h"
+#include "sender_steps.h"
 #include "tcp/congestion.h"
 #include "tcp/congestion_bbr.h"
 #include "tcp/tcp_sender.h"
@@ -279,46 +279,27 @@ static void loss_and_timeout(struct harness *h) {
     harness_end(h);
 }
 
-/* Sends what the sender has queued; returns how many segments. */
-static unsigned drain(struct tcp_sender *s) {
-    struct tcp_segment seg;
-    unsigned n = 0;
-    while (tcp_sender_segments_out(s, &seg)) {
-        n++;
-    }
-    return n;
-}
-
 static void sender_reports(struct harness *h) {
     harness_begin(h, "bbr through the sender: RTT and rate samples, pacing, and SACKed bytes open the window");
-    struct tcp_config cfg = modern_config(0);
-    cfg.congestion = TCP_CC_BBR;
-    cfg.max_payload = MSS;
     struct tcp_sender s;
     STEP(h, "sender with ISN 0, BBR, MSS 1000; 50000 bytes written; the SYN goes out");
-    if (tcp_sender_init(&s, &cfg) != SPONGE_OK) {
-        FAIL(h, "init failed");
-    }
-    static const uint8_t data[50000];
-    byte_stream_write(tcp_sender_stream_in(&s), data, sizeof data);
-    tcp_sender_fill_window(&s);
-    EXPECT_EQ(h, "segments", 1, drain(&s));
+    sender_start(h, &s, TCP_CC_BBR, MSS, SENDER_STEPS_BYTES, 0);
     STEP(h, "20 ms later the SYN is acknowledged (window 60000): the RTT sample reaches the model");
     tcp_sender_tick(&s, RTT);
     tcp_sender_ack_received(&s, wrap(1, (struct wrap32){0}), 60000);
     EXPECT_EQ(h, "min RTT", RTT, bbr_min_rtt(&s.cc.bbr));
     STEP(h, "the initial window goes paced: 2 segments at once, one per ms after");
     tcp_sender_fill_window(&s);
-    EXPECT_EQ(h, "segments", 2, drain(&s));
+    EXPECT_EQ(h, "segments", 2, sender_pop_all(&s));
     tcp_sender_tick(&s, 1);
-    EXPECT_EQ(h, "segments", 1, drain(&s));
+    EXPECT_EQ(h, "segments", 1, sender_pop_all(&s));
     tcp_sender_tick(&s, 1);
-    EXPECT_EQ(h, "segments", 1, drain(&s));
+    EXPECT_EQ(h, "segments", 1, sender_pop_all(&s));
     STEP(h, "at 40 ms the first 1000 bytes are ACKed: 1000 B / 20 ms, the window grows to 5000");
     tcp_sender_tick(&s, 18);
     tcp_sender_ack_received(&s, wrap(1001, (struct wrap32){0}), 60000);
     tcp_sender_fill_window(&s);
-    EXPECT_EQ(h, "segments", 2, drain(&s));
+    EXPECT_EQ(h, "segments", 2, sender_pop_all(&s));
     EXPECT_EQ(h, "next seqno", 6001, tcp_sender_next_seqno_absolute(&s));
     struct congestion_trace t;
     tcp_sender_cc_trace(&s, &t);
@@ -336,10 +317,10 @@ static void sender_reports(struct harness *h) {
     EXPECT_EQ(h, "cwnd: 7000 + the 2000 SACKed", 9000, t.cwnd);
     STEP(h, "4 more segments fit: 2 now, the others on the next two ticks");
     tcp_sender_fill_window(&s);
-    EXPECT_EQ(h, "segments", 2, drain(&s));
+    EXPECT_EQ(h, "segments", 2, sender_pop_all(&s));
     tcp_sender_tick(&s, 1);
     tcp_sender_tick(&s, 1);
-    EXPECT_EQ(h, "segments", 2, drain(&s));
+    EXPECT_EQ(h, "segments", 2, sender_pop_all(&s));
     EXPECT_EQ(h, "next seqno", 10001, tcp_sender_next_seqno_absolute(&s));
     tcp_sender_destroy(&s);
     harness_end(h);

@@ -2,9 +2,8 @@
  * burst cap, the delay an event loop should wait; then through the sender with BBR, whose
  * pacing rate holds segments back until a tick opens the gate, and an unpaced sender for
  * comparison. */
-#include "modern_steps.h"
+#include "sender_steps.h"
 #include "tcp/pacing.h"
-#include "tcp/tcp_sender.h"
 
 #define MSS 1000
 #define RTT 20
@@ -51,65 +50,39 @@ static void gate(struct harness *h) {
     harness_end(h);
 }
 
-static unsigned drain(struct tcp_sender *s) {
-    struct tcp_segment seg;
-    unsigned n = 0;
-    while (tcp_sender_segments_out(s, &seg)) {
-        n++;
-    }
-    return n;
-}
-
-/* A sender (ISN 0, MSS 1000) whose SYN was ACKed after RTT ms with a window of 60000, with
- * 50000 bytes waiting. */
-static void start(struct harness *h, struct tcp_sender *s, enum tcp_congestion cc) {
-    struct tcp_config cfg = modern_config(0);
-    cfg.congestion = cc;
-    cfg.max_payload = MSS;
-    if (tcp_sender_init(s, &cfg) != SPONGE_OK) {
-        FAIL(h, "init failed");
-    }
-    static const uint8_t data[50000];
-    byte_stream_write(tcp_sender_stream_in(s), data, sizeof data);
-    tcp_sender_fill_window(s);
-    drain(s);
-    tcp_sender_tick(s, RTT);
-    tcp_sender_ack_received(s, wrap(1, (struct wrap32){0}), 60000);
-}
-
 static void sender(struct harness *h) {
     harness_begin(h, "pacing: a BBR sender spreads its initial window; the tick releases what waits");
     struct tcp_sender s;
     STEP(h, "BBR, SYN ACKed after 20 ms: pacing at 2.885 x 4000 B / 20 ms = 577,000 B/s, burst 2000");
-    start(h, &s, TCP_CC_BBR);
+    sender_start(h, &s, TCP_CC_BBR, MSS, SENDER_STEPS_BYTES, RTT);
     struct congestion_trace t;
     tcp_sender_cc_trace(&s, &t);
     EXPECT_EQ(h, "pacing rate", 577000, t.pacing_rate);
     EXPECT_EQ(h, "cwnd", 4000, t.cwnd);
     STEP(h, "fill_window: the burst's 2 segments go, the other 2 of the window wait");
     tcp_sender_fill_window(&s);
-    EXPECT_EQ(h, "segments", 2, drain(&s));
+    EXPECT_EQ(h, "segments", 2, sender_pop_all(&s));
     EXPECT_EQ(h, "pacing delay", 1, tcp_sender_pacing_delay(&s));
     STEP(h, "1 ms: 577 bytes of credit; the tick itself makes the third segment");
     tcp_sender_tick(&s, 1);
-    EXPECT_EQ(h, "segments", 1, drain(&s));
+    EXPECT_EQ(h, "segments", 1, sender_pop_all(&s));
     EXPECT_EQ(h, "pacing delay (credit -423)", 1, tcp_sender_pacing_delay(&s));
     STEP(h, "1 ms: the fourth (credit 154 -> -846)");
     tcp_sender_tick(&s, 1);
-    EXPECT_EQ(h, "segments", 1, drain(&s));
+    EXPECT_EQ(h, "segments", 1, sender_pop_all(&s));
     EXPECT_EQ(h, "next seqno", 4001, tcp_sender_next_seqno_absolute(&s));
     STEP(h, "the window is full now: waiting for the window is not waiting for pacing");
     tcp_sender_tick(&s, 2);
-    EXPECT_EQ(h, "segments", 0, drain(&s));
+    EXPECT_EQ(h, "segments", 0, sender_pop_all(&s));
     EXPECT_EQ(h, "pacing delay", UINT64_MAX, tcp_sender_pacing_delay(&s));
     tcp_sender_destroy(&s);
     harness_end(h);
 
     harness_begin(h, "pacing: NewReno is not paced: the whole initial window goes at once");
     STEP(h, "NewReno, SYN ACKed after 20 ms; fill_window");
-    start(h, &s, TCP_CC_NEWRENO);
+    sender_start(h, &s, TCP_CC_NEWRENO, MSS, SENDER_STEPS_BYTES, RTT);
     tcp_sender_fill_window(&s);
-    EXPECT_EQ(h, "segments", 4, drain(&s));
+    EXPECT_EQ(h, "segments", 4, sender_pop_all(&s));
     EXPECT_EQ(h, "pacing delay", UINT64_MAX, tcp_sender_pacing_delay(&s));
     tcp_sender_cc_trace(&s, &t);
     EXPECT_EQ(h, "pacing rate", 0, t.pacing_rate);

@@ -3,9 +3,8 @@
  * SACKed segments counted once, app-limited marking and its end, Karn's rule for resent
  * segments, the bounded ring; then through the sender, which records segments as they are
  * popped and samples each ACK. */
-#include "modern_steps.h"
+#include "sender_steps.h"
 #include "tcp/rate_sample.h"
-#include "tcp/tcp_sender.h"
 
 #define MSS 1000
 
@@ -170,36 +169,15 @@ static void bounded(struct harness *h) {
     harness_end(h);
 }
 
-static void drain(struct tcp_sender *s, unsigned *n) {
-    struct tcp_segment seg;
-    while (tcp_sender_segments_out(s, &seg)) {
-        (*n)++;
-    }
-}
-
 static void through_sender(struct harness *h) {
     harness_begin(h, "rate: the sender records popped segments and marks app-limited when out of data");
-    struct tcp_config cfg = modern_config(0);
-    cfg.congestion = TCP_CC_NEWRENO;
-    cfg.max_payload = MSS;
     struct tcp_sender s;
-    if (tcp_sender_init(&s, &cfg) != SPONGE_OK) {
-        FAIL(h, "init failed");
-    }
-    unsigned n = 0;
-    STEP(h, "SYN sent, ACKed 20 ms later (window 60000)");
-    tcp_sender_fill_window(&s);
-    drain(&s, &n);
-    tcp_sender_tick(&s, 20);
-    tcp_sender_ack_received(&s, wrap(1, (struct wrap32){0}), 60000);
+    STEP(h, "NewReno sender, 2000 bytes written: SYN sent, ACKed 20 ms later (window 60000)");
+    sender_start(h, &s, TCP_CC_NEWRENO, MSS, 2000, 20);
     EXPECT_EQ(h, "delivered (data only: the SYN is not sampled)", 0, rate_sampler_delivered(&s.rate));
-    STEP(h, "2000 bytes written and sent: the window has room left, so the sender is app-limited");
-    static const uint8_t data[2000];
-    byte_stream_write(tcp_sender_stream_in(&s), data, sizeof data);
+    STEP(h, "the 2000 bytes are sent: the window has room left, so the sender is app-limited");
     tcp_sender_fill_window(&s);
-    n = 0;
-    drain(&s, &n);
-    EXPECT_EQ(h, "segments", 2, n);
+    EXPECT_EQ(h, "segments", 2, sender_pop_all(&s));
     STEP(h, "10 ms later both are ACKed: the trace shows a delivery rate of 2000 B / 10 ms");
     tcp_sender_tick(&s, 10);
     tcp_sender_ack_received(&s, wrap(2001, (struct wrap32){0}), 60000);
