@@ -345,7 +345,8 @@ echo "== wan: $RUNS rounds, interleaved; 20 ms RTT (relay -d $DELAY_MS each way)
 echo "   kernel: cc $TCP_CONGESTION, receiver tcp_rmem max $KERNEL_RMEM_MAX," \
     "sender tcp_wmem max $KERNEL_WMEM_MAX, $OFFLOADS; ours: modern window $WINDOW (-w)${MODERN_OPTS[*]:+ ${MODERN_OPTS[*]}}," \
     "with loss adding '${MODERN_LOSS_OPTS[*]}'; lab 64000"
-echo "   bytes: $BYTES (delay, clean), $LOSS_BYTES (loss: kernel, modern), $LAB_LOSS_BYTES (loss: lab)"
+echo "   bytes: $BYTES (delay, clean), $LOSS_BYTES (loss: kernel, modern), $LAB_LOSS_BYTES (loss: lab)," \
+    "$SHALLOW_BYTES (shallow: relay -b $SHALLOW_MBIT -Q $SHALLOW_QUEUE)"
 for r in $(seq 1 "$RUNS"); do
     echo "-- round $r"
     if want delay; then
