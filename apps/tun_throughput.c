@@ -14,6 +14,9 @@
  *                    the kernel hands us TCP super-segments of up to 64 KiB and we send such,
  *                    cut into MSS-sized segments by the kernel. Lab mode never offloads.
  *
+ * With SPONGE_CC_TRACE=FILE, what congestion control did goes to FILE, a line per ms
+ * (adapters/cc_trace.h).
+ *
  * The TUN device named by $TUN_DEV (default tun144) must exist and be up. Prints `READY` once
  * listening (recv) and one line `RESULT stack=sponge mode=M offloads=on|off bytes=N elapsed_s=T gbps=G
  * sha256=HEX` at the end.
@@ -26,6 +29,7 @@
  * with one writev per datagram (headers, payload pieces straight from the outbound stream). */
 
 #include "adapters/app_args.h"
+#include "adapters/cc_trace.h"
 #include "adapters/tcp_over_ipv4.h"
 #include "adapters/tun.h"
 #include "tcp/tcp_connection.h"
@@ -71,7 +75,8 @@ struct options {
 
 struct xfer {
     struct tcp_connection conn;
-    size_t capacity; /* of the outbound stream */
+    struct cc_trace trace; /* SPONGE_CC_TRACE */
+    size_t capacity;       /* of the outbound stream */
     struct tcp_ipv4_adapter ipv4;
     struct tcp_adapter carrier;
     bool offloads;
@@ -100,6 +105,7 @@ static void tick(struct xfer *x) {
     if (ms > x->last_tick_ms) {
         tcp_connection_tick(&x->conn, ms - x->last_tick_ms);
         x->last_tick_ms = ms;
+        cc_trace_sample(&x->trace, &x->conn);
     }
 }
 
@@ -168,7 +174,8 @@ static enum sponge_err pump_input(struct xfer *x, void (*drain)(void *), void *a
 static void wait_input(struct xfer *x) {
     struct pollfd p = {.fd = tcp_adapter_fd(&x->carrier), .events = POLLIN};
     uint64_t t = now_ns();
-    poll(&p, 1, IDLE_POLL_MS);
+    uint64_t pacing = tcp_connection_pacing_delay(&x->conn); /* a paced segment waits for a tick */
+    poll(&p, 1, pacing < IDLE_POLL_MS ? (int)pacing : IDLE_POLL_MS);
     x->blocked_ns += now_ns() - t;
 }
 
@@ -194,6 +201,7 @@ static void usage_report(const struct xfer *x, const struct usage_mark *start) {
  * microseconds away, and a sleep plus wakeup costs more than that. */
 static enum sponge_err step(struct xfer *x, void (*drain)(void *), void *arg) {
     bool got_any = false;
+    tick(x); /* first: an ACK read after a sleep must not be timed with the clock from before it */
     enum sponge_err err = pump_input(x, drain, arg, &got_any);
     if (err != SPONGE_OK) {
         return err;
@@ -226,6 +234,9 @@ static enum sponge_err failed(const struct xfer *x) {
 /* Opens the device and sets up adapter and connection. */
 static int setup(struct xfer *x, struct tcp_ipv4_config *icfg, const struct options *o) {
     memset(x, 0, sizeof *x);
+    if (!cc_trace_open(&x->trace, "tun_throughput")) {
+        return -1;
+    }
     const char *dev = getenv("TUN_DEV");
     char why[160];
     int fd = -1;
@@ -289,6 +300,7 @@ static void teardown(struct xfer *x) {
         tcp_adapter_send(&x->carrier, &rst);
     }
     tcp_ipv4_adapter_destroy(&x->ipv4);
+    cc_trace_close(&x->trace);
 }
 
 static void print_result(const struct xfer *x, const char *mode, uint64_t bytes, uint64_t ns, struct sha256 *h) {

@@ -64,6 +64,14 @@ void tcp_connection_pop_inbound(struct tcp_connection *c, size_t len) {
     window_update_if_due(c);
 }
 
+uint64_t tcp_connection_pacing_delay(const struct tcp_connection *c) {
+    return tcp_sender_pacing_delay(&c->sender);
+}
+
+void tcp_connection_cc_trace(const struct tcp_connection *c, struct congestion_trace *out) {
+    tcp_sender_cc_trace(&c->sender, out);
+}
+
 /* LAB4 BEGIN: TCPConnection, sender and receiver together with RFC 793's states */
 
 enum sponge_err tcp_connection_init(struct tcp_connection *c, const struct tcp_config *cfg) {

@@ -18,6 +18,21 @@
  * flight, and a floor for the timeout (a very small SRTT would probe needlessly). */
 #define TLP_DELAYED_ACK_MS 200
 #define TLP_MIN_TIMEOUT_MS 10
+/* RFC 6675 section 2: DupThresh, the SACKed segments above a hole that make it lost. */
+#define DUPACK_SEGMENTS 3
+
+/* Modern mode's pacing and trace (congestion.h): given code. */
+uint64_t tcp_sender_pacing_delay(const struct tcp_sender *s) {
+    return congestion_pacing_delay(&s->cc);
+}
+
+void tcp_sender_cc_trace(const struct tcp_sender *s, struct congestion_trace *out) {
+    congestion_trace(&s->cc, out);
+    out->now_ms = s->now;
+    out->in_flight = s->next_seqno - s->acked_seqno;
+    out->srtt_ms = rtt_estimator_srtt(&s->rtt);
+    out->retransmissions = rate_sampler_retransmissions(&s->rate);
+}
 
 /* LAB3 BEGIN: TCPSender, the outbound stream into segments, acks and retransmission */
 
@@ -69,7 +84,8 @@ enum sponge_err tcp_sender_init(struct tcp_sender *s, const struct tcp_config *c
     size_t initial = min_u64(ring / cfg->max_payload + SENDER_RING_SLACK, max_tracked);
     if (byte_stream_init_reserve(&s->stream, cfg->send_capacity, reserve) != SPONGE_OK ||
         segment_ring_init(&s->outstanding, initial, max_tracked) != SPONGE_OK ||
-        segment_ring_init(&s->queue, initial, max_tracked + SENDER_RING_SLACK) != SPONGE_OK) {
+        segment_ring_init(&s->queue, initial, max_tracked + SENDER_RING_SLACK) != SPONGE_OK ||
+        rate_sampler_init(&s->rate, initial, max_tracked) != SPONGE_OK) {
         tcp_sender_destroy(s);
         return SPONGE_ERR_NO_MEMORY;
     }
@@ -80,6 +96,7 @@ void tcp_sender_destroy(struct tcp_sender *s) {
     byte_stream_destroy(&s->stream);
     segment_ring_destroy(&s->outstanding);
     segment_ring_destroy(&s->queue);
+    rate_sampler_destroy(&s->rate);
 }
 
 struct byte_stream *tcp_sender_stream_in(struct tcp_sender *s) {
@@ -176,12 +193,16 @@ void tcp_sender_fill_window(struct tcp_sender *s) {
         /* The FIN takes a seqno of its own, so it goes only if the window has room for it. */
         bool fin = ended && n == unsent && n < room;
         if (n == 0 && !fin) {
+            rate_sampler_app_limited(&s->rate, tcp_sender_bytes_in_flight(s)); /* room, no data */
             return;
         }
         /* Nagle (RFC 1122 4.2.3.4): while data is unacknowledged, a segment shorter than the
          * maximum waits for more bytes or for the ACK (the FIN still goes). */
         if (s->cfg.nagle && n < s->cfg.max_payload && !fin && s->next_seqno > s->acked_seqno) {
             return;
+        }
+        if (!congestion_pace(&s->cc, n)) {
+            return; /* paced: tcp_sender_tick calls again when the gate opens */
         }
         struct tcp_sender_segment seg = {.seqno = s->next_seqno, .payload_len = (uint32_t)n, .fin = fin};
         if (!send_new(s, &seg)) {
@@ -261,6 +282,7 @@ void tcp_sender_sack_received(struct tcp_sender *s, const struct tcp_sack_block 
         if (s->acked_seqno < left && left < right && right <= s->next_seqno) {
             s->sack_news |= !sack_scoreboard_covers(&s->sacked, left, right);
             sack_scoreboard_add(&s->sacked, left, right);
+            rate_sampler_on_sack(&s->rate, left, right, s->now);
         }
     }
 }
@@ -277,7 +299,11 @@ static void same_ack(struct tcp_sender *s, uint64_t abs_ackno, uint64_t window, 
             CONGESTION_RETRANSMIT) {
         start_recovery(s);
     } else if (congestion_recovering(&s->cc, abs_ackno)) {
-        retransmit_next_hole(s); /* a duplicate in recovery: SACK may show the next hole */
+        /* a duplicate in recovery: SACK may show the next holes (BBR: one per segment it SACKed) */
+        for (uint64_t n = congestion_holes_per_ack(&s->cc, rate_sampler_pending(&s->rate));
+             n && retransmit_next_hole(s);) {
+            n--;
+        }
     }
 }
 
@@ -392,7 +418,15 @@ static bool ack_received(struct tcp_sender *s, const struct tcp_sender_ack *ack)
         }
     }
     if (s->cfg.congestion != TCP_CC_NONE) {
-        congestion_on_sample(&s->cc, abs_ackno, sack_scoreboard_bytes(&s->sacked), s->now, sampled, rtt_ms);
+        struct congestion_sample sample = {.now = s->now,
+                                           .ackno = abs_ackno,
+                                           .sacked = sack_scoreboard_bytes(&s->sacked),
+                                           .lost = rate_sampler_lost(&s->rate, DUPACK_SEGMENTS),
+                                           .in_flight = tcp_sender_bytes_in_flight(s),
+                                           .has_rtt = sampled,
+                                           .rtt_ms = rtt_ms,
+                                           .rate = rate_sampler_on_ack(&s->rate, abs_ackno, s->now)};
+        congestion_on_sample(&s->cc, &sample);
     }
     release_acked(s);
     return true;
@@ -433,6 +467,9 @@ static void tail_loss_probe(struct tcp_sender *s) {
 void tcp_sender_tick(struct tcp_sender *s, uint64_t ms) {
     s->now += ms;
     release_acked(s);
+    if (congestion_tick(&s->cc, ms)) {
+        tcp_sender_fill_window(s); /* the pacing gate opened */
+    }
     if (!s->timer_running) {
         return;
     }
@@ -520,6 +557,9 @@ bool tcp_sender_segments_out(struct tcp_sender *s, struct tcp_segment *seg) {
         return false;
     }
     const struct tcp_sender_segment *d = segment_ring_at(&s->queue, 0);
+    if (s->cfg.congestion != TCP_CC_NONE && d->payload_len) { /* data only: a SYN's 1 byte is no rate */
+        rate_sampler_on_send(&s->rate, d->seqno, d->seqno + tcp_sender_segment_length(d), s->now);
+    }
     memset(seg, 0, sizeof *seg);
     seg->header.seqno = wrap(d->seqno, s->isn);
     seg->header.syn = d->syn;

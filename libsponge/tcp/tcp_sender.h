@@ -19,6 +19,7 @@
 
 #include "tcp/byte_stream.h"
 #include "tcp/congestion.h"
+#include "tcp/rate_sample.h"
 #include "tcp/rtt_estimator.h"
 #include "tcp/sack_scoreboard.h"
 #include "tcp/sender_segments.h"
@@ -63,6 +64,7 @@ struct tcp_sender {
     bool probe_sent;               /* a tail loss probe went out since the last new ACK */
     bool timeout_recovery;         /* recovering from a timeout: unsent-again segments are lost */
     uint64_t rexmit_high;          /* end of the highest hole resent in this recovery */
+    struct rate_sampler rate;      /* modern mode: delivery-rate samples for congestion control */
 };
 
 /** Creates a sender with an outbound stream of cfg->send_capacity bytes (its ring has room for
@@ -146,6 +148,13 @@ bool tcp_sender_segments_out(struct tcp_sender *s, struct tcp_segment *seg);
 
 /** True if a segment is waiting to be popped. */
 bool tcp_sender_has_segments(const struct tcp_sender *s);
+
+/** Whole ms (at least 1) until pacing lets a waiting segment go, UINT64_MAX if none is
+ *  waiting: an event loop's poll timeout, so that it ticks the sender in time. */
+uint64_t tcp_sender_pacing_delay(const struct tcp_sender *s);
+
+/** What congestion control is doing now (congestion.h), for a trace. */
+void tcp_sender_cc_trace(const struct tcp_sender *s, struct congestion_trace *out);
 
 uint64_t tcp_sender_next_seqno_absolute(const struct tcp_sender *s);
 struct wrap32 tcp_sender_next_seqno(const struct tcp_sender *s);
