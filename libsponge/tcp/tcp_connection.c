@@ -1,5 +1,7 @@
 #include "tcp/tcp_connection.h"
 
+#include "tcp/sender_pmtu.h"
+
 #include <assert.h>
 #include <string.h>
 
@@ -586,8 +588,11 @@ bool tcp_connection_segments_out(struct tcp_connection *c, struct tcp_segment *s
     if (!tcp_sender_segments_out(&c->sender, seg)) {
         return false;
     }
-    if (byte_view2_len(&seg->payload) > tcp_negotiation_max_payload(&c->neg)) { /* cfg.max_segment */
-        seg->tso_mss = (uint16_t)tcp_negotiation_max_payload(&c->neg);
+    /* Longer than a segment may be (cfg.max_segment): the carrier cuts it at the sender's
+     * current size, the negotiated one or what the path allows since (tcp_icmp.c). */
+    size_t mss = tcp_sender_max_payload(&c->sender);
+    if (byte_view2_len(&seg->payload) > mss) {
+        seg->tso_mss = (uint16_t)mss;
     }
     /* The ackno and window are stamped now, so they are as fresh as possible. */
     struct wrap32 ackno;
