@@ -5,9 +5,10 @@
 #include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#define MAX_WORDS 6 /* one more than the longest statement, to notice extra words */
+#define MAX_WORDS 7 /* one more than the longest statement, to notice extra words */
 
 /* Parse state for one line: its words and where to report. */
 struct line_ctx {
@@ -108,8 +109,8 @@ static bool find_interface(const struct router_setup *s, const char *name, size_
 }
 
 static enum sponge_err parse_interface(struct line_ctx *c, struct router_setup *s) {
-    if (c->count != 4) {
-        return fail(c, "expected: interface NAME MAC IP");
+    if (c->count != 4 && !(c->count == 6 && strcmp(c->word[4], "mtu") == 0)) {
+        return fail(c, "expected: interface NAME MAC IP [mtu N]");
     }
     const char *name = c->word[1];
     size_t ignored;
@@ -132,6 +133,16 @@ static enum sponge_err parse_interface(struct line_ctx *c, struct router_setup *
     }
     if (!ipv4_parse_address(c->word[3], &itf->ip)) {
         return fail(c, "bad IPv4 address \"%s\"", c->word[3]);
+    }
+    itf->mtu = 0;
+    if (c->count == 6) {
+        /* RFC 791: every internet module forwards 68 octets; our interfaces are sized for 1500. */
+        char *end;
+        unsigned long v = strtoul(c->word[5], &end, 10);
+        if (*end || c->word[5][0] < '0' || c->word[5][0] > '9' || v < 68 || v > 1500) {
+            return fail(c, "bad mtu \"%s\" (68..1500)", c->word[5]);
+        }
+        itf->mtu = (unsigned)v;
     }
     snprintf(itf->name, sizeof itf->name, "%s", name);
     s->interface_count++;
@@ -221,6 +232,9 @@ enum sponge_err router_setup_apply(const struct router_setup *s, struct router *
             return err;
         }
         assert(index == i); /* the router must start empty */
+        if (s->interfaces[i].mtu) {
+            network_interface_set_mtu(router_interface(r, index), s->interfaces[i].mtu);
+        }
     }
     for (size_t i = 0; i < s->route_count; i++) {
         const struct router_setup_route *rt = &s->routes[i];

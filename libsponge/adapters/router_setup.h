@@ -5,9 +5,10 @@
  * One statement a line; `#` starts a comment (to the end of the line); words are separated
  * by spaces or tabs; blank lines are ignored.
  *
- *   interface NAME MAC IP          a TAP device NAME (1..15 characters) on which the router
+ *   interface NAME MAC IP [mtu N]  a TAP device NAME (1..15 characters) on which the router
  *                                  has Ethernet address MAC (six hex pairs, unicast) and
- *                                  IPv4 address IP (dotted quad)
+ *                                  IPv4 address IP (dotted quad); its link's MTU is N bytes
+ *                                  (68..1500; default 1500)
  *   route PREFIX/LEN NAME          destinations in PREFIX/LEN (LEN 0..32, no host bits set)
  *                                  are directly attached to interface NAME
  *   route PREFIX/LEN NAME via IP   ... are reached through the next hop IP on interface NAME
@@ -32,7 +33,8 @@
 struct router_setup_interface {
     char name[ROUTER_SETUP_NAME_LEN];
     struct eth_addr eth;
-    uint32_t ip; /* host order */
+    uint32_t ip;  /* host order */
+    unsigned mtu; /* 0: the router's default (1500) */
 };
 
 struct router_setup_route {

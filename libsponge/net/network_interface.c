@@ -16,6 +16,11 @@ struct network_interface_config network_interface_default_config(void) {
     return c;
 }
 
+void network_interface_set_mtu(struct network_interface *ni, size_t mtu) {
+    assert(mtu >= IPV4_MIN_HEADER_LEN && mtu <= ni->cfg.max_datagram_len);
+    ni->cfg.max_datagram_len = mtu;
+}
+
 /* LAB5 BEGIN: NetworkInterface, datagrams into Ethernet frames with ARP */
 
 enum sponge_err network_interface_init(struct network_interface *ni, struct eth_addr eth, uint32_t ip,

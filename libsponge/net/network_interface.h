@@ -103,6 +103,12 @@ struct network_interface_config network_interface_default_config(void);
 enum sponge_err network_interface_init(struct network_interface *ni, struct eth_addr eth, uint32_t ip,
                                        const struct network_interface_config *cfg);
 
+/** Lowers the largest datagram the interface sends or accepts (its link's MTU) to `mtu`, which
+ *  must lie between IPV4_MIN_HEADER_LEN and the current max_datagram_len (storage was sized
+ *  by the configuration in init, so the MTU can only go down). Not part of the lab: the
+ *  topology runner (docs/topologies.md) gives each link its own MTU. */
+void network_interface_set_mtu(struct network_interface *ni, size_t mtu);
+
 /** Frees the interface's storage; views it handed out become invalid. */
 void network_interface_destroy(struct network_interface *ni);
 

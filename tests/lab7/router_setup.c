@@ -15,7 +15,7 @@
 static const char GOOD[] = "# two routers' worth of R1\n"
                            "\n"
                            "interface tapA 02:00:00:00:01:01 169.254.1.1    # name, our MAC, our IP\n"
-                           "\tinterface  tapL\t02:00:00:00:0C:01 169.254.12.1\r\n"
+                           "\tinterface  tapL\t02:00:00:00:0C:01 169.254.12.1 mtu 576\r\n"
                            "route 169.254.1.0/24 tapA\n"
                            "route 169.254.2.0/24 tapL via 169.254.12.2\n"
                            "route 169.254.7.7/32 tapA via 169.254.1.9\n"
@@ -37,6 +37,8 @@ static void good_file(void) {
     EXPECT_BYTES(&h, "tapL's MAC (upper-case hex)", mac1, 6, s.interfaces[1].eth.b, 6);
     EXPECT_EQ(&h, "tapA's IP", IP(169, 254, 1, 1), s.interfaces[0].ip);
     EXPECT_EQ(&h, "tapL's IP", IP(169, 254, 12, 1), s.interfaces[1].ip);
+    EXPECT_EQ(&h, "tapA's MTU (not given: the default)", 0, s.interfaces[0].mtu);
+    EXPECT_EQ(&h, "tapL's MTU", 576, s.interfaces[1].mtu);
     EXPECT_EQ(&h, "routes", 4, s.route_count);
     const struct router_setup_route *r = s.routes;
     EXPECT_EQ(&h, "route 0 prefix", IP(169, 254, 1, 0), r[0].prefix);
@@ -72,6 +74,12 @@ static void bad_files(void) {
         {"interface tapA 02-00-00-00-01-01 169.254.1.1\n", 1, "bad Ethernet address"},
         {"interface tapA 01:00:5e:00:00:01 169.254.1.1\n", 1, "group address"},
         {"interface tapA 02:00:00:00:01:01 169.254.1\n", 1, "bad IPv4 address"},
+        {"interface tapA 02:00:00:00:01:01 169.254.1.1 mtu\n", 1, "expected: interface NAME MAC IP [mtu N]"},
+        {"interface tapA 02:00:00:00:01:01 169.254.1.1 mtu 67\n", 1, "bad mtu \"67\" (68..1500)"},
+        {"interface tapA 02:00:00:00:01:01 169.254.1.1 mtu 1501\n", 1, "bad mtu"},
+        {"interface tapA 02:00:00:00:01:01 169.254.1.1 mtu -576\n", 1, "bad mtu"},
+        {"interface tapA 02:00:00:00:01:01 169.254.1.1 mut 576\n", 1, "expected: interface"},
+        {"interface tapA 02:00:00:00:01:01 169.254.1.1 mtu 576 x\n", 1, "expected: interface"},
         {"interface tapA 02:00:00:00:01:01 169.254.1.1\ninterface tapA 02:00:00:00:01:02 169.254.1.2\n", 2,
          "declared twice"},
         {"# c\n\ninterface tapA 02:00:00:00:01:01 169.254.1.1\nrouter 0.0.0.0/0 tapA\n", 4, "unknown statement"},
@@ -162,6 +170,18 @@ static void applied(void) {
     EXPECT_EQ(&h, "interface 1's IP", IP(169, 254, 12, 1), network_interface_ip(router_interface(&r, 1)));
     struct eth_addr eth1 = network_interface_eth(router_interface(&r, 1));
     EXPECT_BYTES(&h, "interface 1's MAC", s.interfaces[1].eth.b, 6, eth1.b, 6);
+
+    STEP(&h, "tapL's MTU is 576: a 600-byte datagram handed to it is dropped as oversize, a 576-byte one is not");
+    static uint8_t big[600 - IPV4_MIN_HEADER_LEN];
+    struct ipv4_datagram bd;
+    ipv4_datagram_init(&bd, IPV4_PROTO_UDP, IP(169, 254, 12, 1), IP(169, 254, 12, 2), big, sizeof big);
+    network_interface_send_datagram(router_interface(&r, 1), &bd, IP(169, 254, 12, 2));
+    EXPECT_EQ(&h, "tapL oversize drops", 1, network_interface_counters(router_interface(&r, 1))->drop_oversize);
+    ipv4_datagram_init(&bd, IPV4_PROTO_UDP, IP(169, 254, 12, 1), IP(169, 254, 12, 2), big, 576 - IPV4_MIN_HEADER_LEN);
+    network_interface_send_datagram(router_interface(&r, 1), &bd, IP(169, 254, 12, 2));
+    EXPECT_EQ(&h, "still one oversize drop", 1, network_interface_counters(router_interface(&r, 1))->drop_oversize);
+    EXPECT_EQ(&h, "tapA keeps 1500: no oversize drops", 0,
+              network_interface_counters(router_interface(&r, 0))->drop_oversize);
 
     STEP(&h, "a datagram for 169.254.2.5 arrives on tapA");
     static const uint8_t payload[] = "hello";
