@@ -174,20 +174,31 @@ static const char *stats_for(const char *stats, const char *kind, const char *na
     return NULL;
 }
 
-/* KEY=N words as label lines: spaces become "\n". */
+/* KEY=N words as label lines, "KEY N" each; a zero count is left out unless it is the first
+ * (frames, forwarded: always worth seeing). */
 static void print_stats_label(const char *words) {
-    for (const char *p = words; *p; p++) {
-        if (*p == ' ') {
-            fputs("\\n", stdout);
-        } else if (*p != '"' && *p != '\\') {
-            putchar(*p);
+    char word[128];
+    bool first = true;
+    for (const char *p = words; *p;) {
+        size_t n = strcspn(p, " ");
+        if (n > 0 && n < sizeof word) {
+            memcpy(word, p, n);
+            word[n] = '\0';
+            char *eq = strchr(word, '=');
+            if (eq && (first || strcmp(eq + 1, "0") != 0) && !strpbrk(word, "\"\\")) {
+                *eq = ' ';
+                printf("\\n%s", word);
+            }
+            first = false;
         }
+        p += n + (p[n] == ' ');
     }
 }
 
 static int dot(const struct topology *t, const char *stats) {
     char a[16], buf[MAX_STATS_LINE];
-    printf("graph topology {\n  graph [overlap=false, splines=true, fontname=\"Helvetica\", fontsize=10];\n"
+    printf("graph topology {\n  graph [layout=neato, overlap=false, sep=\"+8\", splines=true, fontname=\"Helvetica\", "
+           "fontsize=10];\n"
            "  node [fontname=\"Helvetica\", fontsize=10];\n  edge [fontname=\"Helvetica\", fontsize=9];\n");
     for (size_t i = 0; i < t->node_count; i++) {
         const struct topology_node *n = &t->nodes[i];
@@ -203,7 +214,6 @@ static int dot(const struct topology *t, const char *stats) {
                                               : "\\nLinux");
         const char *s = stats ? stats_for(stats, "router", n->name, buf, sizeof buf) : NULL;
         if (router && s) {
-            fputs("\\n", stdout);
             print_stats_label(s);
         }
         printf("\"];\n");
@@ -218,7 +228,6 @@ static int dot(const struct topology *t, const char *stats) {
         }
         const char *s = stats ? stats_for(stats, "link", l->name, buf, sizeof buf) : NULL;
         if (s) {
-            fputs("\\n", stdout);
             print_stats_label(s);
         }
         printf("\"];\n");

@@ -311,7 +311,9 @@ while read -r w lname _; do
     [ "$w" = link ] || continue
     total=0
     for p in ${port_of[$lname]}; do
-        total=$((total + $(cat "/sys/class/net/$p/statistics/tx_packets" 2>/dev/null || echo 0)))
+        # (not /sys/class/net: sysfs still shows the namespace we came from)
+        sent=$(ip -s link show dev "$p" 2>/dev/null | awk '/TX:/ {getline; print $2; exit}')
+        total=$((total + ${sent:-0}))
     done
     echo "link $lname frames=$total" >>"$stats"
 done <"$work/plan"
