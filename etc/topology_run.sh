@@ -125,7 +125,7 @@ no_ipv6() {
 ip link set lo up
 no_ipv6 env
 
-declare -A kind index ns_of port_of link_mtu addr_of plen_of gw_of router_pid relay_pid
+declare -A kind index ns_of port_of addr_of plen_of gw_of router_pid relay_pid
 while read -r w a b c _; do
     case $w in
         node) kind[$a]=$b; index[$a]=$c ;;
@@ -173,9 +173,9 @@ member_port() { # NODE IFACE LINK_MTU: the device in this namespace that is NODE
     esac
 }
 seed=1
-while read -r w lname li pfx mtu loss dup delay jitter reorder count; do
+# shellcheck disable=SC2094 # the plan is only read, by both loops
+while read -r w lname li _ mtu loss dup delay jitter reorder _; do
     [ "$w" = link ] || continue
-    link_mtu[$lname]=$mtu
     impaired=no
     [ "$loss$dup$delay$jitter$reorder" != 00000 ] && impaired=yes
     bridges=("b$li")
@@ -186,7 +186,9 @@ while read -r w lname li pfx mtu loss dup delay jitter reorder count; do
         pids+=("$!")
         relay_pid[$lname]=$!
         seed=$((seed + 1))
-        wait_device "x${li}a" && wait_device "x${li}b" || die "impair_relay for $lname did not create its devices"
+        if ! wait_device "x${li}a" || ! wait_device "x${li}b"; then
+            die "impair_relay for $lname did not create its devices"
+        fi
     fi
     for br in "${bridges[@]}"; do
         ip link add "$br" type bridge forward_delay 0 || die "cannot create bridge $br"
@@ -223,11 +225,11 @@ echo "ok: $name is up: $(grep -c '^node .* router ' "$work/plan") routers, ${#ns
 
 # Check 1: ping between every ordered pair of Linux hosts, each source's pings in parallel.
 ping_from() {
-    local s=$1 d try
+    local s=$1 d
     while read -r _ src dst rest; do
-        [ "$src" = "$s" ] && [ -n "${ns_of[$dst]:-}" ] || continue
+        if [ "$src" != "$s" ] || [ -z "${ns_of[$dst]:-}" ]; then continue; fi
         d=${rest##* }
-        for try in 1 2 3; do
+        for _ in 1 2 3; do
             ip netns exec "${ns_of[$s]}" ping -n -q -c 1 -W 2 "$d" >/dev/null 2>&1 && continue 2
         done
         echo "FAIL: ping $s -> $dst ($d): no reply in three tries"
@@ -243,17 +245,20 @@ pairs=$(awk -v hosts=" ${!ns_of[*]} " '$1 == "path" && index(hosts, " " $2 " ") 
     "$work/plan" | wc -l)
 bad=$(cat "$work"/ping-*.log | grep -c FAIL)
 cat "$work"/ping-*.log
-[ "$bad" = 0 ] && echo "ok: ping: all $pairs ordered pairs of Linux hosts answer ($(elapsed) s)" ||
+if [ "$bad" = 0 ]; then
+    echo "ok: ping: all $pairs ordered pairs of Linux hosts answer ($(elapsed) s)"
+else
     fail "ping: $bad of $pairs pairs unanswered"
+fi
 
 # Check 2: traceroute paths equal the predicted ones (one probe at a time: routers rate-limit
 # their ICMP errors, RFC 1812 4.3.2.8, so a silent hop is retried).
 traced=0
 while read -r _ src dst rest; do
-    [ -n "${ns_of[$src]:-}" ] && [ -n "${ns_of[$dst]:-}" ] || continue
+    if [ -z "${ns_of[$src]:-}" ] || [ -z "${ns_of[$dst]:-}" ]; then continue; fi
     want="$rest"
     d=${rest##* }
-    for try in 1 2 3 4 5; do
+    for _ in 1 2 3 4 5; do
         got=$(ip netns exec "${ns_of[$src]}" traceroute -n -q 1 -N 1 -w 1 -m 32 "$d" 2>/dev/null |
             awk 'NR > 1 {print $2}' | tr '\n' ' ')
         got=${got% }
@@ -340,8 +345,9 @@ echo "ok: counters above ($(elapsed) s)"
 out=${picture:-$work}
 "$build/topology" dot "$file" "$stats" >"$out/$name.dot" || fail "topology dot failed"
 if command -v dot >/dev/null; then
-    dot -Tsvg "$out/$name.dot" -o "$out/$name.svg" && dot -Tpng "$out/$name.dot" -o "$out/$name.png" ||
+    if ! dot -Tsvg "$out/$name.dot" -o "$out/$name.svg" || ! dot -Tpng "$out/$name.dot" -o "$out/$name.png"; then
         fail "Graphviz could not draw $out/$name.dot"
+    fi
     [ -n "$picture" ] && echo "ok: picture: $out/$name.svg and $out/$name.png"
 else
     echo "note: Graphviz (dot) is not installed: only $out/$name.dot written"
