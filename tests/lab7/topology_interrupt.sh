@@ -25,8 +25,10 @@ kill -INT -- -"$pid"
 wait "$pid"
 rc=$?
 tail -3 "$out"
-[ "$rc" = 130 ] && grep -q "^interrupted: tearing down" "$out" ||
-    { echo "FAIL: the runner did not stop on the interrupt (exit $rc)"; exit 1; }
+if [ "$rc" != 130 ] || ! grep -q "^interrupted: tearing down" "$out"; then
+    echo "FAIL: the runner did not stop on the interrupt (exit $rc)"
+    exit 1
+fi
 left=""
 for c in $children; do
     kill -0 "$c" 2>/dev/null && left+=" $c"
