@@ -189,10 +189,8 @@ static void limits(void) {
     for (int i = 0; i <= TOPOLOGY_MAX_MEMBERS; i++) {
         off += (size_t)snprintf(text + off, cap - off, "host h%d\n", i);
     }
-    for (int part = 0; part < 2; part++) { /* the members on two lines would be too long: split the link */
-        off += (size_t)snprintf(text + off, cap - off, part ? "" : "link big 10.0.0.0/16 R=10.0.0.1");
-    }
-    for (int i = 0; i <= TOPOLOGY_MAX_MEMBERS && off + 32 < cap; i++) {
+    off += (size_t)snprintf(text + off, cap - off, "link big 10.0.0.0/16 R=10.0.0.1");
+    for (int i = 0; i <= TOPOLOGY_MAX_MEMBERS; i++) {
         off += (size_t)snprintf(text + off, cap - off, " h%d=10.0.%d.%d", i, 1 + i / 200, 1 + i % 200);
     }
     snprintf(text + off, cap - off, "\n");
