@@ -16,6 +16,7 @@
  *   (SPONGE_SEED is honoured too; --stats writes per-link frame counts and per-router counters
  *   for apps/topology's picture) */
 
+#include "adapters/text_file.h"
 #include "net/network_interface.h"
 #include "net/router.h"
 #include "net/topology.h"
@@ -508,24 +509,13 @@ static int write_stats(struct sim *s, const char *path) {
     return 0;
 }
 
-/* Reads a whole text file (at most TOPOLOGY_MAX_TEXT bytes); NULL after one line on stderr. */
+/* The whole file, or NULL after one line on stderr. */
 static char *slurp(const char *path) {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "network_simulator: cannot read %s: %s\n", path, strerror(errno));
-        return NULL;
+    char why[256];
+    char *text = text_file_read(path, TOPOLOGY_MAX_TEXT, why, sizeof why);
+    if (!text) {
+        fprintf(stderr, "network_simulator: %s\n", why);
     }
-    char *text = malloc(TOPOLOGY_MAX_TEXT + 1);
-    size_t n = text ? fread(text, 1, TOPOLOGY_MAX_TEXT + 1, f) : 0;
-    bool bad = !text || ferror(f) || n > TOPOLOGY_MAX_TEXT || (text && memchr(text, '\0', n));
-    fclose(f);
-    if (bad) {
-        fprintf(stderr, "network_simulator: cannot read %s: %s\n", path,
-                !text ? "out of memory" : "an error, a NUL byte, or more than 4 MiB");
-        free(text);
-        return NULL;
-    }
-    text[n] = '\0';
     return text;
 }
 

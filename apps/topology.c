@@ -18,6 +18,7 @@
  *                                  frame count and each router's counters */
 
 #include "net/topology.h"
+#include "adapters/text_file.h"
 #include "net/topology_tables.h"
 #include "net/topology_walk.h"
 #include "wire/ipv4.h"
@@ -29,23 +30,13 @@
 
 #define MAX_STATS_LINE 1024
 
+/* The whole file, or NULL after one line on stderr. */
 static char *slurp(const char *path) {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "topology: cannot read %s: %s\n", path, strerror(errno));
-        return NULL;
+    char why[256];
+    char *text = text_file_read(path, TOPOLOGY_MAX_TEXT, why, sizeof why);
+    if (!text) {
+        fprintf(stderr, "topology: %s\n", why);
     }
-    char *text = malloc(TOPOLOGY_MAX_TEXT + 1);
-    size_t n = text ? fread(text, 1, TOPOLOGY_MAX_TEXT + 1, f) : 0;
-    bool bad = !text || ferror(f) || n > TOPOLOGY_MAX_TEXT || (text && memchr(text, '\0', n));
-    fclose(f);
-    if (bad) {
-        fprintf(stderr, "topology: cannot read %s: %s\n", path,
-                !text ? "out of memory" : "a read error, a NUL byte, or more than 4 MiB");
-        free(text);
-        return NULL;
-    }
-    text[n] = '\0';
     return text;
 }
 
