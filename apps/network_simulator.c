@@ -33,7 +33,7 @@
 #include <string.h>
 #include <time.h>
 
-enum { BATCH = 16, MAX_PAYLOAD = 400, MAX_PROBLEMS = 10, QUEUE = 256 };
+enum { BATCH = 16, MAX_PAYLOAD = 400, MAX_PROBLEMS = 10, QUEUE = 64 };
 
 static const char LAB6[] =
     "# CS144's lab-6 network (apps/network_simulator.c's built-in topology): three routers in a\n"
