@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# rules: L5.R17 (docs/labs/lab5.md)
 # shellcheck source-path=SCRIPTDIR
 # Lab 5 end to end: our TCP through our NetworkInterface (Ethernet + ARP) on tap10
 # (tcp_ip_ethernet, 169.254.10.9) to the Linux kernel's TCP (tcp_native and socat) at
