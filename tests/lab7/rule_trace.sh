@@ -59,7 +59,7 @@ C
     cache() { sed -n "s/^$1:[A-Z]*=//p" "$build/CMakeCache.txt" 2>/dev/null; }
     cc=$(cache CMAKE_C_COMPILER)
     flags=()
-    [ "$(cache CMAKE_BUILD_TYPE)" = Sanitize ] && flags=(-fsanitize=address,undefined)
+    [ "$(cache CMAKE_BUILD_TYPE)" = Sanitize ] && flags=("-fsanitize=address,undefined")
     if [ -f "$harness_lib" ] && "${cc:-cc}" -std=c11 "${flags[@]}" -I"$src/tests/harness" -I"$src/libsponge" \
         "$tmp/fail.c" "$harness_lib" "$build/libsponge.a" -lpcap -lpthread -o "$tmp/fail" 2>"$tmp/cc.err"; then
         out=$(SPONGE_SRC="$src" "$tmp/fail" 2>&1)
