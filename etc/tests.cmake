@@ -10,6 +10,8 @@ file(GLOB SPONGE_HARNESS_SOURCES CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/tests/
 add_library(sponge_harness STATIC ${SPONGE_HARNESS_SOURCES})
 target_include_directories(sponge_harness PUBLIC "${PROJECT_SOURCE_DIR}/tests/harness")
 target_link_libraries(sponge_harness PUBLIC sponge)
+# Failure reports quote the rules a test cites from the handouts (tests/harness/rule_text.h).
+target_compile_definitions(sponge_harness PRIVATE SPONGE_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 
 set(SPONGE_LABS lab0 lab1 lab2 lab3 lab4 lab5 lab6 lab7)
 # In a Sanitize build a script test runs through etc/sanitize_script.sh: any sanitizer report

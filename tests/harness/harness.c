@@ -1,4 +1,5 @@
 #include "harness.h"
+#include "rule_text.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -38,6 +39,7 @@ void harness_note(struct harness *h, const char *fmt, ...) {
 _Noreturn void harness_fail(struct harness *h, const char *file, int line, const char *fmt, ...) {
     fflush(stdout);
     fprintf(stderr, "FAIL: %s\n", h->test_name ? h->test_name : "(unnamed test)");
+    rule_text_print(stderr, h->test_name);
     unsigned last = h->notes ? (h->notes - 1) % HARNESS_HISTORY : 0;
     fprintf(stderr, "  at step %u (%s:%d): %s\n", h->steps, file, line, h->notes ? h->history[last] : "(no step)");
     va_list ap;

@@ -5,7 +5,7 @@
 static int overwrite(void) {
     struct harness h;
     struct byte_stream bs;
-    harness_begin(&h, "byte stream: a write longer than the room is cut");
+    harness_begin(&h, "byte stream: a write longer than the room is cut [L0.R2 L0.R3]");
     STREAM_START(&h, &bs, 2);
     WRITE(&h, &bs, "cat", 2);
     EXPECT_STREAM(&h, &bs, .buffer_size = OPT_U64(2), .remaining_capacity = OPT_U64(0), .bytes_written = OPT_U64(2));
@@ -23,7 +23,7 @@ static int overwrite(void) {
 static int fill_exactly(void) {
     struct harness h;
     struct byte_stream bs;
-    harness_begin(&h, "byte stream: filled exactly, drained, filled again");
+    harness_begin(&h, "byte stream: filled exactly, drained, filled again [L0.R3 L0.R4]");
     STREAM_START(&h, &bs, 3);
     WRITE(&h, &bs, "cat", 3);
     EXPECT_STREAM(&h, &bs, .remaining_capacity = OPT_U64(0));
@@ -44,7 +44,7 @@ static int fill_exactly(void) {
 static int capacity_one(void) {
     struct harness h;
     struct byte_stream bs;
-    harness_begin(&h, "byte stream: capacity 1 passes one byte at a time");
+    harness_begin(&h, "byte stream: capacity 1 passes one byte at a time [L0.R2 L0.R3 L0.R4]");
     STREAM_START(&h, &bs, 1);
     const char *word = "sponge";
     for (size_t i = 0; word[i]; i++) {

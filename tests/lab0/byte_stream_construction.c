@@ -5,7 +5,7 @@
 static int fresh_stream(void) {
     struct harness h;
     struct byte_stream bs;
-    harness_begin(&h, "byte stream: a new stream is empty and open");
+    harness_begin(&h, "byte stream: a new stream is empty and open [L0.R1]");
     STREAM_START(&h, &bs, 15);
     EXPECT_STREAM(&h, &bs, .buffer_size = OPT_U64(0), .remaining_capacity = OPT_U64(15), .bytes_written = OPT_U64(0),
                   .bytes_read = OPT_U64(0), .buffer_empty = TRI_YES, .input_ended = TRI_NO, .eof = TRI_NO,
@@ -21,7 +21,7 @@ static int fresh_stream(void) {
 static int end_empty(void) {
     struct harness h;
     struct byte_stream bs;
-    harness_begin(&h, "byte stream: ending an empty stream is eof at once");
+    harness_begin(&h, "byte stream: ending an empty stream is eof at once [L0.R6]");
     STREAM_START(&h, &bs, 15);
     STEP(&h, "end_input");
     byte_stream_end_input(&bs);
@@ -36,7 +36,7 @@ static int end_empty(void) {
 static int error_flag(void) {
     struct harness h;
     struct byte_stream bs;
-    harness_begin(&h, "byte stream: set_error raises the error flag and nothing else");
+    harness_begin(&h, "byte stream: set_error raises the error flag and nothing else [L0.R7]");
     STREAM_START(&h, &bs, 15);
     WRITE(&h, &bs, "abc", 3);
     STEP(&h, "set_error");

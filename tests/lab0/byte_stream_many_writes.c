@@ -12,7 +12,7 @@ static int many_writes(size_t capacity) {
     struct harness h;
     struct byte_stream bs;
     struct sponge_rng rng;
-    harness_begin(&h, "byte stream: many random writes and reads against a model");
+    harness_begin(&h, "byte stream: many random writes and reads against a model [L0.R4 L0.R5 L0.R10]");
     sponge_rng_seed(&rng, harness_seed(&h) ^ capacity);
     STREAM_START(&h, &bs, capacity);
     uint8_t *model = malloc((size_t)ROUNDS * MAX_WRITE); /* every byte ever accepted */

@@ -5,7 +5,7 @@
 static int write_then_pop(void) {
     struct harness h;
     struct byte_stream bs;
-    harness_begin(&h, "byte stream: one write, popped");
+    harness_begin(&h, "byte stream: one write, popped [L0.R4 L0.R5]");
     STREAM_START(&h, &bs, 15);
     WRITE(&h, &bs, "cat", 3);
     EXPECT_STREAM(&h, &bs, .buffer_size = OPT_U64(3), .remaining_capacity = OPT_U64(12), .bytes_written = OPT_U64(3),
@@ -26,7 +26,7 @@ static int write_then_pop(void) {
 static int write_end_then_read(void) {
     struct harness h;
     struct byte_stream bs;
-    harness_begin(&h, "byte stream: eof waits until the last byte is read");
+    harness_begin(&h, "byte stream: eof waits until the last byte is read [L0.R6]");
     STREAM_START(&h, &bs, 15);
     WRITE(&h, &bs, "cat", 3);
     STEP(&h, "end_input");
@@ -43,7 +43,7 @@ static int write_end_then_read(void) {
 static int empty_write(void) {
     struct harness h;
     struct byte_stream bs;
-    harness_begin(&h, "byte stream: an empty write changes nothing");
+    harness_begin(&h, "byte stream: an empty write changes nothing [L0.R2]");
     STREAM_START(&h, &bs, 4);
     WRITE(&h, &bs, "", 0);
     EXPECT_STREAM(&h, &bs, .buffer_size = OPT_U64(0), .bytes_written = OPT_U64(0), .eof = TRI_NO);

@@ -25,7 +25,7 @@ static void release(struct harness *h, int line, struct byte_stream *bs, size_t 
 static int with_reserve(void) {
     struct harness h;
     struct byte_stream bs;
-    harness_begin(&h, "byte stream: retained bytes within the reserve take no capacity");
+    harness_begin(&h, "byte stream: retained bytes within the reserve take no capacity [L0.R8 L0.R9]");
     STEP(&h, "new byte stream, capacity 4, reserve 3 (a ring of 7)");
     if (byte_stream_init_reserve(&bs, 4, 3) != SPONGE_OK) {
         FAIL(&h, "byte_stream_init_reserve failed");
@@ -70,7 +70,7 @@ static int with_reserve(void) {
 static int without_reserve(void) {
     struct harness h;
     struct byte_stream bs;
-    harness_begin(&h, "byte stream: without a reserve, retained bytes hold capacity until released");
+    harness_begin(&h, "byte stream: without a reserve, retained bytes hold capacity until released [L0.R8]");
     STREAM_START(&h, &bs, 5);
     WRITE(&h, &bs, "abcde", 5);
     retain(&h, __LINE__, &bs, 3, 3);

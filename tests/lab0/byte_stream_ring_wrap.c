@@ -15,7 +15,7 @@ static void expect_view2(struct harness *h, int line, struct byte_view2 v, const
 static int views_at_wrap(void) {
     struct harness h;
     struct byte_stream bs;
-    harness_begin(&h, "byte stream: peek_view and peek_at across the end of the ring");
+    harness_begin(&h, "byte stream: peek_view and peek_at across the end of the ring [L0.R9]");
     STREAM_START(&h, &bs, 8);
     WRITE(&h, &bs, "012345", 6);
     POP(&h, &bs, 5, 5);
@@ -49,7 +49,7 @@ static int views_at_wrap(void) {
 static int write_at_wrap(void) {
     struct harness h;
     struct byte_stream bs;
-    harness_begin(&h, "byte stream: write_at and commit across the end of the ring");
+    harness_begin(&h, "byte stream: write_at and commit across the end of the ring [L0.R9]");
     STREAM_START(&h, &bs, 8);
     WRITE(&h, &bs, "012345", 6);
     READ(&h, &bs, 6, "012345");
@@ -86,7 +86,7 @@ static int write_at_wrap(void) {
 static int write_to_ring_end(void) {
     struct harness h;
     struct byte_stream bs;
-    harness_begin(&h, "byte stream: a write ending exactly at the end of the ring");
+    harness_begin(&h, "byte stream: a write ending exactly at the end of the ring [L0.R9]");
     STREAM_START(&h, &bs, 5);
     WRITE(&h, &bs, "ab", 2);
     READ(&h, &bs, 2, "ab");

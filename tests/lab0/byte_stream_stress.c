@@ -117,7 +117,7 @@ static int stress(size_t capacity) {
     struct harness h;
     struct byte_stream bs;
     struct sponge_rng rng;
-    harness_begin(&h, "byte stream: random mix of every operation against a model");
+    harness_begin(&h, "byte stream: random mix of every operation against a model [L0.R10]");
     sponge_rng_seed(&rng, harness_seed(&h) + capacity);
     STREAM_START(&h, &bs, capacity);
     struct model m = {malloc(TOTAL_LIMIT + 2 * capacity), calloc(TOTAL_LIMIT + 2 * capacity, 1), 0, 0, capacity};

@@ -5,7 +5,7 @@
 static int two_then_read(void) {
     struct harness h;
     struct byte_stream bs;
-    harness_begin(&h, "byte stream: two writes read as one");
+    harness_begin(&h, "byte stream: two writes read as one [L0.R4 L0.R5]");
     STREAM_START(&h, &bs, 15);
     WRITE(&h, &bs, "cat", 3);
     WRITE(&h, &bs, "tle", 3);
@@ -23,7 +23,7 @@ static int two_then_read(void) {
 static int interleaved(void) {
     struct harness h;
     struct byte_stream bs;
-    harness_begin(&h, "byte stream: writes and pops interleaved");
+    harness_begin(&h, "byte stream: writes and pops interleaved [L0.R3 L0.R4 L0.R5]");
     STREAM_START(&h, &bs, 15);
     WRITE(&h, &bs, "cat", 3);
     POP(&h, &bs, 2, 2);

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# rules: L0.R11 (docs/labs/lab0.md)
 # Lab 0: `webget --native` fetches a 1 MiB random file from a local python3 http.server
 # (127.0.0.1, a free port the kernel picks) and the body must be byte-identical to it.
 # Needs no root and no namespace: it talks to the loopback only.

@@ -5,7 +5,7 @@
 static int full_output_blocks(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: a full output accepts nothing until read");
+    harness_begin(&h, "reassembler: a full output accepts nothing until read [L1.R6]");
     REASM_START(&h, &r, 2);
     PUSH(&h, &r, "ab", 0, false);
     EXPECT_REASM(&h, &r, .bytes_written = OPT_U64(2), .buffer_size = OPT_U64(2));
@@ -23,7 +23,7 @@ static int full_output_blocks(void) {
 static int stored_within_capacity(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: unread plus stored bytes stay within capacity");
+    harness_begin(&h, "reassembler: unread plus stored bytes stay within capacity [L1.R5]");
     REASM_START(&h, &r, 6);
     PUSH(&h, &r, "abc", 0, false);
     PUSH(&h, &r, "efghij", 4, false);
@@ -44,7 +44,7 @@ static int stored_within_capacity(void) {
 static int stream_longer_than_capacity(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: a long stream through a small window, reversed pairs");
+    harness_begin(&h, "reassembler: a long stream through a small window, reversed pairs [L1.R2 L1.R5 L1.R6]");
     REASM_START(&h, &r, 4);
     const char *text = "0123456789abcdefghij";
     for (size_t i = 0; i < 20; i += 4) {

@@ -5,7 +5,7 @@
 static int duplicate_assembled(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: duplicates of assembled bytes are ignored");
+    harness_begin(&h, "reassembler: duplicates of assembled bytes are ignored [L1.R3 L1.R4]");
     REASM_START(&h, &r, 65000);
     PUSH(&h, &r, "abcd", 0, false);
     EXPECT_ASSEMBLED(&h, &r, "abcd");
@@ -23,7 +23,7 @@ static int duplicate_assembled(void) {
 static int duplicate_pending(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: duplicates of stored bytes are counted once");
+    harness_begin(&h, "reassembler: duplicates of stored bytes are counted once [L1.R3 L1.R13]");
     REASM_START(&h, &r, 65000);
     PUSH(&h, &r, "efgh", 4, false);
     EXPECT_REASM(&h, &r, .unassembled = OPT_U64(4), .bytes_written = OPT_U64(0), .empty = TRI_NO);
@@ -43,7 +43,7 @@ static int duplicate_pending(void) {
 static int duplicate_eof(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: a repeated eof push changes nothing");
+    harness_begin(&h, "reassembler: a repeated eof push changes nothing [L1.R11]");
     REASM_START(&h, &r, 65000);
     PUSH(&h, &r, "xyz", 3, true);
     PUSH(&h, &r, "xyz", 3, true);

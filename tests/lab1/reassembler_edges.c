@@ -9,7 +9,7 @@
 static int far_indexes(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: indexes far past the window are dropped");
+    harness_begin(&h, "reassembler: indexes far past the window are dropped [L1.R5 L1.R12]");
     REASM_START(&h, &r, 8);
     PUSH(&h, &r, "far", 1000000, false);
     PUSH(&h, &r, "far", 8, false);
@@ -27,7 +27,7 @@ static int far_indexes(void) {
 static int near_uint64_max(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: indexes whose end would pass UINT64_MAX");
+    harness_begin(&h, "reassembler: indexes whose end would pass UINT64_MAX [L1.R12]");
     REASM_START(&h, &r, 8);
     PUSH(&h, &r, "abcde", UINT64_MAX - 1, true);
     PUSH(&h, &r, "z", UINT64_MAX, true);
@@ -44,7 +44,7 @@ static int near_uint64_max(void) {
 static int huge_lengths(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: lengths near SIZE_MAX take only the window");
+    harness_begin(&h, "reassembler: lengths near SIZE_MAX take only the window [L1.R12]");
     REASM_START(&h, &r, 4);
     static const char data[] = "abcdefgh";
     PUSH_N(&h, &r, data + 1, SIZE_MAX, 1, true);
@@ -64,7 +64,7 @@ static int huge_lengths(void) {
 static int late_and_stale(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: pushes entirely before the write position are ignored");
+    harness_begin(&h, "reassembler: pushes entirely before the write position are ignored [L1.R4]");
     REASM_START(&h, &r, 8);
     PUSH(&h, &r, "abcdef", 0, false);
     EXPECT_ASSEMBLED(&h, &r, "abcdef");

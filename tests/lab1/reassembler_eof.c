@@ -7,7 +7,7 @@
 static int empty_eof_later(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: an empty eof push ahead of the data");
+    harness_begin(&h, "reassembler: an empty eof push ahead of the data [L1.R9]");
     REASM_START(&h, &r, 65000);
     PUSH(&h, &r, "", 5, true);
     EXPECT_REASM(&h, &r, .input_ended = TRI_NO, .unassembled = OPT_U64(0), .empty = TRI_YES);
@@ -24,7 +24,7 @@ static int empty_eof_later(void) {
 static int empty_eof_after_data(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: an empty eof push after all the data");
+    harness_begin(&h, "reassembler: an empty eof push after all the data [L1.R9]");
     REASM_START(&h, &r, 65000);
     PUSH(&h, &r, "abc", 0, false);
     EXPECT_ASSEMBLED(&h, &r, "abc");
@@ -38,7 +38,7 @@ static int empty_eof_after_data(void) {
 static int eof_before_hole(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: eof arrives before the hole is filled");
+    harness_begin(&h, "reassembler: eof arrives before the hole is filled [L1.R9]");
     REASM_START(&h, &r, 65000);
     PUSH(&h, &r, "cd", 2, true);
     EXPECT_REASM(&h, &r, .input_ended = TRI_NO, .unassembled = OPT_U64(2));
@@ -55,7 +55,7 @@ static int eof_before_hole(void) {
 static int eof_cut_by_window(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: an eof push cut by the window does not end the stream");
+    harness_begin(&h, "reassembler: an eof push cut by the window does not end the stream [L1.R8]");
     REASM_START(&h, &r, 4);
     PUSH(&h, &r, "abcdef", 0, true);
     EXPECT_REASM(&h, &r, .bytes_written = OPT_U64(4), .input_ended = TRI_NO);
@@ -73,7 +73,7 @@ static int eof_cut_by_window(void) {
 static int stored_eof_cut_by_window(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: a stored eof push cut by the window");
+    harness_begin(&h, "reassembler: a stored eof push cut by the window [L1.R8]");
     REASM_START(&h, &r, 4);
     PUSH(&h, &r, "cdef", 2, true);
     EXPECT_REASM(&h, &r, .unassembled = OPT_U64(2), .input_ended = TRI_NO);
@@ -93,7 +93,7 @@ static int stored_eof_cut_by_window(void) {
 static int eof_at_window_edge(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: an eof push ending exactly at the window edge");
+    harness_begin(&h, "reassembler: an eof push ending exactly at the window edge [L1.R8 L1.R9]");
     REASM_START(&h, &r, 4);
     PUSH(&h, &r, "cd", 2, true);
     EXPECT_REASM(&h, &r, .unassembled = OPT_U64(2), .input_ended = TRI_NO);
@@ -108,7 +108,7 @@ static int eof_at_window_edge(void) {
 static int bytes_past_eof(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: bytes past a known end are dropped");
+    harness_begin(&h, "reassembler: bytes past a known end are dropped [L1.R10]");
     REASM_START(&h, &r, 65000);
     PUSH(&h, &r, "de", 3, true);
     PUSH(&h, &r, "fgh", 5, false);
@@ -126,7 +126,7 @@ static int bytes_past_eof(void) {
 static int stored_past_eof_forgotten(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: stored bytes past an end learnt later are forgotten");
+    harness_begin(&h, "reassembler: stored bytes past an end learnt later are forgotten [L1.R10 L1.R13]");
     REASM_START(&h, &r, 16);
     PUSH(&h, &r, "fgh", 5, false);
     PUSH(&h, &r, "c", 2, false);
@@ -145,7 +145,7 @@ static int stored_past_eof_forgotten(void) {
 static int later_eof_ends_later(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: two eof pushes disagree, the later one longer: the first end stands");
+    harness_begin(&h, "reassembler: two eof pushes disagree, the later one longer: the first end stands [L1.R11]");
     REASM_START(&h, &r, 64);
     PUSH(&h, &r, "cd", 2, true);
     EXPECT_REASM(&h, &r, .unassembled = OPT_U64(2), .input_ended = TRI_NO);
@@ -162,7 +162,7 @@ static int later_eof_ends_later(void) {
 static int later_eof_ends_sooner(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: two eof pushes disagree, the later one shorter: the first end stands");
+    harness_begin(&h, "reassembler: two eof pushes disagree, the later one shorter: the first end stands [L1.R11]");
     REASM_START(&h, &r, 64);
     PUSH(&h, &r, "cd", 2, true);
     PUSH(&h, &r, "b", 1, true);
@@ -178,7 +178,7 @@ static int later_eof_ends_sooner(void) {
 static int eof_after_the_end(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: an ended stream stays ended at the same byte");
+    harness_begin(&h, "reassembler: an ended stream stays ended at the same byte [L1.R11]");
     REASM_START(&h, &r, 64);
     PUSH(&h, &r, "abc", 0, true);
     EXPECT_REASM(&h, &r, .bytes_written = OPT_U64(3), .input_ended = TRI_YES);
@@ -195,7 +195,7 @@ static int eof_after_the_end(void) {
 static int stale_eof_ignored(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: an eof push ending before the assembled bytes says nothing");
+    harness_begin(&h, "reassembler: an eof push ending before the assembled bytes says nothing [L1.R11]");
     REASM_START(&h, &r, 64);
     PUSH(&h, &r, "abcd", 0, false);
     PUSH(&h, &r, "ab", 0, true);

@@ -5,7 +5,7 @@
 static int one_hole(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: a hole at the start, then filled");
+    harness_begin(&h, "reassembler: a hole at the start, then filled [L1.R2]");
     REASM_START(&h, &r, 65000);
     PUSH(&h, &r, "b", 1, false);
     EXPECT_REASM(&h, &r, .bytes_written = OPT_U64(0), .unassembled = OPT_U64(1), .buffer_size = OPT_U64(0));
@@ -20,7 +20,7 @@ static int one_hole(void) {
 static int several_holes(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: several holes filled out of order");
+    harness_begin(&h, "reassembler: several holes filled out of order [L1.R2]");
     REASM_START(&h, &r, 65000);
     PUSH(&h, &r, "b", 1, false);
     PUSH(&h, &r, "d", 3, false);
@@ -42,7 +42,7 @@ static int several_holes(void) {
 static int fill_reaches_into_stored(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: the filling push overlaps the stored bytes after the hole");
+    harness_begin(&h, "reassembler: the filling push overlaps the stored bytes after the hole [L1.R2 L1.R3]");
     REASM_START(&h, &r, 65000);
     PUSH(&h, &r, "cdef", 2, false);
     PUSH(&h, &r, "ijk", 8, false);

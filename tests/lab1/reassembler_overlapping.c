@@ -5,7 +5,7 @@
 static int covers_stored(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: a push covering stored bytes on both sides");
+    harness_begin(&h, "reassembler: a push covering stored bytes on both sides [L1.R3]");
     REASM_START(&h, &r, 65000);
     PUSH(&h, &r, "bcd", 1, false);
     EXPECT_REASM(&h, &r, .unassembled = OPT_U64(3));
@@ -19,7 +19,7 @@ static int covers_stored(void) {
 static int bridges_two(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: a push bridging two stored pieces");
+    harness_begin(&h, "reassembler: a push bridging two stored pieces [L1.R3]");
     REASM_START(&h, &r, 65000);
     PUSH(&h, &r, "c", 2, false);
     PUSH(&h, &r, "g", 6, false);
@@ -36,7 +36,7 @@ static int bridges_two(void) {
 static int inside_and_edges(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: pushes inside, left of and right of a stored piece");
+    harness_begin(&h, "reassembler: pushes inside, left of and right of a stored piece [L1.R3 L1.R13]");
     REASM_START(&h, &r, 65000);
     PUSH(&h, &r, "defg", 3, false);
     PUSH(&h, &r, "ef", 4, false);
@@ -57,7 +57,7 @@ static int inside_and_edges(void) {
 static int straddles_write_position(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: a push starting before the write position");
+    harness_begin(&h, "reassembler: a push starting before the write position [L1.R4]");
     REASM_START(&h, &r, 65000);
     PUSH(&h, &r, "abc", 0, false);
     PUSH(&h, &r, "ghi", 6, false);

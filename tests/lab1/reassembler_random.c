@@ -54,7 +54,7 @@ static int permutations(void) {
     struct sponge_rng rng;
     static uint8_t truth[MAX_TOTAL];
     static struct piece pieces[2 * MAX_TOTAL];
-    harness_begin(&h, "reassembler: random permutations of overlapping pieces");
+    harness_begin(&h, "reassembler: random permutations of overlapping pieces [L1.R16]");
     sponge_rng_seed(&rng, harness_seed(&h));
     for (unsigned round = 0; round < 200; round++) {
         uint64_t total = 1 + sponge_rng_below(&rng, MAX_TOTAL);
@@ -89,7 +89,7 @@ static int small_window(void) {
     struct harness h;
     struct sponge_rng rng;
     static uint8_t truth[MAX_TOTAL];
-    harness_begin(&h, "reassembler: random pushes around a small window, random reads");
+    harness_begin(&h, "reassembler: random pushes around a small window, random reads [L1.R5 L1.R16]");
     sponge_rng_seed(&rng, harness_seed(&h) ^ 0x5eed);
     for (unsigned round = 0; round < 100; round++) {
         size_t capacity = 1 + (size_t)sponge_rng_below(&rng, 70);

@@ -38,7 +38,7 @@ static void expect_ranges(struct harness *h, int line, struct stream_reassembler
 static int holes_and_max(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler ranges: one per run of stored bytes, in order, at most max");
+    harness_begin(&h, "reassembler ranges: one per run of stored bytes, in order, at most max [L1.R14]");
     REASM_START(&h, &r, 100);
     EXPECT_NO_RANGES(&h, &r, 4);
     PUSH(&h, &r, "ef", 4, false);
@@ -63,7 +63,7 @@ static int holes_and_max(void) {
 static int absolute_after_reads(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler ranges: absolute indexes once bytes were read (the window wraps)");
+    harness_begin(&h, "reassembler ranges: absolute indexes once bytes were read (the window wraps) [L1.R14]");
     REASM_START(&h, &r, 8);
     PUSH(&h, &r, "abcdef", 0, false);
     EXPECT_ASSEMBLED(&h, &r, "abcdef");
@@ -83,7 +83,7 @@ static int absolute_after_reads(void) {
 static int not_past_the_end(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler ranges: bytes past a known end are not listed");
+    harness_begin(&h, "reassembler ranges: bytes past a known end are not listed [L1.R14 L1.R10]");
     REASM_START(&h, &r, 64);
     PUSH(&h, &r, "gh", 6, false);
     PUSH(&h, &r, "c", 2, false);

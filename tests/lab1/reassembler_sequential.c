@@ -7,7 +7,7 @@
 static int read_as_they_come(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: in order, read after every push");
+    harness_begin(&h, "reassembler: in order, read after every push [L1.R1]");
     REASM_START(&h, &r, 65000);
     PUSH(&h, &r, "abcd", 0, false);
     EXPECT_ASSEMBLED(&h, &r, "abcd");
@@ -24,7 +24,7 @@ static int read_as_they_come(void) {
 static int read_at_end(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: in order, read once at the end");
+    harness_begin(&h, "reassembler: in order, read once at the end [L1.R1]");
     REASM_START(&h, &r, 65000);
     char all[200] = "";
     for (unsigned i = 0; i < 20; i++) {
@@ -43,7 +43,7 @@ static int read_at_end(void) {
 static int many_small(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: one byte at a time, eof on the last");
+    harness_begin(&h, "reassembler: one byte at a time, eof on the last [L1.R1 L1.R9]");
     REASM_START(&h, &r, 8);
     const char *text = "a longer sentence, byte by byte";
     size_t n = strlen(text);

@@ -5,7 +5,7 @@
 static int single_push(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: one push at index 0 is assembled at once");
+    harness_begin(&h, "reassembler: one push at index 0 is assembled at once [L1.R1]");
     REASM_START(&h, &r, 65000);
     EXPECT_REASM(&h, &r, .bytes_written = OPT_U64(0), .unassembled = OPT_U64(0), .empty = TRI_YES, .eof = TRI_NO);
     PUSH(&h, &r, "abcd", 0, false);
@@ -20,7 +20,7 @@ static int single_push(void) {
 static int single_byte(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: one byte");
+    harness_begin(&h, "reassembler: one byte [L1.R1]");
     REASM_START(&h, &r, 1);
     PUSH(&h, &r, "a", 0, false);
     EXPECT_REASM(&h, &r, .bytes_written = OPT_U64(1), .unassembled = OPT_U64(0));
@@ -32,7 +32,7 @@ static int single_byte(void) {
 static int whole_stream(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: the whole stream in one push with eof");
+    harness_begin(&h, "reassembler: the whole stream in one push with eof [L1.R1 L1.R9]");
     REASM_START(&h, &r, 65000);
     PUSH(&h, &r, "abcd", 0, true);
     EXPECT_REASM(&h, &r, .bytes_written = OPT_U64(4), .input_ended = TRI_YES, .eof = TRI_NO, .unassembled = OPT_U64(0));
@@ -45,7 +45,7 @@ static int whole_stream(void) {
 static int empty_stream(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: an empty stream ends with an empty eof push");
+    harness_begin(&h, "reassembler: an empty stream ends with an empty eof push [L1.R9]");
     REASM_START(&h, &r, 65000);
     PUSH(&h, &r, "", 0, false);
     EXPECT_REASM(&h, &r, .bytes_written = OPT_U64(0), .input_ended = TRI_NO, .empty = TRI_YES);

@@ -29,7 +29,7 @@ enum { CAPACITY = 4096, PUSHES = 1000000, TOTAL = 8 * 1024 * 1024 };
 static int tiny_pushes(void) {
     struct harness h;
     struct sponge_rng rng;
-    harness_begin(&h, "reassembler: a million tiny overlapping pushes in bounded memory");
+    harness_begin(&h, "reassembler: a million tiny overlapping pushes in bounded memory [L1.R15]");
     sponge_rng_seed(&rng, harness_seed(&h));
     uint8_t *truth = malloc(TOTAL);
     struct reasm_model m;

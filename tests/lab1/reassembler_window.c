@@ -6,7 +6,7 @@
 static int cut_at_capacity(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: in-order bytes past the window are dropped");
+    harness_begin(&h, "reassembler: in-order bytes past the window are dropped [L1.R5]");
     REASM_START(&h, &r, 8);
     PUSH(&h, &r, "abcdefghijkl", 0, false);
     EXPECT_REASM(&h, &r, .bytes_written = OPT_U64(8), .unassembled = OPT_U64(0), .buffer_size = OPT_U64(8));
@@ -28,7 +28,7 @@ static int cut_at_capacity(void) {
 static int out_of_order_cut(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: stored bytes past the window are dropped");
+    harness_begin(&h, "reassembler: stored bytes past the window are dropped [L1.R5]");
     REASM_START(&h, &r, 8);
     PUSH(&h, &r, "defghijk", 3, false);
     EXPECT_REASM(&h, &r, .unassembled = OPT_U64(5), .bytes_written = OPT_U64(0));
@@ -44,7 +44,7 @@ static int out_of_order_cut(void) {
 static int stored_survive_reads(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: stored bytes stay put while the reader pops");
+    harness_begin(&h, "reassembler: stored bytes stay put while the reader pops [L1.R7]");
     REASM_START(&h, &r, 8);
     PUSH(&h, &r, "ab", 0, false);
     PUSH(&h, &r, "h", 7, false);
@@ -65,7 +65,7 @@ static int stored_survive_reads(void) {
 static int window_wraps_ring(void) {
     struct harness h;
     struct stream_reassembler r;
-    harness_begin(&h, "reassembler: stored pieces across the end of the output ring");
+    harness_begin(&h, "reassembler: stored pieces across the end of the output ring [L1.R7]");
     REASM_START(&h, &r, 5);
     PUSH(&h, &r, "abc", 0, false);
     EXPECT_ASSEMBLED(&h, &r, "abc");

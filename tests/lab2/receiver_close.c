@@ -6,7 +6,7 @@ int main(void) {
     struct harness h;
     struct tcp_receiver r;
 
-    receiver_begin(&h, &r, "receiver close: FIN right after the SYN", 4000);
+    receiver_begin(&h, &r, "receiver close: FIN right after the SYN [L2.R6 L2.R7]", 4000);
     ARRIVES(&h, &r, .syn = true, .seqno = 0);
     EXPECT_STATE(&h, &r, "SYN_RECV");
     ARRIVES(&h, &r, .fin = true, .seqno = 1);
@@ -17,7 +17,7 @@ int main(void) {
     EXPECT_EOF(&h, &r, true);
     receiver_end(&h, &r);
 
-    receiver_begin(&h, &r, "receiver close: data, then FIN in its own segment", 4000);
+    receiver_begin(&h, &r, "receiver close: data, then FIN in its own segment [L2.R6 L2.R7]", 4000);
     ARRIVES(&h, &r, .syn = true, .seqno = 2302);
     ARRIVES(&h, &r, .seqno = 2303, .payload = "a");
     EXPECT_ACKNO(&h, &r, 2304);
@@ -31,7 +31,7 @@ int main(void) {
     EXPECT_EOF(&h, &r, true);
     receiver_end(&h, &r);
 
-    receiver_begin(&h, &r, "receiver close: FIN on the last data segment", 4000);
+    receiver_begin(&h, &r, "receiver close: FIN on the last data segment [L2.R6 L2.R7]", 4000);
     ARRIVES(&h, &r, .syn = true, .seqno = 0);
     ARRIVES(&h, &r, .seqno = 1, .payload = "abc");
     ARRIVES(&h, &r, .fin = true, .seqno = 4, .payload = "def");
@@ -41,7 +41,7 @@ int main(void) {
     EXPECT_EOF(&h, &r, true);
     receiver_end(&h, &r);
 
-    receiver_begin(&h, &r, "receiver close: FIN arrives before the data", 4000);
+    receiver_begin(&h, &r, "receiver close: FIN arrives before the data [L2.R7]", 4000);
     ARRIVES(&h, &r, .syn = true, .seqno = 3000);
     ARRIVES(&h, &r, .fin = true, .seqno = 3002);
     EXPECT_ACKNO(&h, &r, 3001);
@@ -54,7 +54,7 @@ int main(void) {
     EXPECT_EOF(&h, &r, true);
     receiver_end(&h, &r);
 
-    receiver_begin(&h, &r, "receiver close: FIN with data beyond the window is not taken", 4);
+    receiver_begin(&h, &r, "receiver close: FIN with data beyond the window is not taken [L2.R9]", 4);
     ARRIVES(&h, &r, .syn = true, .seqno = 0);
     ARRIVES(&h, &r, .fin = true, .seqno = 1, .payload = "abcdef");
     EXPECT_ACKNO(&h, &r, 5);
@@ -67,7 +67,7 @@ int main(void) {
     EXPECT_EOF(&h, &r, true);
     receiver_end(&h, &r);
 
-    receiver_begin(&h, &r, "receiver close: retransmitted FIN changes nothing", 4000);
+    receiver_begin(&h, &r, "receiver close: retransmitted FIN changes nothing [L2.R11]", 4000);
     ARRIVES(&h, &r, .syn = true, .seqno = 0);
     ARRIVES(&h, &r, .fin = true, .seqno = 1, .payload = "xy");
     EXPECT_ACKNO(&h, &r, 4);
@@ -79,7 +79,7 @@ int main(void) {
     EXPECT_EOF(&h, &r, true);
     receiver_end(&h, &r);
 
-    receiver_begin(&h, &r, "receiver close: error on the stream shows as ERROR", 4000);
+    receiver_begin(&h, &r, "receiver close: error on the stream shows as ERROR [L2.R13]", 4000);
     ARRIVES(&h, &r, .syn = true, .seqno = 0);
     STEP(&h, "the connection sets the inbound stream's error (as on a RST)");
     byte_stream_set_error(tcp_receiver_stream_out(&r));

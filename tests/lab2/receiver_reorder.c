@@ -7,7 +7,7 @@ int main(void) {
     struct harness h;
     struct tcp_receiver r;
 
-    receiver_begin(&h, &r, "receiver reorder: one segment early", 2358);
+    receiver_begin(&h, &r, "receiver reorder: one segment early [L2.R10]", 2358);
     ARRIVES(&h, &r, .syn = true, .seqno = 1000);
     ARRIVES(&h, &r, .seqno = 1005, .payload = "efgh");
     EXPECT_ACKNO(&h, &r, 1001);
@@ -21,7 +21,7 @@ int main(void) {
     EXPECT_READ(&h, &r, "abcdefgh");
     receiver_end(&h, &r);
 
-    receiver_begin(&h, &r, "receiver reorder: several holes filled one by one", 2358);
+    receiver_begin(&h, &r, "receiver reorder: several holes filled one by one [L2.R10]", 2358);
     ARRIVES(&h, &r, .syn = true, .seqno = 0);
     ARRIVES(&h, &r, .seqno = 9, .payload = "ijkl");
     ARRIVES(&h, &r, .seqno = 5, .payload = "efgh");
@@ -36,7 +36,7 @@ int main(void) {
     EXPECT_READ(&h, &r, "abcdefghijkl");
     receiver_end(&h, &r);
 
-    receiver_begin(&h, &r, "receiver reorder: overlapping early segments", 2358);
+    receiver_begin(&h, &r, "receiver reorder: overlapping early segments [L2.R10]", 2358);
     ARRIVES(&h, &r, .syn = true, .seqno = 0);
     ARRIVES(&h, &r, .seqno = 3, .payload = "cdef");
     ARRIVES(&h, &r, .seqno = 5, .payload = "efgh");
@@ -47,7 +47,7 @@ int main(void) {
     EXPECT_READ(&h, &r, "abcdefgh");
     receiver_end(&h, &r);
 
-    receiver_begin(&h, &r, "receiver reorder: early segment reaching past a small window", 4);
+    receiver_begin(&h, &r, "receiver reorder: early segment reaching past a small window [L2.R9 L2.R10]", 4);
     ARRIVES(&h, &r, .syn = true, .seqno = 0);
     ARRIVES(&h, &r, .seqno = 3, .payload = "cdef");
     EXPECT_UNASSEMBLED(&h, &r, 2);
@@ -62,7 +62,7 @@ int main(void) {
     enum { CAPACITY = 3000, TOTAL = 100000, MAXSEG = 300 };
     static uint8_t sent[TOTAL];
     static uint8_t got[TOTAL];
-    receiver_begin(&h, &r, "receiver reorder: random order within the window", CAPACITY);
+    receiver_begin(&h, &r, "receiver reorder: random order within the window [L2.R10]", CAPACITY);
     sponge_rng_seed(&rng, harness_seed(&h));
     for (size_t i = 0; i < TOTAL; i++) {
         sent[i] = (uint8_t)sponge_rng_next(&rng);

@@ -6,7 +6,7 @@ int main(void) {
     struct harness h;
     struct tcp_receiver r;
 
-    receiver_begin(&h, &r, "receiver special: SYN, data and FIN in one segment", 4000);
+    receiver_begin(&h, &r, "receiver special: SYN, data and FIN in one segment [L2.R5 L2.R7]", 4000);
     ARRIVES(&h, &r, .syn = true, .fin = true, .seqno = 0, .payload = "Hello, CS144!");
     EXPECT_ACKNO(&h, &r, 15);
     EXPECT_STATE(&h, &r, "FIN_RECV");
@@ -16,14 +16,14 @@ int main(void) {
     EXPECT_EOF(&h, &r, true);
     receiver_end(&h, &r);
 
-    receiver_begin(&h, &r, "receiver special: SYN, data and FIN at a wrapping ISN", 4000);
+    receiver_begin(&h, &r, "receiver special: SYN, data and FIN at a wrapping ISN [L2.R5 L2.R12]", 4000);
     ARRIVES(&h, &r, .syn = true, .fin = true, .seqno = UINT32_MAX - 2, .payload = "abcd");
     EXPECT_ACKNO(&h, &r, 3);
     EXPECT_READ(&h, &r, "abcd");
     EXPECT_EOF(&h, &r, true);
     receiver_end(&h, &r);
 
-    receiver_begin(&h, &r, "receiver special: data, FIN before the SYN are forgotten", 4000);
+    receiver_begin(&h, &r, "receiver special: data, FIN before the SYN are forgotten [L2.R4]", 4000);
     ARRIVES(&h, &r, .seqno = 1, .payload = "abcd");
     ARRIVES(&h, &r, .fin = true, .seqno = 5);
     EXPECT_NO_ACKNO(&h, &r);
@@ -36,7 +36,7 @@ int main(void) {
     EXPECT_READ(&h, &r, "abcd");
     receiver_end(&h, &r);
 
-    receiver_begin(&h, &r, "receiver special: segment at the SYN's seqno without SYN is ignored", 4000);
+    receiver_begin(&h, &r, "receiver special: segment at the SYN's seqno without SYN is ignored [L2.R11]", 4000);
     ARRIVES(&h, &r, .syn = true, .seqno = 77);
     ARRIVES(&h, &r, .seqno = 77, .payload = "zzzz");
     EXPECT_ACKNO(&h, &r, 78);
@@ -46,7 +46,7 @@ int main(void) {
     EXPECT_READ(&h, &r, "abcd");
     receiver_end(&h, &r);
 
-    receiver_begin(&h, &r, "receiver special: old segments are ignored", 4000);
+    receiver_begin(&h, &r, "receiver special: old segments are ignored [L2.R11]", 4000);
     ARRIVES(&h, &r, .syn = true, .seqno = 0);
     ARRIVES(&h, &r, .seqno = 1, .payload = "abcdefgh");
     EXPECT_READ(&h, &r, "abcdefgh");
@@ -62,7 +62,7 @@ int main(void) {
     EXPECT_READ(&h, &r, "ij");
     receiver_end(&h, &r);
 
-    receiver_begin(&h, &r, "receiver special: segment half the sequence space away is dropped", 4000);
+    receiver_begin(&h, &r, "receiver special: segment half the sequence space away is dropped [L2.R11]", 4000);
     ARRIVES(&h, &r, .syn = true, .seqno = 0);
     ARRIVES(&h, &r, .seqno = 0x80000000u, .payload = "far");
     ARRIVES(&h, &r, .seqno = 0x80000001u, .payload = "far");
@@ -72,7 +72,7 @@ int main(void) {
     EXPECT_ASSEMBLED(&h, &r, 0);
     receiver_end(&h, &r);
 
-    receiver_begin(&h, &r, "receiver special: a SYN at another seqno is ignored", 4000);
+    receiver_begin(&h, &r, "receiver special: a SYN at another seqno is ignored [L2.R11]", 4000);
     ARRIVES(&h, &r, .syn = true, .seqno = 100);
     ARRIVES(&h, &r, .seqno = 101, .payload = "abc");
     ARRIVES(&h, &r, .syn = true, .seqno = 500, .payload = "evil");
@@ -87,14 +87,14 @@ int main(void) {
     EXPECT_READ(&h, &r, "abcd");
     receiver_end(&h, &r);
 
-    receiver_begin(&h, &r, "receiver special: retransmitted SYN with its data", 4000);
+    receiver_begin(&h, &r, "receiver special: retransmitted SYN with its data [L2.R5 L2.R11]", 4000);
     ARRIVES(&h, &r, .syn = true, .seqno = 9, .payload = "abc");
     ARRIVES(&h, &r, .syn = true, .seqno = 9, .payload = "abcdef");
     EXPECT_ACKNO(&h, &r, 16);
     EXPECT_READ(&h, &r, "abcdef");
     receiver_end(&h, &r);
 
-    receiver_begin(&h, &r, "receiver special: RST and ACK flags do not affect the stream", 4000);
+    receiver_begin(&h, &r, "receiver special: RST and ACK flags do not affect the stream [L2.R13]", 4000);
     ARRIVES(&h, &r, .syn = true, .seqno = 0);
     ARRIVES(&h, &r, .ack = true, .rst = true, .seqno = 1, .ackno = 99, .payload = "ab");
     EXPECT_ACKNO(&h, &r, 3);

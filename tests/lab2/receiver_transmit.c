@@ -6,7 +6,7 @@ int main(void) {
     struct harness h;
     struct tcp_receiver r;
 
-    receiver_begin(&h, &r, "receiver transmit: one segment after the SYN", 4000);
+    receiver_begin(&h, &r, "receiver transmit: one segment after the SYN [L2.R5 L2.R6]", 4000);
     ARRIVES(&h, &r, .syn = true, .seqno = 0);
     ARRIVES(&h, &r, .ack = true, .seqno = 1, .payload = "abcd");
     EXPECT_ACKNO(&h, &r, 5);
@@ -17,7 +17,7 @@ int main(void) {
     EXPECT_WINDOW(&h, &r, 4000);
     receiver_end(&h, &r);
 
-    receiver_begin(&h, &r, "receiver transmit: two segments at a large ISN", 4000);
+    receiver_begin(&h, &r, "receiver transmit: two segments at a large ISN [L2.R5 L2.R6]", 4000);
     ARRIVES(&h, &r, .syn = true, .seqno = 384678);
     ARRIVES(&h, &r, .seqno = 384679, .payload = "abcd");
     EXPECT_ACKNO(&h, &r, 384683);
@@ -28,7 +28,7 @@ int main(void) {
     EXPECT_READ(&h, &r, "abcdefgh");
     receiver_end(&h, &r);
 
-    receiver_begin(&h, &r, "receiver transmit: reading between segments", 4000);
+    receiver_begin(&h, &r, "receiver transmit: reading between segments [L2.R6 L2.R8]", 4000);
     ARRIVES(&h, &r, .syn = true, .seqno = 5);
     ARRIVES(&h, &r, .seqno = 6, .payload = "abcd");
     EXPECT_READ(&h, &r, "abcd");
@@ -39,7 +39,7 @@ int main(void) {
     EXPECT_WINDOW(&h, &r, 4000);
     receiver_end(&h, &r);
 
-    receiver_begin(&h, &r, "receiver transmit: a retransmitted segment is not duplicated", 4000);
+    receiver_begin(&h, &r, "receiver transmit: a retransmitted segment is not duplicated [L2.R11]", 4000);
     ARRIVES(&h, &r, .syn = true, .seqno = 0);
     ARRIVES(&h, &r, .seqno = 1, .payload = "abcd");
     ARRIVES(&h, &r, .seqno = 1, .payload = "abcd");
@@ -49,14 +49,14 @@ int main(void) {
     EXPECT_READ(&h, &r, "abcdef");
     receiver_end(&h, &r);
 
-    receiver_begin(&h, &r, "receiver transmit: payload in two view parts", 4000);
+    receiver_begin(&h, &r, "receiver transmit: payload in two view parts [L2.R13]", 4000);
     ARRIVES(&h, &r, .syn = true, .seqno = 0);
     ARRIVES(&h, &r, .seqno = 1, .payload = "hello world", .split = 5);
     EXPECT_ACKNO(&h, &r, 12);
     EXPECT_READ(&h, &r, "hello world");
     receiver_end(&h, &r);
 
-    receiver_begin(&h, &r, "receiver transmit: empty segments after the SYN", 4000);
+    receiver_begin(&h, &r, "receiver transmit: empty segments after the SYN [L2.R6]", 4000);
     ARRIVES(&h, &r, .syn = true, .seqno = 0);
     ARRIVES(&h, &r, .ack = true, .seqno = 1);
     ARRIVES(&h, &r, .ack = true, .seqno = 1, .payload = "");
@@ -69,7 +69,7 @@ int main(void) {
     enum { CAPACITY = 4000, TOTAL = 200000 };
     static uint8_t sent[TOTAL];
     static uint8_t got[TOTAL];
-    receiver_begin(&h, &r, "receiver transmit: long stream at a random ISN", CAPACITY);
+    receiver_begin(&h, &r, "receiver transmit: long stream at a random ISN [L2.R5 L2.R6 L2.R12]", CAPACITY);
     sponge_rng_seed(&rng, harness_seed(&h));
     for (size_t i = 0; i < TOTAL; i++) {
         sent[i] = (uint8_t)sponge_rng_next(&rng);

@@ -6,7 +6,7 @@ int main(void) {
     struct harness h;
     struct tcp_receiver r;
 
-    receiver_begin(&h, &r, "receiver window: shrinks with buffered data, opens when read", 4000);
+    receiver_begin(&h, &r, "receiver window: shrinks with buffered data, opens when read [L2.R8]", 4000);
     ARRIVES(&h, &r, .syn = true, .seqno = 0);
     EXPECT_WINDOW(&h, &r, 4000);
     ARRIVES(&h, &r, .seqno = 1, .payload = "abcd");
@@ -17,7 +17,7 @@ int main(void) {
     EXPECT_WINDOW(&h, &r, 4000);
     receiver_end(&h, &r);
 
-    receiver_begin(&h, &r, "receiver window: out-of-order bytes do not shrink it", 4000);
+    receiver_begin(&h, &r, "receiver window: out-of-order bytes do not shrink it [L2.R8]", 4000);
     ARRIVES(&h, &r, .syn = true, .seqno = 0);
     ARRIVES(&h, &r, .seqno = 3, .payload = "cd");
     EXPECT_UNASSEMBLED(&h, &r, 2);
@@ -25,7 +25,7 @@ int main(void) {
     EXPECT_ACKNO(&h, &r, 1);
     receiver_end(&h, &r);
 
-    receiver_begin(&h, &r, "receiver window: segment overflowing the right edge is trimmed", 2);
+    receiver_begin(&h, &r, "receiver window: segment overflowing the right edge is trimmed [L2.R9]", 2);
     ARRIVES(&h, &r, .syn = true, .seqno = 23452);
     ARRIVES(&h, &r, .seqno = 23453, .payload = "abc");
     EXPECT_ACKNO(&h, &r, 23455);
@@ -39,7 +39,7 @@ int main(void) {
     EXPECT_READ(&h, &r, "c");
     receiver_end(&h, &r);
 
-    receiver_begin(&h, &r, "receiver window: segment exactly filling the window", 4);
+    receiver_begin(&h, &r, "receiver window: segment exactly filling the window [L2.R9]", 4);
     ARRIVES(&h, &r, .syn = true, .seqno = 10);
     ARRIVES(&h, &r, .seqno = 11, .payload = "abcd");
     EXPECT_ACKNO(&h, &r, 15);
@@ -47,7 +47,7 @@ int main(void) {
     EXPECT_READ(&h, &r, "abcd");
     receiver_end(&h, &r);
 
-    receiver_begin(&h, &r, "receiver window: segment entirely beyond the window is dropped", 4);
+    receiver_begin(&h, &r, "receiver window: segment entirely beyond the window is dropped [L2.R9]", 4);
     ARRIVES(&h, &r, .syn = true, .seqno = 0);
     ARRIVES(&h, &r, .seqno = 5, .payload = "e");
     EXPECT_ACKNO(&h, &r, 1);
@@ -62,7 +62,7 @@ int main(void) {
     EXPECT_READ(&h, &r, "abcd");
     receiver_end(&h, &r);
 
-    receiver_begin(&h, &r, "receiver window: zero window drops data until read", 3);
+    receiver_begin(&h, &r, "receiver window: zero window drops data until read [L2.R8 L2.R9]", 3);
     ARRIVES(&h, &r, .syn = true, .seqno = 0);
     ARRIVES(&h, &r, .seqno = 1, .payload = "abc");
     EXPECT_WINDOW(&h, &r, 0);
@@ -77,7 +77,7 @@ int main(void) {
     EXPECT_READ(&h, &r, "def");
     receiver_end(&h, &r);
 
-    receiver_begin(&h, &r, "receiver window: segment overlapping the left edge is accepted", 4000);
+    receiver_begin(&h, &r, "receiver window: segment overlapping the left edge is accepted [L2.R9]", 4000);
     ARRIVES(&h, &r, .syn = true, .seqno = 0);
     ARRIVES(&h, &r, .seqno = 1, .payload = "ab");
     ARRIVES(&h, &r, .seqno = 2, .payload = "bcd");
@@ -85,7 +85,8 @@ int main(void) {
     EXPECT_READ(&h, &r, "abcd");
     receiver_end(&h, &r);
 
-    receiver_begin(&h, &r, "receiver window: data beyond the window is dropped even at a wrapping ISN", 4);
+    receiver_begin(&h, &r, "receiver window: data beyond the window is dropped even at a wrapping ISN [L2.R9 L2.R12]",
+                   4);
     ARRIVES(&h, &r, .syn = true, .seqno = UINT32_MAX - 1);
     ARRIVES(&h, &r, .seqno = UINT32_MAX, .payload = "abcdef");
     EXPECT_ACKNO(&h, &r, 3);

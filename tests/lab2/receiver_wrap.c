@@ -19,7 +19,7 @@ int main(void) {
     struct harness h;
     struct tcp_receiver r;
 
-    receiver_begin(&h, &r, "receiver wrap: ISN just below 2^32", 4000);
+    receiver_begin(&h, &r, "receiver wrap: ISN just below 2^32 [L2.R12]", 4000);
     ARRIVES(&h, &r, .syn = true, .seqno = UINT32_MAX - 1);
     EXPECT_ACKNO(&h, &r, UINT32_MAX);
     ARRIVES(&h, &r, .seqno = UINT32_MAX, .payload = "abcd");
@@ -36,7 +36,7 @@ int main(void) {
     EXPECT_EOF(&h, &r, true);
     receiver_end(&h, &r);
 
-    receiver_begin(&h, &r, "receiver wrap: out-of-order segment across the wrap", 4000);
+    receiver_begin(&h, &r, "receiver wrap: out-of-order segment across the wrap [L2.R10 L2.R12]", 4000);
     ARRIVES(&h, &r, .syn = true, .seqno = UINT32_MAX - 5);
     ARRIVES(&h, &r, .seqno = UINT32_MAX, .payload = "efgh");
     EXPECT_UNASSEMBLED(&h, &r, 4);
@@ -53,7 +53,7 @@ int main(void) {
         pattern[i] = pattern_byte(i);
     }
     struct sponge_rng rng;
-    receiver_begin(&h, &r, "receiver wrap: a stream longer than 2^32 bytes", SEGMENT_MAX * 2);
+    receiver_begin(&h, &r, "receiver wrap: a stream longer than 2^32 bytes [L2.R12]", SEGMENT_MAX * 2);
     sponge_rng_seed(&rng, harness_seed(&h));
     uint32_t isn = (uint32_t)sponge_rng_next(&rng);
     const uint64_t total = TWO32 + TWO32 / 4 + sponge_rng_below(&rng, 100000);

@@ -10,7 +10,7 @@
 
 static int rfc1071_example(void) {
     struct harness h;
-    harness_begin(&h, "checksum: RFC 1071 section 3 example");
+    harness_begin(&h, "checksum: RFC 1071 section 3 example [L2.R14]");
     /* By hand: 0001 + f203 = f204; + f4f5 = 1e6f9; + f6f7 = 2ddf0;
      * end-around carry: ddf0 + 2 = ddf2; complement: 220d. */
     const uint8_t bytes[] = {0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7};
@@ -39,7 +39,7 @@ static int rfc1071_example(void) {
 
 static int ipv4_example(void) {
     struct harness h;
-    harness_begin(&h, "checksum: an IPv4 header by hand");
+    harness_begin(&h, "checksum: an IPv4 header by hand [L2.R14]");
     /* 192.168.0.1 -> 192.168.0.199, UDP, total length 0x73, DF, TTL 64.
      * By hand: 4500 + 0073 = 4573; + 0000 = 4573; + 4000 = 8573; + 4011 = c584; + c0a8 = 1862c;
      * + 0001 = 1862d; + c0a8 = 246d5; + 00c7 = 2479c; carry: 479c + 2 = 479e; complement: b861. */
@@ -62,7 +62,7 @@ static int ipv4_example(void) {
 
 static int split_views(void) {
     struct harness h;
-    harness_begin(&h, "checksum: two-piece views equal one piece, at every split point");
+    harness_begin(&h, "checksum: two-piece views equal one piece, at every split point [L2.R14]");
     struct sponge_rng rng;
     sponge_rng_seed(&rng, harness_seed(&h));
     uint8_t data[300];
@@ -97,7 +97,7 @@ static uint16_t reference_checksum(const uint8_t *data, size_t len) {
 
 static int every_length_and_alignment(void) {
     struct harness h;
-    harness_begin(&h, "checksum: every length 0..80 at every alignment 0..7 against a 16-bit reference");
+    harness_begin(&h, "checksum: every length 0..80 at every alignment 0..7 against a 16-bit reference [L2.R14]");
     struct sponge_rng rng;
     sponge_rng_seed(&rng, harness_seed(&h));
     uint8_t data[96];
@@ -119,7 +119,7 @@ static int every_length_and_alignment(void) {
 
 static int ttl_incremental(void) {
     struct harness h;
-    harness_begin(&h, "checksum: RFC 1624 TTL decrement equals a full recompute");
+    harness_begin(&h, "checksum: RFC 1624 TTL decrement equals a full recompute [L2.R14]");
     struct sponge_rng rng;
     sponge_rng_seed(&rng, harness_seed(&h));
     for (int round = 0; round < 20000; round++) {

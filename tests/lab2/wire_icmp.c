@@ -45,7 +45,7 @@ static const uint8_t linux_time_exceeded[] = {
 
 static int real_ping(void) {
     struct harness h;
-    harness_begin(&h, "icmp: a real ping request parses; our reply equals the kernel's");
+    harness_begin(&h, "icmp: a real ping request parses; our reply equals the kernel's [L2.R18]");
     struct ipv4_datagram d;
     STEP(&h, "parse the captured datagram");
     EXPECT_EQ(&h, "ipv4 parse", SPONGE_OK, ipv4_datagram_parse(ping_request, sizeof ping_request, &d));
@@ -88,7 +88,7 @@ static int real_ping(void) {
 
 static int echo_answer_refusals(void) {
     struct harness h;
-    harness_begin(&h, "icmp: echo_answer refuses what is not an intact, whole echo request");
+    harness_begin(&h, "icmp: echo_answer refuses what is not an intact, whole echo request [L2.R18]");
     struct ipv4_datagram d;
     EXPECT_EQ(&h, "ipv4 parse", SPONGE_OK, ipv4_datagram_parse(ping_request, sizeof ping_request, &d));
     uint8_t msg[64];
@@ -122,7 +122,7 @@ static int echo_answer_refusals(void) {
 
 static int error_by_hand(void) {
     struct harness h;
-    harness_begin(&h, "icmp: Time Exceeded for a UDP probe, byte for byte");
+    harness_begin(&h, "icmp: Time Exceeded for a UDP probe, byte for byte [L2.R18]");
     struct ipv4_datagram off;
     STEP(&h, "parse the probe (TTL 1)");
     EXPECT_EQ(&h, "parse", SPONGE_OK, ipv4_datagram_parse(probe, sizeof probe, &off));
@@ -158,7 +158,7 @@ static int error_by_hand(void) {
 
 static int linux_error(void) {
     struct harness h;
-    harness_begin(&h, "icmp: Linux's Time Exceeded parses; ours about the same probe has the same ICMP bytes");
+    harness_begin(&h, "icmp: Linux's Time Exceeded parses; ours about the same probe has the same ICMP bytes [L2.R18]");
     struct ipv4_datagram d;
     STEP(&h, "parse the captured datagram");
     EXPECT_EQ(&h, "ipv4 parse", SPONGE_OK, ipv4_datagram_parse(linux_time_exceeded, sizeof linux_time_exceeded, &d));
@@ -190,7 +190,7 @@ static int linux_error(void) {
 
 static int quotes(void) {
     struct harness h;
-    harness_begin(&h, "icmp: quotes stay within 576 bytes; a partial quote parses; frag-needed MTU");
+    harness_begin(&h, "icmp: quotes stay within 576 bytes; a partial quote parses; frag-needed MTU [L2.R18]");
     static uint8_t big[1500];
     memset(big, 0x5a, sizeof big);
     struct ipv4_datagram off;
@@ -235,7 +235,7 @@ static int quotes(void) {
 
 static int parse_errors(void) {
     struct harness h;
-    harness_begin(&h, "icmp: parse errors and serialize bounds");
+    harness_begin(&h, "icmp: parse errors and serialize bounds [L2.R18 L2.R19]");
     struct icmp_header ih;
     struct byte_view body;
     STEP(&h, "every length below 8 is too short");
@@ -269,7 +269,7 @@ static int parse_errors(void) {
 
 static int error_rules(void) {
     struct harness h;
-    harness_begin(&h, "icmp: no error about errors, later fragments, broadcast, multicast, odd sources");
+    harness_begin(&h, "icmp: no error about errors, later fragments, broadcast, multicast, odd sources [L2.R18]");
     uint8_t payload[8] = {ICMP_ECHO_REQUEST};
     struct ipv4_datagram d;
     struct {

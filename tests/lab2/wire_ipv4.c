@@ -16,7 +16,7 @@ static void fix_checksum(uint8_t *hdr, size_t hlen) {
 
 static int round_trip(void) {
     struct harness h;
-    harness_begin(&h, "ipv4: round trip with options and every field set");
+    harness_begin(&h, "ipv4: round trip with options and every field set [L2.R15]");
     struct ipv4_header ip;
     STEP(&h, "init TCP 169.254.144.9 -> 169.254.144.1, 100 bytes payload");
     ipv4_header_init(&ip, IPV4_PROTO_TCP, 0xa9fe9009, 0xa9fe9001, 100);
@@ -84,7 +84,7 @@ static int round_trip(void) {
 
 static int errors(void) {
     struct harness h;
-    harness_begin(&h, "ipv4: every parse error");
+    harness_begin(&h, "ipv4: every parse error [L2.R15]");
     struct ipv4_header ip;
     ipv4_header_init(&ip, IPV4_PROTO_UDP, 0xa9fe9001, 0xa9fe9009, 20);
     uint8_t good[40] = {0};
@@ -151,7 +151,7 @@ static int errors(void) {
 
 static int addresses(void) {
     struct harness h;
-    harness_begin(&h, "ipv4: dotted-quad addresses");
+    harness_begin(&h, "ipv4: dotted-quad addresses [L2.R15]");
     char text[16];
     uint32_t a = 0;
     STEP(&h, "format 169.254.144.9 and 0.0.0.0 and 255.255.255.255");

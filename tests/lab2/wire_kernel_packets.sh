@@ -1,4 +1,5 @@
 #!/bin/bash
+# rules: L2.R20 (docs/labs/lab2.md)
 # Packets no one here wrote: in a private network namespace the Linux kernel sends a TCP SYN
 # and a UDP datagram into TUN device tun144, and apps/tun_capture_check parses them with our
 # IPv4/TCP/UDP parsers and checks every field and both checksums (see that file).

@@ -73,7 +73,7 @@ static size_t build_tcp(uint8_t *out, size_t cap, size_t payload_len) {
 
 static int prefixes(void) {
     struct harness h;
-    harness_begin(&h, "parsers on every prefix of valid packets");
+    harness_begin(&h, "parsers on every prefix of valid packets [L2.R19]");
     uint8_t pkt[200];
 
     STEP(&h, "TCP segment with MSS, timestamps, 2 SACK blocks and 11 bytes of payload");
@@ -130,7 +130,7 @@ static int prefixes(void) {
 
 static int random_inputs(void) {
     struct harness h;
-    harness_begin(&h, "parsers on random and mutated inputs");
+    harness_begin(&h, "parsers on random and mutated inputs [L2.R19]");
     struct sponge_rng rng;
     sponge_rng_seed(&rng, harness_seed(&h));
     uint8_t buf[200];

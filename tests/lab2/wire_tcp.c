@@ -22,7 +22,7 @@ static void fix_checksum(uint8_t *seg, size_t len) {
 
 static int hand_computed(void) {
     struct harness h;
-    harness_begin(&h, "tcp: a segment with odd payload, checksum by hand");
+    harness_begin(&h, "tcp: a segment with odd payload, checksum by hand [L2.R16 L2.R14]");
     /* 169.254.144.1:1000 -> 169.254.144.9:80, seq 100, ack 200, SYN+ACK, win 4000, "hello".
      * Pseudo-header: a9fe + 9001 + a9fe + 9009 + 0006 + 0019 (length 25) = 27425.
      * Header: 03e8 + 0050 + 0000 + 0064 + 0000 + 00c8 + 5012 + 0fa0 + 0 + 0 = 6516.
@@ -97,7 +97,7 @@ static void expect_same_header(struct harness *h, const struct tcp_header *a, co
 
 static int options_round_trip(void) {
     struct harness h;
-    harness_begin(&h, "tcp: round trip of every option combination");
+    harness_begin(&h, "tcp: round trip of every option combination [L2.R16]");
     /* 16 combinations of MSS, window scale, SACK-permitted, timestamps, times 0..4 SACK blocks. */
     for (unsigned mask = 0; mask < 16; mask++) {
         for (unsigned sacks = 0; sacks <= TCP_MAX_SACK_BLOCKS; sacks++) {
@@ -154,7 +154,7 @@ static int options_round_trip(void) {
 
 static int flags_round_trip(void) {
     struct harness h;
-    harness_begin(&h, "tcp: every flag combination, urgent pointer, extreme numbers");
+    harness_begin(&h, "tcp: every flag combination, urgent pointer, extreme numbers [L2.R16]");
     for (unsigned f = 0; f < 64; f++) {
         struct tcp_segment seg;
         memset(&seg, 0, sizeof seg);
@@ -200,7 +200,7 @@ static size_t build_with_options(uint8_t *buf, const uint8_t *opt, size_t opt_le
 
 static int option_rules(void) {
     struct harness h;
-    harness_begin(&h, "tcp: option parsing rules and errors");
+    harness_begin(&h, "tcp: option parsing rules and errors [L2.R16]");
     uint8_t buf[80];
     struct tcp_segment seg;
     size_t len;
@@ -268,7 +268,7 @@ static int option_rules(void) {
 
 static int header_errors(void) {
     struct harness h;
-    harness_begin(&h, "tcp: header errors and output buffers");
+    harness_begin(&h, "tcp: header errors and output buffers [L2.R16]");
     uint8_t buf[64];
     struct tcp_segment seg;
     const uint8_t none[] = {1, 1, 1, 1};
@@ -320,7 +320,7 @@ static int header_errors(void) {
 
 static int split_payloads(void) {
     struct harness h;
-    harness_begin(&h, "tcp: header-only serialize over split payloads equals the whole segment");
+    harness_begin(&h, "tcp: header-only serialize over split payloads equals the whole segment [L2.R16]");
     uint8_t data[257];
     for (size_t i = 0; i < sizeof data; i++) {
         data[i] = (uint8_t)(i * 37 + 11);
@@ -361,7 +361,7 @@ static int split_payloads(void) {
 
 static int describe(void) {
     struct harness h;
-    harness_begin(&h, "tcp: one-line description");
+    harness_begin(&h, "tcp: one-line description [L2.R16]");
     struct tcp_segment seg;
     memset(&seg, 0, sizeof seg);
     seg.header.syn = seg.header.ack = true;

@@ -11,7 +11,7 @@
 
 static int hand_computed(void) {
     struct harness h;
-    harness_begin(&h, "udp: a datagram with checksum by hand");
+    harness_begin(&h, "udp: a datagram with checksum by hand [L2.R17]");
     /* 169.254.144.1:40145 -> 169.254.144.9:5144, payload "hi", length 10.
      * Pseudo-header: a9fe + 9001 + a9fe + 9009 + 0011 + 000a = 27421.
      * Header: 9cd1 + 1418 + 000a + 0000 = b0f3. Payload: 6869.
@@ -41,7 +41,7 @@ static int hand_computed(void) {
 
 static int round_trips(void) {
     struct harness h;
-    harness_begin(&h, "udp: round trips, split payloads, link padding");
+    harness_begin(&h, "udp: round trips, split payloads, link padding [L2.R17]");
     uint8_t data[101];
     for (size_t i = 0; i < sizeof data; i++) {
         data[i] = (uint8_t)(i * 91 + 3);
@@ -78,7 +78,7 @@ static int round_trips(void) {
 
 static int checksum_rules(void) {
     struct harness h;
-    harness_begin(&h, "udp: zero checksum means none, computed zero is sent as ffff");
+    harness_begin(&h, "udp: zero checksum means none, computed zero is sent as ffff [L2.R17]");
     uint8_t payload[2] = {0, 0};
     struct udp_header u = {.sport = 1, .dport = 2};
     struct byte_view2 pv = byte_view2_of(payload, 2);
@@ -104,7 +104,7 @@ static int checksum_rules(void) {
 
 static int errors(void) {
     struct harness h;
-    harness_begin(&h, "udp: every parse error and output buffers");
+    harness_begin(&h, "udp: every parse error and output buffers [L2.R17]");
     uint8_t buf[20];
     struct udp_header u = {.sport = 9, .dport = 10};
     struct byte_view2 pv = byte_view2_of("abcdefghijkl", 12);

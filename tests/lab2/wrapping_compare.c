@@ -22,25 +22,25 @@ static void check_order(struct harness *h, uint32_t a_raw, uint32_t b_raw) {
 int main(void) {
     struct harness h;
 
-    harness_begin(&h, "wrapping compare: plain order");
+    harness_begin(&h, "wrapping compare: plain order [L2.R3]");
     check_order(&h, 0, 1);
     check_order(&h, 5, 1000);
     check_order(&h, 0x7ffffffe, 0x7fffffff);
     harness_end(&h);
 
-    harness_begin(&h, "wrapping compare: across the wrap at 2^32");
+    harness_begin(&h, "wrapping compare: across the wrap at 2^32 [L2.R3]");
     check_order(&h, UINT32_MAX, 0);
     check_order(&h, UINT32_MAX - 10, 10);
     check_order(&h, 0xf0000000u, 0x0fffffffu);
     harness_end(&h);
 
-    harness_begin(&h, "wrapping compare: just under half the space apart");
+    harness_begin(&h, "wrapping compare: just under half the space apart [L2.R3]");
     check_order(&h, 0, 0x7fffffffu);
     check_order(&h, 0x80000001u, 0);
     check_order(&h, 0xc0000000u, 0x3fffffffu);
     harness_end(&h);
 
-    harness_begin(&h, "wrapping compare: equality");
+    harness_begin(&h, "wrapping compare: equality [L2.R3]");
     for (uint32_t v = 0; v < 3; v++) {
         uint32_t raw = v == 0 ? 0 : v == 1 ? 0x80000000u : UINT32_MAX;
         struct wrap32 a = wrap32_of(raw), b = wrap32_of(raw);
@@ -54,7 +54,7 @@ int main(void) {
     }
     harness_end(&h);
 
-    harness_begin(&h, "wrapping compare: distance and add");
+    harness_begin(&h, "wrapping compare: distance and add [L2.R3]");
     STEP(&h, "10 + 5 wraps past nothing");
     EXPECT_EQ(&h, "raw", 15, wrap32_add(wrap32_of(10), 5).raw);
     STEP(&h, "2^32 - 3 + 5 wraps to 2");

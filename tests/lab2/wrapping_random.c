@@ -45,7 +45,7 @@ int main(void) {
     struct harness h;
     struct sponge_rng rng;
 
-    harness_begin(&h, "wrapping random: round trips");
+    harness_begin(&h, "wrapping random: round trips [L2.R1 L2.R2]");
     sponge_rng_seed(&rng, harness_seed(&h));
     STEP(&h, "%d round trips with the checkpoint within 2^31 of n", ROUNDS);
     for (int i = 0; i < ROUNDS; i++) {
@@ -65,7 +65,7 @@ int main(void) {
     }
     harness_end(&h);
 
-    harness_begin(&h, "wrapping random: unwrap against a brute-force reference");
+    harness_begin(&h, "wrapping random: unwrap against a brute-force reference [L2.R2]");
     sponge_rng_seed(&rng, harness_seed(&h) ^ 0x5eed);
     STEP(&h, "%d arbitrary (n, isn, checkpoint) triples", ROUNDS);
     for (int i = 0; i < ROUNDS; i++) {

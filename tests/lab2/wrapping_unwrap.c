@@ -15,7 +15,7 @@ static void check_unwrap(struct harness *h, uint32_t n, uint32_t isn, uint64_t c
 int main(void) {
     struct harness h;
 
-    harness_begin(&h, "unwrap: near 0");
+    harness_begin(&h, "unwrap: near 0 [L2.R2]");
     check_unwrap(&h, 1, 0, 0, 1);
     check_unwrap(&h, 16, 16, 0, 0);
     check_unwrap(&h, 15, 16, 0, TWO32 - 1);
@@ -26,7 +26,7 @@ int main(void) {
     check_unwrap(&h, 5, 0, 100, 5);
     harness_end(&h);
 
-    harness_begin(&h, "unwrap: near 2^32");
+    harness_begin(&h, "unwrap: near 2^32 [L2.R2]");
     check_unwrap(&h, 1, 0, UINT32_MAX, TWO32 + 1);
     check_unwrap(&h, UINT32_MAX, 0, TWO32, TWO32 - 1);
     check_unwrap(&h, 0, 0, TWO32 - 1, TWO32);
@@ -35,7 +35,7 @@ int main(void) {
     check_unwrap(&h, 3, UINT32_MAX, TWO32, TWO32 + 4);
     harness_end(&h);
 
-    harness_begin(&h, "unwrap: near multiples of 2^32");
+    harness_begin(&h, "unwrap: near multiples of 2^32 [L2.R2]");
     check_unwrap(&h, UINT32_MAX - 1, 0, 3 * TWO32, 3 * TWO32 - 2);
     check_unwrap(&h, UINT32_MAX - 10, 0, 3 * TWO32, 3 * TWO32 - 11);
     check_unwrap(&h, UINT32_MAX, 10, 3 * TWO32, 3 * TWO32 - 11);
@@ -45,14 +45,14 @@ int main(void) {
     check_unwrap(&h, 8, 7, 1000 * TWO32 + TWO31 + 5, 1001 * TWO32 + 1);
     harness_end(&h);
 
-    harness_begin(&h, "unwrap: exactly half the space away goes to the smaller");
+    harness_begin(&h, "unwrap: exactly half the space away goes to the smaller [L2.R2]");
     check_unwrap(&h, 0x80000000u, 0, TWO32, TWO31);
     check_unwrap(&h, 0, 0, 5 * TWO32 + TWO31, 5 * TWO32);
     check_unwrap(&h, 0x80000001u, 0, TWO32, TWO31 + 1);
     check_unwrap(&h, 0x7fffffffu, 0, TWO32, TWO32 + TWO31 - 1);
     harness_end(&h);
 
-    harness_begin(&h, "unwrap: near 2^63");
+    harness_begin(&h, "unwrap: near 2^63 [L2.R2]");
     check_unwrap(&h, 5, 0, TWO63, TWO63 + 5);
     check_unwrap(&h, (uint32_t)-5, 0, TWO63, TWO63 - 5);
     check_unwrap(&h, 17, 12, TWO63 - 3, TWO63 + 5);
@@ -60,7 +60,7 @@ int main(void) {
     check_unwrap(&h, 0x80000000u, 0x80000000u, TWO63 + TWO31, TWO63);
     harness_end(&h);
 
-    harness_begin(&h, "unwrap: near 2^64 nothing overflows");
+    harness_begin(&h, "unwrap: near 2^64 nothing overflows [L2.R2]");
     check_unwrap(&h, 0, 0, UINT64_MAX, UINT64_MAX - TWO32 + 1);
     check_unwrap(&h, UINT32_MAX - 3, 0, UINT64_MAX, UINT64_MAX - 3);
     check_unwrap(&h, UINT32_MAX, 0, UINT64_MAX, UINT64_MAX);

@@ -11,7 +11,7 @@ int main(void) {
     struct harness h;
     const uint64_t two32 = UINT64_C(1) << 32;
 
-    harness_begin(&h, "wrap: isn 0");
+    harness_begin(&h, "wrap: isn 0 [L2.R1]");
     check_wrap(&h, 0, 0, 0);
     check_wrap(&h, 1, 0, 1);
     check_wrap(&h, two32 - 1, 0, UINT32_MAX);
@@ -19,7 +19,7 @@ int main(void) {
     check_wrap(&h, 3 * two32 + 17, 0, 17);
     harness_end(&h);
 
-    harness_begin(&h, "wrap: non-zero isn wraps around");
+    harness_begin(&h, "wrap: non-zero isn wraps around [L2.R1]");
     check_wrap(&h, 0, 0x12345678u, 0x12345678u);
     check_wrap(&h, 3, UINT32_MAX, 2);
     check_wrap(&h, two32 - 1, 1, 0);
@@ -27,7 +27,7 @@ int main(void) {
     check_wrap(&h, 17, 15, 32);
     harness_end(&h);
 
-    harness_begin(&h, "wrap: very large absolute seqnos");
+    harness_begin(&h, "wrap: very large absolute seqnos [L2.R1]");
     check_wrap(&h, UINT64_C(1) << 63, 0, 0);
     check_wrap(&h, (UINT64_C(1) << 63) + 5, 10, 15);
     check_wrap(&h, UINT64_MAX, 0, UINT32_MAX);

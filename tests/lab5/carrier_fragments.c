@@ -119,8 +119,8 @@ static void expect_data(struct harness *h, struct rig *r, const uint8_t *data) {
 
 static void carrier_reassembles(bool ethernet) {
     struct harness h;
-    harness_begin(&h, ethernet ? "tcp_eth: fragments reassembled before the TCP checks"
-                               : "tcp_ipv4: fragments reassembled before the TCP checks");
+    harness_begin(&h, ethernet ? "tcp_eth: fragments reassembled before the TCP checks [L5.R15]"
+                               : "tcp_ipv4: fragments reassembled before the TCP checks [L5.R15]");
     struct rig r;
     rig_open(&h, &r, ethernet);
     uint8_t data[DATA_LEN], tcp[DATA_LEN + 60];

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
+# rules: L5.R17 (docs/labs/lab5.md)
 # Lab 5 end to end: our TCP through our NetworkInterface (Ethernet + ARP) on tap10
 # (tcp_ip_ethernet, 169.254.10.9) to the Linux kernel's TCP (tcp_native and socat) at
 # 169.254.10.1, the kernel being the ARP peer. A subset of the lab 4 matrix: both roles,

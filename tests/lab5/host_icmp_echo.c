@@ -77,7 +77,7 @@ static bool recv_segment(struct tcp_adapter *ad, struct tcp_segment *seg) {
 
 static void tun_carrier(void) {
     struct harness h;
-    harness_begin(&h, "tcp_ipv4 (TUN carrier): echo requests to our address are answered");
+    harness_begin(&h, "tcp_ipv4 (TUN carrier): echo requests to our address are answered [L5.R15]");
     int fds[2];
     EXPECT_EQ(&h, "socketpair", 0, socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, fds));
     struct tcp_ipv4_adapter a;
@@ -127,7 +127,7 @@ static size_t frame_of(uint8_t *frame, const uint8_t *dgram, size_t len) {
 
 static void ethernet_carrier(void) {
     struct harness h;
-    harness_begin(&h, "tcp_eth (Ethernet carrier): echo requests to our address are answered");
+    harness_begin(&h, "tcp_eth (Ethernet carrier): echo requests to our address are answered [L5.R15]");
     int fds[2];
     EXPECT_EQ(&h, "socketpair", 0, socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0, fds));
     struct tcp_eth_config cfg = {

@@ -97,7 +97,7 @@ static uint64_t all_drops(const struct ipv4_reassembler *r) {
 
 static void unfragmented_pass_through(void) {
     struct harness h;
-    harness_begin(&h, "ipv4 reassembly: an unfragmented datagram passes through untouched");
+    harness_begin(&h, "ipv4 reassembly: an unfragmented datagram passes through untouched [L5.R13]");
     struct ipv4_reassembler r;
     setup(&h, &r, NULL);
     uint8_t p[100];
@@ -121,7 +121,7 @@ static void unfragmented_pass_through(void) {
 
 static void in_order_and_reverse(void) {
     struct harness h;
-    harness_begin(&h, "ipv4 reassembly: three fragments in order, then in reverse order");
+    harness_begin(&h, "ipv4 reassembly: three fragments in order, then in reverse order [L5.R13]");
     struct ipv4_reassembler r;
     setup(&h, &r, NULL);
     uint8_t p[2003];
@@ -161,7 +161,7 @@ static size_t split(struct sponge_rng *rng, size_t len, size_t *off, size_t *fle
 
 static void random_order(void) {
     struct harness h;
-    harness_begin(&h, "ipv4 reassembly: random sizes and fragmentations, shuffled");
+    harness_begin(&h, "ipv4 reassembly: random sizes and fragmentations, shuffled [L5.R13]");
     struct sponge_rng rng;
     sponge_rng_seed(&rng, harness_seed(&h));
     struct ipv4_reassembler r;
@@ -202,7 +202,7 @@ static void random_order(void) {
 
 static void duplicates_tolerated(void) {
     struct harness h;
-    harness_begin(&h, "ipv4 reassembly: identical repeats are dropped alone, the datagram completes");
+    harness_begin(&h, "ipv4 reassembly: identical repeats are dropped alone, the datagram completes [L5.R13]");
     struct ipv4_reassembler r;
     setup(&h, &r, NULL);
     uint8_t p[1500];
@@ -225,7 +225,7 @@ static void duplicates_tolerated(void) {
 
 static void overlap_drops_datagram(void) {
     struct harness h;
-    harness_begin(&h, "ipv4 reassembly: overlapping fragments drop the whole datagram (RFC 5722)");
+    harness_begin(&h, "ipv4 reassembly: overlapping fragments drop the whole datagram (RFC 5722) [L5.R13]");
     struct ipv4_reassembler r;
     setup(&h, &r, NULL);
     uint8_t p[1000], q[1000];
@@ -255,7 +255,7 @@ static void overlap_drops_datagram(void) {
 
 static void timeout_drops_partial(void) {
     struct harness h;
-    harness_begin(&h, "ipv4 reassembly: a partial datagram is dropped 30 s after its first fragment");
+    harness_begin(&h, "ipv4 reassembly: a partial datagram is dropped 30 s after its first fragment [L5.R14]");
     struct ipv4_reassembler r;
     setup(&h, &r, NULL);
     uint8_t p[600];
@@ -284,7 +284,7 @@ static void timeout_drops_partial(void) {
 
 static void memory_bound_evicts_oldest(void) {
     struct harness h;
-    harness_begin(&h, "ipv4 reassembly: bounded datagrams and bytes; the oldest makes room");
+    harness_begin(&h, "ipv4 reassembly: bounded datagrams and bytes; the oldest makes room [L5.R14]");
     struct ipv4_reassembler r;
     struct ipv4_reassembler_config cfg = {.max_bytes = 4096 + 100, .max_datagrams = 2, .timeout_ms = 30000};
     setup(&h, &r, &cfg);
@@ -317,7 +317,7 @@ static void memory_bound_evicts_oldest(void) {
 
 static void too_big(void) {
     struct harness h;
-    harness_begin(&h, "ipv4 reassembly: nothing past 65535 bytes with the header");
+    harness_begin(&h, "ipv4 reassembly: nothing past 65535 bytes with the header [L5.R13]");
     struct ipv4_reassembler r;
     setup(&h, &r, NULL);
     uint8_t *p = calloc(1, 70000);
@@ -362,7 +362,7 @@ static void too_big(void) {
 
 static void bad_lengths(void) {
     struct harness h;
-    harness_begin(&h, "ipv4 reassembly: bad fragment lengths and conflicting ends");
+    harness_begin(&h, "ipv4 reassembly: bad fragment lengths and conflicting ends [L5.R13]");
     struct ipv4_reassembler r;
     setup(&h, &r, NULL);
     uint8_t p[1200];
@@ -395,7 +395,7 @@ static void bad_lengths(void) {
 
 static void interleaved(void) {
     struct harness h;
-    harness_begin(&h, "ipv4 reassembly: interleaved datagrams kept apart by id, source and protocol");
+    harness_begin(&h, "ipv4 reassembly: interleaved datagrams kept apart by id, source and protocol [L5.R13]");
     struct ipv4_reassembler r;
     setup(&h, &r, NULL);
     uint8_t a[900], b[900], c[900];
@@ -512,7 +512,7 @@ static void model_tick(struct model *m, uint64_t ms) {
 
 static void random_against_model(void) {
     struct harness h;
-    harness_begin(&h, "ipv4 reassembly: random fragments, repeats, overlaps and ticks against a model");
+    harness_begin(&h, "ipv4 reassembly: random fragments, repeats, overlaps and ticks against a model [L5.R13 L5.R14]");
     struct sponge_rng rng;
     sponge_rng_seed(&rng, harness_seed(&h));
     struct ipv4_reassembler_config cfg = {.max_bytes = 1 << 20, .max_datagrams = KEYS, .timeout_ms = 1000};

@@ -5,7 +5,7 @@
 
 static void typical_flow(void) {
     struct harness h;
-    harness_begin(&h, "network interface: typical ARP flow");
+    harness_begin(&h, "network interface: typical ARP flow [L5.R1 L5.R2 L5.R4 L5.R9]");
     struct network_interface ni;
     ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
     struct ipv4_datagram d1 = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 5), "hello");
@@ -39,7 +39,7 @@ static void typical_flow(void) {
 
 static void answers_requests(void) {
     struct harness h;
-    harness_begin(&h, "network interface: answers ARP requests for its own address only");
+    harness_begin(&h, "network interface: answers ARP requests for its own address only [L5.R8]");
     struct network_interface ni;
     ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
     uint8_t frame[FRAME_MAX];
@@ -66,7 +66,7 @@ static void answers_requests(void) {
 
 static void learns_from_requests(void) {
     struct harness h;
-    harness_begin(&h, "network interface: learns from ARP requests (for us and for others)");
+    harness_begin(&h, "network interface: learns from ARP requests (for us and for others) [L5.R6]");
     struct network_interface ni;
     ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
     uint8_t frame[FRAME_MAX];
@@ -95,7 +95,7 @@ static void learns_from_requests(void) {
 
 static void pending_flushed_on_reply(void) {
     struct harness h;
-    harness_begin(&h, "network interface: waiting datagrams leave in order when their reply comes");
+    harness_begin(&h, "network interface: waiting datagrams leave in order when their reply comes [L5.R3 L5.R4]");
     struct network_interface ni;
     ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
     struct ipv4_datagram a1 = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 5), "a1");
@@ -140,7 +140,8 @@ static void send_waiting(struct harness *h, struct network_interface *ni, const 
 
 static void replies_out_of_order(void) {
     struct harness h;
-    harness_begin(&h, "network interface: three next hops pending, replies in another order, datagrams queued between");
+    harness_begin(
+        &h, "network interface: three next hops pending, replies in another order, datagrams queued between [L5.R4]");
     struct network_interface ni;
     ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
     struct ipv4_datagram a1 = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 5), "a1");
@@ -188,7 +189,7 @@ static void replies_out_of_order(void) {
 
 static void next_hop_is_not_destination(void) {
     struct harness h;
-    harness_begin(&h, "network interface: resolves the next hop, not the destination");
+    harness_begin(&h, "network interface: resolves the next hop, not the destination [L5.R2]");
     struct network_interface ni;
     ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
     struct ipv4_datagram d = dgram(ip4(10, 0, 0, 1), ip4(192, 0, 2, 33), "far away");
@@ -209,7 +210,7 @@ static void next_hop_is_not_destination(void) {
 
 static void mapping_replaced(void) {
     struct harness h;
-    harness_begin(&h, "network interface: a newer ARP message replaces the mapping");
+    harness_begin(&h, "network interface: a newer ARP message replaces the mapping [L5.R6]");
     struct network_interface ni;
     ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
     uint8_t frame[FRAME_MAX];

@@ -14,7 +14,7 @@ static uint64_t drops(const struct network_interface_counters *c) {
 
 static void frames_for_others_ignored(void) {
     struct harness h;
-    harness_begin(&h, "network interface: frames for other stations are ignored");
+    harness_begin(&h, "network interface: frames for other stations are ignored [L5.R9]");
     struct network_interface ni;
     ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
     uint8_t frame[FRAME_MAX];
@@ -44,7 +44,7 @@ static void frames_for_others_ignored(void) {
 
 static void malformed_frames_counted(void) {
     struct harness h;
-    harness_begin(&h, "network interface: malformed frames are counted by reason");
+    harness_begin(&h, "network interface: malformed frames are counted by reason [L5.R10]");
     struct network_interface ni;
     ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
     uint8_t frame[FRAME_MAX];
@@ -109,7 +109,7 @@ static void malformed_frames_counted(void) {
 
 static void pending_bounded(void) {
     struct harness h;
-    harness_begin(&h, "network interface: waiting datagrams are bounded");
+    harness_begin(&h, "network interface: waiting datagrams are bounded [L5.R11]");
     struct network_interface_config cfg = network_interface_default_config();
     cfg.pending_capacity = 3;
     struct network_interface ni;
@@ -148,7 +148,7 @@ static void pending_bounded(void) {
 
 static void frames_out_bounded(void) {
     struct harness h;
-    harness_begin(&h, "network interface: outgoing frames are bounded");
+    harness_begin(&h, "network interface: outgoing frames are bounded [L5.R11]");
     struct network_interface_config cfg = network_interface_default_config();
     cfg.frames_out_capacity = 2;
     struct network_interface ni;
@@ -186,7 +186,7 @@ static void frames_out_bounded(void) {
 
 static void oversize_and_cache_bound(void) {
     struct harness h;
-    harness_begin(&h, "network interface: datagrams over the MTU dropped; ARP cache bounded");
+    harness_begin(&h, "network interface: datagrams over the MTU dropped; ARP cache bounded [L5.R11]");
     struct network_interface_config cfg = network_interface_default_config();
     cfg.max_datagram_len = 100;
     cfg.arp_table_capacity = 2;
@@ -227,7 +227,7 @@ static void oversize_and_cache_bound(void) {
  * frame sits in a buffer of exactly its length so a sanitizer build catches over-reads. */
 static void random_damage(void) {
     struct harness h;
-    harness_begin(&h, "network interface: randomly damaged frames are accounted for");
+    harness_begin(&h, "network interface: randomly damaged frames are accounted for [L5.R10]");
     struct sponge_rng rng;
     sponge_rng_seed(&rng, harness_seed(&h));
     struct network_interface_config cfg = network_interface_default_config();

@@ -7,7 +7,7 @@
 
 static void no_repeat_within_5s(void) {
     struct harness h;
-    harness_begin(&h, "network interface: no second ARP request within 5 s, a new one after");
+    harness_begin(&h, "network interface: no second ARP request within 5 s, a new one after [L5.R3 L5.R5]");
     struct network_interface ni;
     ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
     struct ipv4_datagram d1 = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 5), "one");
@@ -40,7 +40,7 @@ static void no_repeat_within_5s(void) {
 
 static void requests_expire_independently(void) {
     struct harness h;
-    harness_begin(&h, "network interface: each request has its own 5 s");
+    harness_begin(&h, "network interface: each request has its own 5 s [L5.R3 L5.R5]");
     struct network_interface ni;
     ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
     struct ipv4_datagram a = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 5), "a");
@@ -67,7 +67,7 @@ static void requests_expire_independently(void) {
 
 static void many_small_ticks(void) {
     struct harness h;
-    harness_begin(&h, "network interface: 5000 ticks of 1 ms count as 5 s");
+    harness_begin(&h, "network interface: 5000 ticks of 1 ms count as 5 s [L5.R3]");
     struct network_interface ni;
     ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
     struct ipv4_datagram d = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 5), "d");
@@ -89,7 +89,7 @@ static void many_small_ticks(void) {
 
 static void mapping_expires_after_30s(void) {
     struct harness h;
-    harness_begin(&h, "network interface: learned mappings expire after 30 s");
+    harness_begin(&h, "network interface: learned mappings expire after 30 s [L5.R7]");
     struct network_interface ni;
     ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
     arp_reply_from(&h, &ni, 5);
@@ -130,7 +130,7 @@ static void expect_forgotten(struct harness *h, struct network_interface *ni, ui
 
 static void mapping_aged_by_small_ticks(void) {
     struct harness h;
-    harness_begin(&h, "network interface: 30000 ticks of 1 ms expire a mapping, 29999 do not");
+    harness_begin(&h, "network interface: 30000 ticks of 1 ms expire a mapping, 29999 do not [L5.R7]");
     struct network_interface ni;
     ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
     arp_reply_from(&h, &ni, 5);
@@ -148,7 +148,7 @@ static void mapping_aged_by_small_ticks(void) {
 
 static void older_mapping_expires_first(void) {
     struct harness h;
-    harness_begin(&h, "network interface: of mappings learned at different times, only the older expires");
+    harness_begin(&h, "network interface: of mappings learned at different times, only the older expires [L5.R7]");
     struct network_interface ni;
     ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
     STEP(&h, "t=0: learn 10.0.0.5");
@@ -187,7 +187,7 @@ static void older_mapping_expires_first(void) {
 
 static void mapping_refreshed(void) {
     struct harness h;
-    harness_begin(&h, "network interface: a new ARP message restarts the 30 s");
+    harness_begin(&h, "network interface: a new ARP message restarts the 30 s [L5.R6 L5.R7]");
     struct network_interface ni;
     ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
     arp_reply_from(&h, &ni, 5);

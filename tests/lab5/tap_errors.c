@@ -15,7 +15,7 @@ static void expect_why(struct harness *h, const char *why, const char *part) {
 
 int main(void) {
     struct harness h;
-    harness_begin(&h, "tap: refusals");
+    harness_begin(&h, "tap: refusals [L5.R16]");
     char why[256] = "";
     int fd = -1;
 

@@ -91,7 +91,7 @@ static bool recv_segment(struct rig *r, struct tcp_segment *seg) {
 
 static void test_arp_then_send_and_receive(void) {
     struct harness h;
-    harness_begin(&h, "tcp_eth: ARP for the gateway, then segments both ways");
+    harness_begin(&h, "tcp_eth: ARP for the gateway, then segments both ways [L5.R16]");
     struct rig r;
     rig_open(&h, &r);
     uint8_t buf[2048];
@@ -183,7 +183,7 @@ static void test_arp_then_send_and_receive(void) {
 
 static void test_arp_timeout(void) {
     struct harness h;
-    harness_begin(&h, "tcp_eth: an unanswered ARP request gives up as time passes");
+    harness_begin(&h, "tcp_eth: an unanswered ARP request gives up as time passes [L5.R16 L5.R5]");
     struct rig r;
     rig_open(&h, &r);
     uint8_t buf[2048];

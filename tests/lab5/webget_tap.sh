@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
+# rules: L5.R17 (docs/labs/lab5.md)
 # Lab 5 end to end: `webget -d tap10` (our TCP through our NetworkInterface, Ethernet + ARP,
 # our address 169.254.10.9) fetches a generated 1 MiB file from python3's http.server bound to
 # 169.254.10.1:80 inside a private namespace; the body's sha256 must match the file's.

@@ -24,7 +24,7 @@ static uint8_t *exact_copy(struct harness *h, const uint8_t *src, size_t len) {
 
 static void ethernet_layout(void) {
     struct harness h;
-    harness_begin(&h, "ethernet: layout, round trip, short input");
+    harness_begin(&h, "ethernet: layout, round trip, short input [L5.R12]");
     const uint8_t wire[ETH_HEADER_LEN] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02,
                                           0x00, 0x5e, 0x10, 0x20, 0x30, 0x08, 0x06};
     struct ethernet_header eh;
@@ -61,7 +61,7 @@ static const uint8_t arp_request_wire[ARP_MESSAGE_LEN] = {
 
 static void arp_layout(void) {
     struct harness h;
-    harness_begin(&h, "arp: layout and round trip");
+    harness_begin(&h, "arp: layout and round trip [L5.R12]");
     struct arp_message m;
     STEP(&h, "parse a hand-written request");
     EXPECT_EQ(&h, "parse result", SPONGE_OK, arp_message_parse(arp_request_wire, sizeof arp_request_wire, &m));
@@ -95,7 +95,7 @@ static void arp_layout(void) {
 
 static void arp_errors(void) {
     struct harness h;
-    harness_begin(&h, "arp: short and unsupported messages");
+    harness_begin(&h, "arp: short and unsupported messages [L5.R12]");
     struct arp_message m;
     STEP(&h, "every length below 28 is too short");
     for (size_t len = 0; len < ARP_MESSAGE_LEN; len++) {
@@ -132,7 +132,7 @@ static void arp_errors(void) {
 
 static void ipv4_datagram_view(void) {
     struct harness h;
-    harness_begin(&h, "ipv4 datagram: payload view, padding, carried checksum");
+    harness_begin(&h, "ipv4 datagram: payload view, padding, carried checksum [L5.R12]");
     const uint8_t payload[] = "abcdef";
     struct ipv4_datagram d;
     STEP(&h, "init a 6-byte UDP datagram 10.0.0.1 -> 10.0.0.2");

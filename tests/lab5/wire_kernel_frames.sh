@@ -1,4 +1,5 @@
 #!/bin/bash
+# rules: L5.R17 (docs/labs/lab5.md)
 # Frames no one here wrote: in a private network namespace the Linux kernel sends an ARP request
 # and then a UDP datagram (in an IPv4 frame) out of TAP device tap10, and apps/tap_capture_check
 # checks every Ethernet, ARP, IPv4 and UDP field with our parsers, answering the ARP request with

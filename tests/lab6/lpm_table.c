@@ -45,7 +45,7 @@ static void expect(struct harness *h, struct lpm_table *t, uint32_t addr, uint32
 
 static void test_overlapping_prefixes(void) {
     struct harness h;
-    harness_begin(&h, "lpm: overlapping prefixes, longer added first");
+    harness_begin(&h, "lpm: overlapping prefixes, longer added first [L6.R1]");
     struct lpm_table t;
     EXPECT_EQ(&h, "init", SPONGE_OK, lpm_table_init(&t, 0));
     expect(&h, &t, ip(1, 2, 3, 4), LPM_NO_MATCH);
@@ -79,7 +79,7 @@ static void test_overlapping_prefixes(void) {
 
 static void test_bad_arguments(void) {
     struct harness h;
-    harness_begin(&h, "lpm: bad arguments and the chunk limit leave the table unchanged");
+    harness_begin(&h, "lpm: bad arguments and the chunk limit leave the table unchanged [L6.R7]");
     struct lpm_table t;
     EXPECT_EQ(&h, "init with room for 2 chunks", SPONGE_OK, lpm_table_init(&t, 2));
     EXPECT_EQ(&h, "length 33 rejected", SPONGE_ERR_INVALID_ARGUMENT, lpm_table_insert(&t, 0, 33, 1));
@@ -98,7 +98,7 @@ static void test_bad_arguments(void) {
 
 static void test_random_against_model(void) {
     struct harness h;
-    harness_begin(&h, "lpm: random tables against a linear-scan model");
+    harness_begin(&h, "lpm: random tables against a linear-scan model [L6.R1 L6.R7]");
     struct sponge_rng rng;
     sponge_rng_seed(&rng, harness_seed(&h));
     for (int round = 0; round < 40; round++) {
@@ -141,7 +141,7 @@ static void test_random_against_model(void) {
  * nodes copied into a new array) while the table grows: answers must stay right throughout. */
 static void test_large_table_against_model(void) {
     struct harness h;
-    harness_begin(&h, "lpm: 20000 routes over 64 /16s, checked while the table grows");
+    harness_begin(&h, "lpm: 20000 routes over 64 /16s, checked while the table grows [L6.R7]");
     struct sponge_rng rng;
     sponge_rng_seed(&rng, harness_seed(&h));
     const size_t n = 20000;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# rules: L6.R14 (docs/labs/lab6.md)
 # Runs the multi-router simulation (apps/network_simulator.c) in memory: no devices, no root.
 # Passes only if the simulator exits 0 and ends with its summary line. Honours SPONGE_SEED.
 set -u

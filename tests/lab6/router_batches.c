@@ -46,7 +46,7 @@ static void send_and_expect(struct harness *h, struct topo *t, uint32_t dst, str
 
 static void gateways_on_one_interface(void) {
     struct harness h;
-    harness_begin(&h, "router: routes via different gateways on one interface reach their own gateway");
+    harness_begin(&h, "router: routes via different gateways on one interface reach their own gateway [L6.R5]");
     struct topo *t = gateways_net(&h, NULL);
     struct topo_host *b = &t->hosts[1], *g1 = &t->hosts[2], *g2 = &t->hosts[3];
     send_and_expect(&h, t, ip4(172, 16, 3, 4), g1, "172.16.0.0/16 via g1");
@@ -97,7 +97,7 @@ static size_t frame_from_a(struct topo *t, const struct ipv4_datagram *d, uint8_
 
 static void more_than_one_batch(void) {
     struct harness h;
-    harness_begin(&h, "router: one router_route forwards a queue longer than a lookup batch, in order");
+    harness_begin(&h, "router: one router_route forwards a queue longer than a lookup batch, in order [L6.R8]");
     struct router_config cfg = router_default_config();
     cfg.rx_queue_capacity = QUEUE;
     cfg.iface.frames_out_capacity = 2 * QUEUE;

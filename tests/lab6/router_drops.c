@@ -27,7 +27,7 @@ static struct topo *small_net(struct harness *h, const struct router_config *cfg
 
 static void ttl_expiry(void) {
     struct harness h;
-    harness_begin(&h, "router: TTL 0 and 1 are dropped, TTL 2 arrives with 1");
+    harness_begin(&h, "router: TTL 0 and 1 are dropped, TTL 2 arrives with 1 [L6.R3]");
     struct topo *t = small_net(&h, NULL, false);
     struct router *r = &t->routers[0];
     struct topo_host *a = &t->hosts[0], *b = &t->hosts[1];
@@ -57,7 +57,7 @@ static void ttl_expiry(void) {
 
 static void no_route(void) {
     struct harness h;
-    harness_begin(&h, "router: no matching route, no default: dropped");
+    harness_begin(&h, "router: no matching route, no default: dropped [L6.R2]");
     struct topo *t = small_net(&h, NULL, false);
     struct router *r = &t->routers[0];
     struct topo_host *a = &t->hosts[0];
@@ -80,7 +80,7 @@ static void no_route(void) {
 
 static void bad_header_and_queue_full(void) {
     struct harness h;
-    harness_begin(&h, "router: bad IPv4 headers and a full queue are counted");
+    harness_begin(&h, "router: bad IPv4 headers and a full queue are counted [L6.R8]");
     struct router_config cfg = router_default_config();
     cfg.rx_queue_capacity = 2;
     struct topo *t = small_net(&h, &cfg, false);
@@ -136,7 +136,7 @@ static void bad_header_and_queue_full(void) {
  * freshly computed checksum. */
 static void random_checksums(void) {
     struct harness h;
-    harness_begin(&h, "router: incremental checksum equals a fresh one (random headers, two hops)");
+    harness_begin(&h, "router: incremental checksum equals a fresh one (random headers, two hops) [L6.R4]");
     struct sponge_rng rng;
     sponge_rng_seed(&rng, harness_seed(&h));
     struct topo *t = topo_new(&h);

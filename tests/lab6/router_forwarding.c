@@ -39,8 +39,8 @@ static void send_and_expect(struct harness *h, struct topo *t, struct topo_host 
 
 static void one_router(int order) {
     struct harness h;
-    harness_begin(&h, order ? "router: longest-prefix match (routes added most specific first)"
-                            : "router: longest-prefix match (routes added least specific first)");
+    harness_begin(&h, order ? "router: longest-prefix match (routes added most specific first) [L6.R1 L6.R5]"
+                            : "router: longest-prefix match (routes added least specific first) [L6.R1 L6.R5]");
     struct topo *t = topo_new(&h);
     struct router *r = topo_router(t, NULL);
     topo_router_iface(t, r, ip4(10, 0, 0, 1), LINK_A);
@@ -86,7 +86,7 @@ static void one_router(int order) {
 
 static void route_replaced(void) {
     struct harness h;
-    harness_begin(&h, "router: a route for the same prefix replaces the old one");
+    harness_begin(&h, "router: a route for the same prefix replaces the old one [L6.R6]");
     struct topo *t = topo_new(&h);
     struct router *r = topo_router(t, NULL);
     topo_router_iface(t, r, ip4(10, 0, 0, 1), LINK_A);
@@ -107,7 +107,7 @@ static void route_replaced(void) {
 
 static void two_routers(void) {
     struct harness h;
-    harness_begin(&h, "router: two routers in a row, TTL counts both");
+    harness_begin(&h, "router: two routers in a row, TTL counts both [L6.R3]");
     struct topo *t = topo_new(&h);
     struct router *r1 = topo_router(t, NULL);
     struct router *r2 = topo_router(t, NULL);

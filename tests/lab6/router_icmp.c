@@ -72,7 +72,7 @@ static struct arrived expect_icmp(struct harness *h, const struct topo_host *hos
 
 static void off_by_default(void) {
     struct harness h;
-    harness_begin(&h, "router icmp: off by default (CS144): silent drops, no replies");
+    harness_begin(&h, "router icmp: off by default (CS144): silent drops, no replies [L6.R9]");
     struct topo *t = small_net(&h, NULL);
     struct router *r = &t->routers[0];
     struct topo_host *a = &t->hosts[0];
@@ -100,7 +100,7 @@ static void off_by_default(void) {
 
 static void echo(void) {
     struct harness h;
-    harness_begin(&h, "router icmp: echo requests to either interface address are answered");
+    harness_begin(&h, "router icmp: echo requests to either interface address are answered [L6.R10]");
     struct router_config cfg = icmp_config();
     struct topo *t = small_net(&h, &cfg);
     struct router *r = &t->routers[0];
@@ -144,7 +144,7 @@ static void echo(void) {
 
 static void time_exceeded(void) {
     struct harness h;
-    harness_begin(&h, "router icmp: TTL expiry sends Time Exceeded from the receiving interface");
+    harness_begin(&h, "router icmp: TTL expiry sends Time Exceeded from the receiving interface [L6.R10]");
     struct router_config cfg = icmp_config();
     struct topo *t = small_net(&h, &cfg);
     struct router *r = &t->routers[0];
@@ -175,7 +175,7 @@ static void time_exceeded(void) {
 
 static void unreachable(void) {
     struct harness h;
-    harness_begin(&h, "router icmp: net, host, port and protocol unreachable");
+    harness_begin(&h, "router icmp: net, host, port and protocol unreachable [L6.R10]");
     struct router_config cfg = icmp_config();
     struct topo *t = small_net(&h, &cfg);
     struct router *r = &t->routers[0];
@@ -225,7 +225,7 @@ static void unreachable(void) {
 
 static void rules(void) {
     struct harness h;
-    harness_begin(&h, "router icmp: RFC 1812 4.3.2.7, no error about each excluded datagram");
+    harness_begin(&h, "router icmp: RFC 1812 4.3.2.7, no error about each excluded datagram [L6.R10]");
     struct router_config cfg = icmp_config();
     struct topo *t = small_net(&h, &cfg);
     struct router *r = &t->routers[0];
@@ -283,7 +283,7 @@ static void rules(void) {
 
 static void rate_limit(void) {
     struct harness h;
-    harness_begin(&h, "router icmp: errors limited by a token bucket (burst 3, one per second)");
+    harness_begin(&h, "router icmp: errors limited by a token bucket (burst 3, one per second) [L6.R11]");
     struct router_config cfg = icmp_config();
     cfg.icmp_error_burst = 3;
     cfg.icmp_error_interval_ms = 1000;
@@ -335,7 +335,7 @@ static void rate_limit(void) {
 
 static void traceroute(void) {
     struct harness h;
-    harness_begin(&h, "router icmp: two routers, as traceroute sees them");
+    harness_begin(&h, "router icmp: two routers, as traceroute sees them [L6.R3 L6.R10]");
     struct router_config cfg = icmp_config();
     struct topo *t = topo_new(&h);
     struct router *r1 = topo_router(t, &cfg), *r2 = topo_router(t, &cfg);

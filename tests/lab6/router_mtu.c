@@ -93,7 +93,7 @@ static void expect_fragments(struct harness *h, const struct topo_host *b, size_
 
 static void fragments_1500_onto_576(void) {
     struct harness h;
-    harness_begin(&h, "router mtu: a 1500-byte datagram without DF leaves a 576-MTU link as 3 fragments");
+    harness_begin(&h, "router mtu: a 1500-byte datagram without DF leaves a 576-MTU link as 3 fragments [L6.R12]");
     struct topo *t = mtu_net(&h, NULL);
     struct router *r = &t->routers[0];
     struct topo_host *a = &t->hosts[0], *b = &t->hosts[1];
@@ -127,7 +127,8 @@ static void fragments_1500_onto_576(void) {
 
 static void fragments_keep_copied_options(void) {
     struct harness h;
-    harness_begin(&h, "router mtu: options with the copy flag go in every fragment, the others in the first only");
+    harness_begin(&h,
+                  "router mtu: options with the copy flag go in every fragment, the others in the first only [L6.R12]");
     struct topo *t = mtu_net(&h, NULL);
     struct topo_host *a = &t->hosts[0], *b = &t->hosts[1];
     /* Record route (type 7, not copied, 7 bytes), a NOP, router alert (type 0x94, copied, RFC
@@ -155,7 +156,7 @@ static void fragments_keep_copied_options(void) {
 
 static void fragment_of_a_fragment(void) {
     struct harness h;
-    harness_begin(&h, "router mtu: a fragment is split again, keeping its offset and its MF");
+    harness_begin(&h, "router mtu: a fragment is split again, keeping its offset and its MF [L6.R12]");
     struct topo *t = mtu_net(&h, NULL);
     struct topo_host *a = &t->hosts[0], *b = &t->hosts[1];
     uint8_t payload[1500];
@@ -174,7 +175,8 @@ static void fragment_of_a_fragment(void) {
 
 static void fragment_past_the_largest_offset(void) {
     struct harness h;
-    harness_begin(&h, "router mtu: a fragment whose pieces would need offsets past 8191 is dropped, not split");
+    harness_begin(&h,
+                  "router mtu: a fragment whose pieces would need offsets past 8191 is dropped, not split [L6.R12]");
     struct topo *t = mtu_net(&h, NULL);
     struct router *r = &t->routers[0];
     struct topo_host *a = &t->hosts[0], *b = &t->hosts[1];
@@ -201,7 +203,7 @@ static void fragment_past_the_largest_offset(void) {
 
 static void fragmenter_smallest_mtu(void) {
     struct harness h;
-    harness_begin(&h, "router mtu: the fragmenter at RFC 791's smallest MTU, 68, with a 60-byte header");
+    harness_begin(&h, "router mtu: the fragmenter at RFC 791's smallest MTU, 68, with a 60-byte header [L6.R12]");
     uint8_t payload[64], options[40];
     memset(options, 1, sizeof options); /* 40 NOPs: none copied */
     for (size_t i = 0; i < sizeof payload; i++) {
@@ -231,7 +233,8 @@ static void fragmenter_smallest_mtu(void) {
 
 static void df_gets_frag_needed(void) {
     struct harness h;
-    harness_begin(&h, "router mtu: DF and too long: dropped, ICMP Fragmentation Needed with MTU 576 (RFC 1191)");
+    harness_begin(&h,
+                  "router mtu: DF and too long: dropped, ICMP Fragmentation Needed with MTU 576 (RFC 1191) [L6.R13]");
     struct router_config cfg = icmp_config();
     struct topo *t = mtu_net(&h, &cfg);
     struct router *r = &t->routers[0];
@@ -269,7 +272,7 @@ static void df_gets_frag_needed(void) {
     topo_free(t);
     harness_end(&h);
 
-    harness_begin(&h, "router mtu: DF and too long with ICMP off: a silent drop, counted");
+    harness_begin(&h, "router mtu: DF and too long with ICMP off: a silent drop, counted [L6.R13]");
     t = mtu_net(&h, NULL);
     r = &t->routers[0];
     a = &t->hosts[0];
@@ -284,8 +287,9 @@ static void df_gets_frag_needed(void) {
 
 static void limited_broadcast_not_forwarded(void) {
     struct harness h;
-    harness_begin(&h,
-                  "router mtu: the limited broadcast is not forwarded, even with a default route (RFC 1812 5.3.5.1)");
+    harness_begin(
+        &h,
+        "router mtu: the limited broadcast is not forwarded, even with a default route (RFC 1812 5.3.5.1) [L6.R13]");
     struct router_config cfg = icmp_config();
     struct topo *t = mtu_net(&h, &cfg);
     struct router *r = &t->routers[0];
@@ -325,7 +329,8 @@ static size_t expire(struct topo *t, struct topo_host *from, int n) {
 
 static void per_destination_limit(void) {
     struct harness h;
-    harness_begin(&h, "router mtu: ICMP errors limited per destination (burst 3, one a second), bounded table");
+    harness_begin(&h,
+                  "router mtu: ICMP errors limited per destination (burst 3, one a second), bounded table [L6.R11]");
     struct router_config cfg = icmp_config();
     cfg.icmp_error_burst = 100;
     cfg.icmp_dest_burst = 3;

@@ -64,8 +64,8 @@ static long lookup(const struct table *t, uint32_t dst) {
 
 static void nested_prefixes(bool trie) {
     struct harness h;
-    harness_begin(&h, trie ? "route trie: nested prefixes of every length"
-                           : "route table: nested prefixes of every length");
+    harness_begin(&h, trie ? "route trie: nested prefixes of every length [L6.R1]"
+                           : "route table: nested prefixes of every length [L6.R1]");
     struct table t;
     EXPECT_EQ(&h, "init", SPONGE_OK, table_init(&t, trie));
     const uint32_t base = ip4(10, 20, 30, 40);
@@ -126,8 +126,9 @@ static void expect_action(struct harness *h, const char *what, const struct rout
 
 static void gateways_on_one_interface(bool trie) {
     struct harness h;
-    harness_begin(&h, trie ? "route trie: routes that differ only in next hop (or interface) each keep their own"
-                           : "route table: routes that differ only in next hop (or interface) each keep their own");
+    harness_begin(&h,
+                  trie ? "route trie: routes that differ only in next hop (or interface) each keep their own [L6.R6]"
+                       : "route table: routes that differ only in next hop (or interface) each keep their own [L6.R6]");
     struct table t;
     EXPECT_EQ(&h, "init", SPONGE_OK, table_init(&t, trie));
     struct route routes[] = {
@@ -206,8 +207,8 @@ static struct route_action random_action(struct sponge_rng *rng) {
 
 static void random_against_reference(bool trie) {
     struct harness h;
-    harness_begin(&h, trie ? "route trie: random routes and lookups (single and batched) match a reference"
-                           : "route table: random routes and lookups (single and batched) match a reference");
+    harness_begin(&h, trie ? "route trie: random routes and lookups (single and batched) match a reference [L6.R7]"
+                           : "route table: random routes and lookups (single and batched) match a reference [L6.R7]");
     struct sponge_rng rng;
     sponge_rng_seed(&rng, harness_seed(&h));
     enum { QUERIES = 2000 };
