@@ -160,20 +160,26 @@ static void set_death_callbacks(void) {
     }
 }
 
+/* Whether the action of `sig` is the default or this file's (left by a test case on the same
+ * struct harness that began again without ending). */
+static bool ours_to_take(int sig) {
+    struct sigaction old;
+    return sigaction(sig, NULL, &old) == 0 && (old.sa_handler == SIG_DFL || old.sa_handler == on_fatal_signal);
+}
+
 void harness_crash_watch(struct harness *h) {
-    h->outer = running;
+    h->outer = running != h ? running : NULL;
     running = h;
     set_death_callbacks();
     if (h->outer) {
         return; /* the outer test case's handlers and stack serve this one too */
     }
-    struct sigaction old;
-    if (sigaction(SIGSEGV, NULL, &old) == 0 && old.sa_handler == SIG_DFL && signal_stack_fits(h)) {
+    if (ours_to_take(SIGSEGV) && signal_stack_fits(h)) {
         stack_t ss = {.ss_sp = h->signal_stack, .ss_size = sizeof h->signal_stack, .ss_flags = 0};
         h->own_signal_stack = sigaltstack(&ss, NULL) == 0;
     }
     for (size_t i = 0; i < WATCHED; i++) {
-        if (sigaction(watched[i].sig, NULL, &old) != 0 || old.sa_handler != SIG_DFL) {
+        if (!ours_to_take(watched[i].sig)) {
             continue; /* someone else's (a sanitizer's) handler: leave it */
         }
         struct sigaction sa;
