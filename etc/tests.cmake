@@ -12,6 +12,9 @@ target_include_directories(sponge_harness PUBLIC "${PROJECT_SOURCE_DIR}/tests/ha
 target_link_libraries(sponge_harness PUBLIC sponge)
 # Failure reports quote the rules a test cites from the handouts (tests/harness/rule_text.h).
 target_compile_definitions(sponge_harness PRIVATE SPONGE_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+# A failing TCP step test writes its segments to captures/<test case>.pcap here (tcp_capture.h);
+# SPONGE_CAPTURE_DIR in the environment overrides it. Public: tests/lab3/harness_capture checks it.
+target_compile_definitions(sponge_harness PUBLIC SPONGE_CAPTURE_DIR="${PROJECT_BINARY_DIR}/captures")
 
 set(SPONGE_LABS lab0 lab1 lab2 lab3 lab4 lab5 lab6 lab7)
 # In a Sanitize build a script test runs through etc/sanitize_script.sh: any sanitizer report

@@ -1,4 +1,5 @@
 #include "harness.h"
+#include "harness_crash.h"
 #include "rule_text.h"
 
 #include <inttypes.h>
@@ -7,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 void harness_begin(struct harness *h, const char *name) {
     memset(h, 0, sizeof *h);
     h->test_name = name;
+    harness_crash_watch(h);
 }
 
 static void record(struct harness *h, int line, const char *fmt, va_list ap) {
@@ -48,24 +51,12 @@ _Noreturn void harness_fail(struct harness *h, const char *file, int line, const
     vfprintf(stderr, fmt, ap);
     fprintf(stderr, "\n");
     va_end(ap);
-    if (h->notes > 1) {
-        unsigned shown = h->notes - 1 < HARNESS_HISTORY - 1 ? h->notes - 1 : HARNESS_HISTORY - 1;
-        fprintf(stderr, "  the %u step%s before it, oldest first:\n", shown, shown == 1 ? "" : "s");
-        for (unsigned i = h->notes - 1 - shown; i < h->notes - 1; i++) {
-            unsigned slot = i % HARNESS_HISTORY;
-            if (h->history_line[slot]) {
-                fprintf(stderr, "    line %4d: %s\n", h->history_line[slot], h->history[slot]);
-            } else {
-                fprintf(stderr, "               %s\n", h->history[slot]);
-            }
-        }
-    }
-    if (h->seeded) {
-        fprintf(stderr, "  replay with SPONGE_SEED=%" PRIu64 "\n", h->seed);
-    }
+    fflush(stderr); /* the history is written with write(2), which a stdio buffer would overtake */
+    harness_write_history(h, STDERR_FILENO);
     if (h->on_fail) {
         h->on_fail(h);
     }
+    harness_crash_unwatch(h); /* what happens at exit (a leak report) is not this step's */
     exit(1);
 }
 
@@ -85,10 +76,16 @@ uint64_t harness_seed(struct harness *h) {
     return h->seed;
 }
 
+void harness_time_passes(struct harness *h, const char *file, int line, uint64_t ms) {
+    harness_step(h, file, line, "%" PRIu64 " ms pass", ms);
+    h->now_ms += ms;
+}
+
 int harness_end(struct harness *h) {
     if (h->on_end) {
         h->on_end(h);
     }
+    harness_crash_unwatch(h);
     printf("ok: %s (%u steps)\n", h->test_name, h->steps);
     return 0;
 }

@@ -12,7 +12,11 @@
  *     EXPECT_EQ(&h, "bytes accepted", 3, byte_stream_write(&bs, "cat", 3));
  *     return harness_end(&h);
  *
- * Random tests take their seed from harness_seed(), which prints it and honours SPONGE_SEED. */
+ * Random tests take their seed from harness_seed(), which prints it and honours SPONGE_SEED.
+ *
+ * A crash inside a test case (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, or a sanitizer report in
+ * the Sanitize build) prints "CRASH: <test name>", the step it died in and the steps before it
+ * (harness_crash.h), and the process still dies of the crash. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -20,6 +24,8 @@
 
 #define HARNESS_HISTORY 24
 #define HARNESS_LINE 200
+/* Bytes of the stack the crash report runs on, so that a stack overflow is reported too. */
+#define HARNESS_SIGNAL_STACK 65536
 
 /** A tri-state expectation: leave a field TRI_UNSET and it is not checked. */
 enum tri { TRI_UNSET = 0, TRI_NO, TRI_YES };
@@ -39,15 +45,22 @@ struct harness {
     unsigned notes; /* history lines recorded (steps and notes) */
     uint64_t seed;
     bool seeded;
+    uint64_t now_ms; /* the simulated time: the sum of harness_time_passes so far */
     /* Optional extra failure output of a helper library (tcp_harness: the scenario's segments
      * as a pcap file): harness_fail calls on_fail after the report, harness_end calls on_end
      * (to free `extra`). */
     void (*on_fail)(struct harness *h);
     void (*on_end)(struct harness *h);
     void *extra;
+    /* private: the crash watch (harness_crash.c) */
+    struct harness *outer; /* the harness that was running when this one began, or NULL */
+    unsigned handlers;     /* bit n set: this harness installed the handler of signal n */
+    bool own_signal_stack; /* this harness installed signal_stack as the alternate stack */
+    char signal_stack[HARNESS_SIGNAL_STACK];
 };
 
-/** Starts a test case named `name` (a string literal or one that outlives the test). */
+/** Starts a test case named `name` (a string literal or one that outlives the test) and watches
+ *  it for crashes until harness_end. `h` must stay in place until then. */
 void harness_begin(struct harness *h, const char *name);
 
 /** Records one action step with its source line. Use the STEP macro. */
@@ -57,6 +70,10 @@ void harness_step(struct harness *h, const char *file, int line, const char *fmt
 /** Records a line of context that is not a step (a segment seen, a frame sent). */
 void harness_note(struct harness *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/** Records the step "MS ms pass" and advances the simulated time h->now_ms (the failure capture's
+ *  timestamps). The caller then ticks the unit under test by `ms`. */
+void harness_time_passes(struct harness *h, const char *file, int line, uint64_t ms);
+
 /** Fails the test: prints the report (see above) with `fmt` as the explanation and exits 1. */
 _Noreturn void harness_fail(struct harness *h, const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -64,7 +81,8 @@ _Noreturn void harness_fail(struct harness *h, const char *file, int line, const
 /** The test's random seed: SPONGE_SEED from the environment, or a fresh one. Printed once. */
 uint64_t harness_seed(struct harness *h);
 
-/** Ends a test case; prints one line and returns 0 (for `return harness_end(&h);`). */
+/** Ends a test case (its crash watch too); prints one line and returns 0 (for
+ *  `return harness_end(&h);`). */
 int harness_end(struct harness *h);
 
 /* Expectations. Each records itself as a step, then checks. */

@@ -86,14 +86,14 @@ bool sender_test_ack(struct sender_test *t, const char *file, int line, uint64_t
     ack.header.ackno = ackno;
     ack.header.win = (uint16_t)(window > UINT16_MAX ? UINT16_MAX : window);
     ack.header.data_offset = TCP_MIN_HEADER_LEN / 4;
-    tcp_harness_record(&t->h, &ack, true);
+    tcp_harness_record(&t->h, &ack, CAPTURE_FROM_PEER);
     bool accepted = tcp_sender_ack_received(&t->sender, ackno, window);
     tcp_sender_fill_window(&t->sender);
     return accepted;
 }
 
 void sender_test_tick(struct sender_test *t, const char *file, int line, uint64_t ms) {
-    harness_step(&t->h, file, line, "%" PRIu64 " ms pass", ms);
+    harness_time_passes(&t->h, file, line, ms);
     tcp_sender_tick(&t->sender, ms);
 }
 
@@ -137,7 +137,7 @@ void sender_expect_segment(struct sender_test *t, const char *file, int line, st
     if (!tcp_sender_segments_out(&t->sender, &seg)) {
         harness_fail(&t->h, file, line, "expected a segment (%s), but none was queued", desc);
     }
-    tcp_harness_record(&t->h, &seg, false);
+    tcp_harness_record(&t->h, &seg, CAPTURE_FROM_SENDER);
     size_t len = byte_view2_len(&seg.payload);
     uint32_t rel = (uint32_t)(seg.header.seqno.raw - t->cfg.fixed_isn);
     harness_note(&t->h, "  segment seen:%s%s%s seqno isn+%" PRIu32 " (raw %" PRIu32 "), %zu payload bytes",
@@ -174,7 +174,7 @@ void sender_expect_no_segment(struct sender_test *t, const char *file, int line)
     if (tcp_sender_has_segments(&t->sender)) {
         struct tcp_segment seg;
         tcp_sender_segments_out(&t->sender, &seg);
-        tcp_harness_record(&t->h, &seg, false);
+        tcp_harness_record(&t->h, &seg, CAPTURE_FROM_SENDER);
         harness_fail(&t->h, file, line, "a segment was queued:%s%s seqno isn+%" PRIu32 ", %zu payload bytes",
                      seg.header.syn ? " SYN" : "", seg.header.fin ? " FIN" : "",
                      (uint32_t)(seg.header.seqno.raw - t->cfg.fixed_isn), byte_view2_len(&seg.payload));

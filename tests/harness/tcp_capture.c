@@ -1,16 +1,24 @@
-/* The failure capture of the TCP step harness: every segment of a test case (arriving at the
- * unit under test, or sent by it) is kept, serialized as an IPv4 datagram with correct
- * checksums; when the case fails, they are written to a pcap file for Wireshark/tshark. */
+/* The failure capture of the TCP step harness (tcp_capture.h): every segment of a test case
+ * (arriving at the unit under test, or sent by it) is kept, serialized as an IPv4 datagram with
+ * correct checksums, with the simulated time it was seen at; when the case fails, they are
+ * written to a pcap file for Wireshark/tshark. The file is written with libpcap directly, not
+ * adapters/pcap_file, because its records carry the simulated time, not the wall clock. */
 
 #include "tcp_capture.h"
-#include "adapters/pcap_file.h"
 #include "wire/ipv4.h"
 
+#include <errno.h>
+#include <pcap/pcap.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#ifndef SPONGE_CAPTURE_DIR
+#define SPONGE_CAPTURE_DIR "captures" /* relative to the working directory */
+#endif
 
 /* The last CAPTURE_PACKETS segments are kept (a long random test keeps its latest ones). */
 #define CAPTURE_PACKETS 512
@@ -19,11 +27,17 @@
 #define UNIT_ADDR 0xa9fe9009u /* 169.254.144.9 */
 #define PEER_PORT 40000
 #define UNIT_PORT 9090
+/* The window a sender-only unit's segments are recorded with (see CAPTURE_FROM_SENDER). */
+#define SENDER_ONLY_WINDOW UINT16_MAX
 
 struct tcp_capture {
     uint8_t *packet[CAPTURE_PACKETS];
     size_t len[CAPTURE_PACKETS];
-    size_t count; /* recorded so far; the newest is packet[(count - 1) % CAPTURE_PACKETS] */
+    uint64_t at_ms[CAPTURE_PACKETS]; /* the simulated time it was recorded at */
+    size_t count;                    /* recorded so far; the newest is packet[(count - 1) % CAPTURE_PACKETS] */
+    bool sender_only;                /* a segment was recorded as CAPTURE_FROM_SENDER */
+    char dir[400];
+    char path[512]; /* dir/NAME.pcap */
 };
 
 static void capture_free(struct harness *h) {
@@ -39,44 +53,88 @@ static void capture_free(struct harness *h) {
     h->on_end = NULL;
 }
 
-/* Writes the kept segments to $TMPDIR (or /tmp) and says where, after the failure report. */
-static void capture_write(struct harness *h) {
+/* The case passed: a capture left by an earlier failing run of it is out of date. */
+static void capture_end(struct harness *h) {
     struct tcp_capture *c = h->extra;
-    const char *dir = getenv("TMPDIR");
-    char path[512];
-    char name[64];
-    size_t n = 0;
-    for (const char *p = h->test_name ? h->test_name : "test"; *p && n + 1 < sizeof name; p++) {
-        bool alnum = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9');
-        if (alnum) {
-            name[n++] = *p;
-        } else if (n > 0 && name[n - 1] != '_') {
-            name[n++] = '_'; /* one '_' for each run of other characters */
-        }
+    if (c && c->path[0]) {
+        unlink(c->path);
     }
-    while (n > 0 && name[n - 1] == '_') {
-        n--;
-    }
-    name[n] = '\0';
-    snprintf(path, sizeof path, "%s/sponge-%s-%ld.pcap", dir && *dir ? dir : "/tmp", name, (long)getpid());
-    struct pcap_file f;
-    char why[256];
-    if (pcap_file_open(&f, path, PCAP_LINK_IPV4, why) != SPONGE_OK) {
-        fprintf(stderr, "  (could not write the segments to a pcap file: %s)\n", why);
-        capture_free(h);
-        return;
-    }
-    size_t first = c->count > CAPTURE_PACKETS ? c->count - CAPTURE_PACKETS : 0;
-    for (size_t i = first; i < c->count; i++) {
-        pcap_file_write_bytes(&f, c->packet[i % CAPTURE_PACKETS], c->len[i % CAPTURE_PACKETS]);
-    }
-    pcap_file_close(&f);
-    fprintf(stderr, "  capture: %s (%s%zu segments, peer 169.254.144.1, unit 169.254.144.9; open it in wireshark)\n",
-            path, first ? "the last " : "", c->count - first);
     capture_free(h);
 }
 
-void tcp_harness_record(struct harness *h, const struct tcp_segment *seg, bool from_peer) {
+/* Sets c->dir and c->path for the test case named `name`. */
+static void capture_name(struct tcp_capture *c, const char *name) {
+    const char *dir = getenv("SPONGE_CAPTURE_DIR");
+    snprintf(c->dir, sizeof c->dir, "%s", dir && *dir ? dir : SPONGE_CAPTURE_DIR);
+    char file[64];
+    size_t n = 0;
+    for (const char *p = name ? name : "test"; *p && n + 1 < sizeof file; p++) {
+        bool alnum = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9');
+        if (alnum) {
+            file[n++] = *p;
+        } else if (n > 0 && file[n - 1] != '_') {
+            file[n++] = '_'; /* one '_' for each run of other characters */
+        }
+    }
+    while (n > 0 && file[n - 1] == '_') {
+        n--;
+    }
+    file[n] = '\0';
+    snprintf(c->path, sizeof c->path, "%s/%s.pcap", c->dir, n ? file : "test");
+}
+
+/* Writes the kept segments to c->path, or returns false with a reason in `why`. */
+static bool capture_dump(const struct tcp_capture *c, size_t first, char *why, size_t why_len) {
+    if (mkdir(c->dir, 0777) != 0 && errno != EEXIST) {
+        snprintf(why, why_len, "cannot create %s: %s", c->dir, strerror(errno));
+        return false;
+    }
+    pcap_t *p = pcap_open_dead(DLT_RAW, 65535);
+    if (!p) {
+        snprintf(why, why_len, "pcap_open_dead failed");
+        return false;
+    }
+    pcap_dumper_t *d = pcap_dump_open(p, c->path);
+    if (!d) {
+        snprintf(why, why_len, "cannot write %s: %s", c->path, pcap_geterr(p));
+        pcap_close(p);
+        return false;
+    }
+    for (size_t i = first; i < c->count; i++) {
+        size_t slot = i % CAPTURE_PACKETS;
+        struct pcap_pkthdr hdr;
+        memset(&hdr, 0, sizeof hdr);
+        hdr.ts.tv_sec = (time_t)(c->at_ms[slot] / 1000);
+        hdr.ts.tv_usec = (suseconds_t)(c->at_ms[slot] % 1000 * 1000);
+        hdr.caplen = hdr.len = (bpf_u_int32)c->len[slot];
+        pcap_dump((u_char *)d, &hdr, c->packet[slot]);
+    }
+    pcap_dump_close(d);
+    pcap_close(p);
+    return true;
+}
+
+/* After the failure report: writes the capture and says where. */
+static void capture_write(struct harness *h) {
+    struct tcp_capture *c = h->extra;
+    size_t first = c->count > CAPTURE_PACKETS ? c->count - CAPTURE_PACKETS : 0;
+    char why[600];
+    if (!capture_dump(c, first, why, sizeof why)) {
+        fprintf(stderr, "  (could not write the segments to a pcap file: %s)\n", why);
+    } else {
+        fprintf(stderr,
+                "  capture: %s (%s%zu segments, peer 169.254.144.1, unit 169.254.144.9, timestamps are the "
+                "simulated time; open it in wireshark)\n",
+                c->path, first ? "the last " : "", c->count - first);
+        if (c->sender_only) {
+            fprintf(stderr, "  (the unit is a sender only: its segments are shown without ACK and with window %u)\n",
+                    SENDER_ONLY_WINDOW);
+        }
+    }
+    capture_free(h);
+}
+
+void tcp_harness_record(struct harness *h, const struct tcp_segment *seg, enum capture_origin from) {
     struct tcp_capture *c = h->extra;
     if (!c) {
         if (h->on_fail) {
@@ -86,14 +144,22 @@ void tcp_harness_record(struct harness *h, const struct tcp_segment *seg, bool f
         if (!c) {
             return; /* the capture is a debugging aid: without memory the test goes on without it */
         }
+        capture_name(c, h->test_name);
         h->extra = c;
         h->on_fail = capture_write;
-        h->on_end = capture_free;
+        h->on_end = capture_end;
     }
+    bool from_peer = from == CAPTURE_FROM_PEER;
     struct tcp_segment s = *seg;
     if (s.header.sport == 0 && s.header.dport == 0) {
         s.header.sport = from_peer ? PEER_PORT : UNIT_PORT;
         s.header.dport = from_peer ? UNIT_PORT : PEER_PORT;
+    }
+    if (from == CAPTURE_FROM_SENDER) {
+        s.header.ack = false;
+        s.header.ackno = wrap32_of(0);
+        s.header.win = SENDER_ONLY_WINDOW;
+        c->sender_only = true;
     }
     uint32_t src = from_peer ? PEER_ADDR : UNIT_ADDR;
     uint32_t dst = from_peer ? UNIT_ADDR : PEER_ADDR;
@@ -118,5 +184,6 @@ void tcp_harness_record(struct harness *h, const struct tcp_segment *seg, bool f
     free(c->packet[slot]);
     c->packet[slot] = pkt;
     c->len[slot] = ip_len + seg_len;
+    c->at_ms[slot] = h->now_ms;
     c->count++;
 }

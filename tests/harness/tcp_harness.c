@@ -58,7 +58,7 @@ struct tcp_segment tcp_harness_arrives(struct harness *h, const char *file, int 
     struct tcp_segment seg = tcp_harness_segment(spec);
     char text[HARNESS_LINE];
     harness_step(h, file, line, "segment arrives: %s", tcp_harness_describe(&seg, text, sizeof text));
-    tcp_harness_record(h, &seg, true);
+    tcp_harness_record(h, &seg, CAPTURE_FROM_PEER);
     return seg;
 }
 
@@ -115,7 +115,7 @@ void tcp_harness_expect_segment(struct harness *h, const char *file, int line, b
     if (!popped) {
         harness_fail(h, file, line, "expected a segment, but none was sent");
     }
-    tcp_harness_record(h, seg, false);
+    tcp_harness_record(h, seg, CAPTURE_FROM_UNIT);
     char seen[HARNESS_LINE];
     tcp_harness_describe(seg, seen, sizeof seen);
     harness_note(h, "  sent: %s", seen);
@@ -144,7 +144,7 @@ void tcp_harness_expect_no_segment(struct harness *h, const char *file, int line
                                    const struct tcp_segment *seg) {
     harness_step(h, file, line, "expect no segment");
     if (popped) {
-        tcp_harness_record(h, seg, false);
+        tcp_harness_record(h, seg, CAPTURE_FROM_UNIT);
         char seen[HARNESS_LINE];
         harness_fail(h, file, line, "expected no segment, but one was sent: %s",
                      tcp_harness_describe(seg, seen, sizeof seen));

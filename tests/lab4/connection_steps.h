@@ -98,7 +98,7 @@ static inline void conn_write(struct harness *h, const char *file, int line, str
 
 #define TICK(h, c, ms)                                                                                                 \
     do {                                                                                                               \
-        STEP((h), "%llu ms pass", (unsigned long long)(ms));                                                           \
+        harness_time_passes((h), __FILE__, __LINE__, (ms));                                                            \
         tcp_connection_tick((c), (ms));                                                                                \
     } while (0)
 #define CONNECT(h, c)                                                                                                  \

@@ -1,6 +1,7 @@
 /* The harness's failure capture: a connection scenario that fails on purpose (in a child
  * process) must end its report with the path of a pcap file holding the scenario's segments,
- * each a well-formed IPv4 datagram whose IPv4 and TCP checksums verify. */
+ * each a well-formed IPv4 datagram whose IPv4 and TCP checksums verify, stamped with the
+ * simulated time (TICK advances it). */
 #include "connection_steps.h"
 #include "wire/ipv4.h"
 
@@ -19,6 +20,7 @@ static _Noreturn void failing_scenario(void) {
     conn_begin(&h, &c, "deliberately failing: SYN+ACK with data", &cfg);
     CONNECT(&h, &c);
     EXPECT_SENT(&h, &c, .syn = TRI_YES);
+    TICK(&h, &c, 250);
     PEER_SENDS(&h, &c, .syn = true, .ack = true, .seqno = 5000, .ackno = 1001, .win = 1000, .payload = "hi");
     EXPECT_SENT(&h, &c, .ack = TRI_YES, .ackno = OPT_U64(4242));
     exit(0); /* not reached when the harness works */
@@ -40,11 +42,11 @@ int main(void) {
     char report_path[64];
     snprintf(report_path, sizeof report_path, "%s/report", dir);
 
-    STEP(&h, "run the failing scenario in a child with TMPDIR=%s", dir);
+    STEP(&h, "run the failing scenario in a child with SPONGE_CAPTURE_DIR=%s", dir);
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
-        setenv("TMPDIR", dir, 1);
+        setenv("SPONGE_CAPTURE_DIR", dir, 1);
         if (!freopen(report_path, "w", stderr) || !freopen("/dev/null", "w", stdout)) {
             _exit(3);
         }
@@ -71,7 +73,7 @@ int main(void) {
     }
     fclose(report);
     EXPECT_TRUE(&h, "the report starts with the FAIL line", fail_first);
-    EXPECT_TRUE(&h, "the report names a capture file in TMPDIR", strncmp(pcap_path, dir, strlen(dir)) == 0);
+    EXPECT_TRUE(&h, "the report names a capture file in SPONGE_CAPTURE_DIR", strncmp(pcap_path, dir, strlen(dir)) == 0);
 
     STEP(&h, "read %s", pcap_path);
     char err[PCAP_ERRBUF_SIZE];
@@ -95,6 +97,8 @@ int main(void) {
         EXPECT_EQ(&h, "TCP segment parses, checksum verified", SPONGE_OK,
                   tcp_segment_parse(got[count].bytes + off, ip.total_len - off, ip.src, ip.dst, true, &got[count].seg));
         got[count].from_peer = ip.src == 0xa9fe9001u;
+        EXPECT_EQ(&h, "timestamp (us): the simulated time", count == 0 ? 0 : 250000,
+                  (uint64_t)hdr->ts.tv_sec * 1000000u + (uint64_t)hdr->ts.tv_usec);
         EXPECT_EQ(&h, "the other end's address", got[count].from_peer ? 0xa9fe9009u : 0xa9fe9001u, ip.dst);
         count++;
     }
