@@ -88,22 +88,22 @@ enum sponge_err tcp_connection_init(struct tcp_connection *c, const struct tcp_c
     return SPONGE_OK;
 }
 
-static bool sender_in(const struct tcp_connection *c, const char *state) {
-    return strcmp(tcp_sender_state(&c->sender), state) == 0;
+static bool sender_in(const struct tcp_connection *c, enum tcp_sender_state state) {
+    return tcp_sender_state_of(&c->sender) == state;
 }
 
-static bool receiver_in(const struct tcp_connection *c, const char *state) {
-    return strcmp(tcp_receiver_state(&c->receiver), state) == 0;
+static bool receiver_in(const struct tcp_connection *c, enum tcp_receiver_state state) {
+    return tcp_receiver_state_of(&c->receiver) == state;
 }
 
 /* Nothing sent, nothing received: there is no peer yet. */
 static bool in_listen(const struct tcp_connection *c) {
-    return tcp_sender_next_seqno_absolute(&c->sender) == 0 && receiver_in(c, "LISTEN");
+    return tcp_sender_next_seqno_absolute(&c->sender) == 0 && receiver_in(c, TCP_RECEIVER_LISTEN);
 }
 
 /* Our FIN has gone out (it may not be acknowledged yet). */
 static bool fin_sent(const struct tcp_connection *c) {
-    return sender_in(c, "FIN_SENT") || sender_in(c, "FIN_ACKED");
+    return sender_in(c, TCP_SENDER_FIN_SENT) || sender_in(c, TCP_SENDER_FIN_ACKED);
 }
 
 /* Drops whatever the sender has queued and queues a RST in its place: once the connection is
@@ -145,7 +145,7 @@ static uint64_t linger_ms(const struct tcp_connection *c) {
 /* Ends the connection when both directions are finished: the inbound stream has ended, our
  * FIN has been sent and acknowledged, and (active close only) the linger time has passed. */
 static void check_clean_shutdown(struct tcp_connection *c) {
-    if (!byte_stream_input_ended(tcp_receiver_stream_out(&c->receiver)) || !sender_in(c, "FIN_ACKED")) {
+    if (!byte_stream_input_ended(tcp_receiver_stream_out(&c->receiver)) || !sender_in(c, TCP_SENDER_FIN_ACKED)) {
         return;
     }
     if (!c->linger_after_streams_finish || c->idle_ms >= linger_ms(c)) {
@@ -237,18 +237,18 @@ enum tcp_state tcp_connection_state(const struct tcp_connection *c) {
     if (!c->active) {
         return TCP_STATE_CLOSED;
     }
-    bool listen = receiver_in(c, "LISTEN"), fin_recv = receiver_in(c, "FIN_RECV");
-    if (sender_in(c, "CLOSED")) {
+    bool listen = receiver_in(c, TCP_RECEIVER_LISTEN), fin_recv = receiver_in(c, TCP_RECEIVER_FIN_RECV);
+    if (sender_in(c, TCP_SENDER_CLOSED)) {
         return TCP_STATE_LISTEN;
     }
-    if (sender_in(c, "SYN_SENT")) {
+    if (sender_in(c, TCP_SENDER_SYN_SENT)) {
         /* RFC 793 p. 75: a FIN in SYN-RECEIVED leads to CLOSE-WAIT. */
         return listen ? TCP_STATE_SYN_SENT : fin_recv ? TCP_STATE_CLOSE_WAIT : TCP_STATE_SYN_RCVD;
     }
-    if (sender_in(c, "SYN_ACKED")) {
+    if (sender_in(c, TCP_SENDER_SYN_ACKED)) {
         return fin_recv ? TCP_STATE_CLOSE_WAIT : TCP_STATE_ESTABLISHED;
     }
-    if (sender_in(c, "FIN_SENT")) {
+    if (sender_in(c, TCP_SENDER_FIN_SENT)) {
         if (!fin_recv) {
             return TCP_STATE_FIN_WAIT_1;
         }
@@ -337,7 +337,8 @@ static void restart_idle_clock(struct tcp_connection *c) {
 
 /* Both SYNs have been exchanged and ours is acknowledged: a synchronized state (RFC 793). */
 static bool synchronized(const struct tcp_connection *c) {
-    return !receiver_in(c, "LISTEN") && !sender_in(c, "CLOSED") && !sender_in(c, "SYN_SENT");
+    return !receiver_in(c, TCP_RECEIVER_LISTEN) && !sender_in(c, TCP_SENDER_CLOSED) &&
+           !sender_in(c, TCP_SENDER_SYN_SENT);
 }
 
 /* A challenge ACK (the caller flushes it with the next segments_out), at most
@@ -395,7 +396,7 @@ static void acknowledge(struct tcp_connection *c, const struct tcp_segment *seg,
 /* RFC 1122 4.2.3.6: after keepalive_ms of silence on an idle connection, probe once per
  * keepalive_ms; give up after keepalive_probes unanswered probes. */
 static void keep_alive_tick(struct tcp_connection *c) {
-    if (!c->cfg.keepalive_ms || !sender_in(c, "SYN_ACKED") || !receiver_in(c, "SYN_RECV") ||
+    if (!c->cfg.keepalive_ms || !sender_in(c, TCP_SENDER_SYN_ACKED) || !receiver_in(c, TCP_RECEIVER_SYN_RECV) ||
         tcp_sender_bytes_in_flight(&c->sender) > 0) {
         return;
     }
@@ -427,7 +428,7 @@ static void segment_received(struct tcp_connection *c, const struct tcp_segment 
         if (!hdr->syn || hdr->ack || hdr->rst) {
             return;
         }
-    } else if (receiver_in(c, "LISTEN")) {
+    } else if (receiver_in(c, TCP_RECEIVER_LISTEN)) {
         if (!accept_in_syn_sent(c, seg)) {
             return;
         }
@@ -469,26 +470,24 @@ static void segment_received(struct tcp_connection *c, const struct tcp_segment 
         c->time_wait_repeats++;
     }
 
-    /* The ACK as the sender sees it; `pure` makes a duplicate ACK possible (RFC 5681 2). */
+    /* The ACK as the sender sees it: one struct with all the segment tells it. */
     struct tcp_sender_ack ack = {.ackno = hdr->ackno,
                                  .window = tcp_negotiation_peer_window(&c->neg, hdr),
                                  .pure = tcp_segment_length_in_sequence_space(seg) == 0,
                                  .has_seqno = true,
-                                 .seqno = hdr->seqno};
+                                 .seqno = hdr->seqno,
+                                 .sack = hdr->opts.sack,
+                                 .sack_count = c->neg.sack_ok ? hdr->opts.sack_count : 0};
     if (hdr->ack && c->neg.timestamps && hdr->opts.has_timestamps && hdr->opts.ts_ecr) {
         /* RFC 7323 4 (RTTM): the echoed TSval tells when the acknowledged segment left. */
         uint32_t rtt = (uint32_t)c->clock_ms - (hdr->opts.ts_ecr - c->neg.ts_offset);
-        if (rtt < UINT32_MAX / 2) {
-            tcp_sender_timestamp_echo(&c->sender, rtt);
-        }
-    }
-    if (hdr->ack && c->neg.sack_ok) {
-        tcp_sender_sack_received(&c->sender, hdr->opts.sack, hdr->opts.sack_count);
+        ack.has_echo_rtt = rtt < UINT32_MAX / 2;
+        ack.echo_rtt = rtt;
     }
     if (byte_view2_len(&seg->payload)) {
         c->last_data_seqno = hdr->seqno;
     }
-    if (hdr->ack && !tcp_sender_ack_received_ext(&c->sender, &ack)) {
+    if (hdr->ack && !tcp_sender_ack_arrived(&c->sender, &ack)) {
         /* RFC 793 p. 72: an ACK for data not yet sent is answered with an ACK and dropped. */
         ensure_reply(c);
         return;
@@ -622,7 +621,7 @@ void tcp_connection_segment_received(struct tcp_connection *c, const struct tcp_
     const struct tcp_header *hdr = &seg->header;
     k->segments_received++;
     bool was_active = c->active, listen = c->active && in_listen(c);
-    bool syn_sent = c->active && !listen && receiver_in(c, "LISTEN");
+    bool syn_sent = c->active && !listen && receiver_in(c, TCP_RECEIVER_LISTEN);
     bool ack_unsent = hdr->ack && seq_gt(hdr->ackno, tcp_sender_next_seqno(&c->sender));
     segment_received(c, seg);
     if (!was_active) {
@@ -635,7 +634,7 @@ void tcp_connection_segment_received(struct tcp_connection *c, const struct tcp_
         } else {
             k->rst_ignored++;
         }
-    } else if (syn_sent && receiver_in(c, "LISTEN")) {
+    } else if (syn_sent && receiver_in(c, TCP_RECEIVER_LISTEN)) {
         k->drop_in_syn_sent++;
     } else if (ack_unsent && !listen && !syn_sent) {
         k->drop_ack_unsent++;

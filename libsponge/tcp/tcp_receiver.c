@@ -6,17 +6,27 @@ const struct tcp_receiver_counters *tcp_receiver_counters(const struct tcp_recei
     return &r->counters;
 }
 
-const char *tcp_receiver_state(const struct tcp_receiver *r) {
+enum tcp_receiver_state tcp_receiver_state_of(const struct tcp_receiver *r) {
     /* stream_out is not const (it hands the stream to its reader); nothing is changed here. */
     const struct byte_stream *in = tcp_receiver_stream_out((struct tcp_receiver *)r);
     struct wrap32 ackno;
     if (byte_stream_error(in)) {
-        return "ERROR";
+        return TCP_RECEIVER_ERROR;
     }
     if (!tcp_receiver_ackno(r, &ackno)) {
-        return "LISTEN";
+        return TCP_RECEIVER_LISTEN;
     }
-    return byte_stream_input_ended(in) ? "FIN_RECV" : "SYN_RECV";
+    return byte_stream_input_ended(in) ? TCP_RECEIVER_FIN_RECV : TCP_RECEIVER_SYN_RECV;
+}
+
+const char *tcp_receiver_state(const struct tcp_receiver *r) {
+    static const char *const names[] = {
+        [TCP_RECEIVER_LISTEN] = "LISTEN",
+        [TCP_RECEIVER_SYN_RECV] = "SYN_RECV",
+        [TCP_RECEIVER_FIN_RECV] = "FIN_RECV",
+        [TCP_RECEIVER_ERROR] = "ERROR",
+    };
+    return names[tcp_receiver_state_of(r)];
 }
 
 size_t tcp_receiver_sack_blocks(const struct tcp_receiver *r, struct tcp_sack_block *blocks, size_t max) {

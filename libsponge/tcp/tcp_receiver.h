@@ -57,7 +57,18 @@ size_t tcp_receiver_sack_blocks(const struct tcp_receiver *r, struct tcp_sack_bl
 /** The inbound stream (owned by the receiver). */
 struct byte_stream *tcp_receiver_stream_out(struct tcp_receiver *r);
 
-/** CS144 state name: "LISTEN", "SYN_RECV", "FIN_RECV" or "ERROR". */
+/** CS144's receiver states, from the receiver's functions (tcp_receiver_state). */
+enum tcp_receiver_state {
+    TCP_RECEIVER_LISTEN,   /* no SYN yet */
+    TCP_RECEIVER_SYN_RECV, /* receiving */
+    TCP_RECEIVER_FIN_RECV, /* the inbound stream has ended */
+    TCP_RECEIVER_ERROR,
+};
+
+/** The CS144 state, from ackno and the inbound stream. */
+enum tcp_receiver_state tcp_receiver_state_of(const struct tcp_receiver *r);
+
+/** Its name: "LISTEN", "SYN_RECV", "FIN_RECV" or "ERROR". */
 const char *tcp_receiver_state(const struct tcp_receiver *r);
 
 #endif

@@ -6,6 +6,7 @@
 #include "modern_steps.h"
 #include "tcp/congestion.h"
 #include "tcp/congestion_bbr.h"
+#include "tcp/sender_modern.h"
 #include "tcp/tcp_sender.h"
 
 #define MSS 1000
@@ -224,7 +225,7 @@ static void sender_reports(struct harness *h) {
     STEP(h, "20 ms later the SYN is acknowledged (window 60000): the RTT sample reaches the model");
     tcp_sender_tick(&s, RTT);
     tcp_sender_ack_received(&s, wrap(1, (struct wrap32){0}), 60000);
-    EXPECT_EQ(h, "min RTT", RTT, bbr_min_rtt(&s.cc.bbr));
+    EXPECT_EQ(h, "min RTT", RTT, bbr_min_rtt(&s.ext->cc.bbr));
     tcp_sender_fill_window(&s);
     EXPECT_EQ(h, "segments in the initial window", 4, drain(&s));
     STEP(h, "ACK of the first 1000 bytes: the window grows to 5000, two more segments");
@@ -234,8 +235,9 @@ static void sender_reports(struct harness *h) {
     EXPECT_EQ(h, "next seqno", 6001, tcp_sender_next_seqno_absolute(&s));
     STEP(h, "a duplicate ACK SACKing [3001, 5001): those 2000 bytes left the network, two more segments");
     struct tcp_sack_block block = {wrap(3001, (struct wrap32){0}), wrap(5001, (struct wrap32){0})};
-    tcp_sender_sack_received(&s, &block, 1);
-    tcp_sender_ack_received(&s, wrap(1001, (struct wrap32){0}), 60000);
+    struct tcp_sender_ack sack_ack = {
+        .ackno = wrap(1001, (struct wrap32){0}), .window = 60000, .pure = true, .sack = &block, .sack_count = 1};
+    tcp_sender_ack_arrived(&s, &sack_ack);
     tcp_sender_fill_window(&s);
     EXPECT_EQ(h, "segments", 2, drain(&s));
     EXPECT_EQ(h, "next seqno", 8001, tcp_sender_next_seqno_absolute(&s));
