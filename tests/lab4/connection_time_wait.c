@@ -1,6 +1,6 @@
 /* TCPConnection in TIME-WAIT: a repeated FIN is acknowledged again and restarts the wait (RFC
- * 9293 3.10.7.4), doubled for each repeat with time_wait_backoff (the modern default); a RST is
- * ignored (RFC 1337, fix TW1), so a clean close stays clean. The peer's ISN is 5000. */
+ * 9293 3.10.7.4); a RST is ignored (RFC 1337, fix TW1), so a clean close stays clean. The
+ * peer's ISN is 5000. The modern doubling is tested in tests/modern/modern_time_wait_backoff.c. */
 #include "connection_steps.h"
 
 #define LINGER (10 * TCP_DEFAULT_RT_TIMEOUT)
@@ -64,31 +64,5 @@ int main(void) {
     lingers(&h, &c, LINGER);
     conn_end(&h, &c);
 
-    cfg.time_wait_backoff = true;
-    conn_begin(&h, &c, "time-wait: with backoff each repeated FIN doubles the wait", &cfg);
-    to_time_wait(&h, &c);
-    TICK(&h, &c, LINGER - 1);
-    fin_repeated(&h, &c);
-    STEP(&h, "one repeat: twice the linger");
-    TICK(&h, &c, 2 * LINGER - 1);
-    fin_repeated(&h, &c);
-    STEP(&h, "two repeats: four times");
-    lingers(&h, &c, 4 * LINGER);
-    conn_end(&h, &c);
-
-    cfg.max_retx_attempts = 2;
-    conn_begin(&h, &c, "time-wait: the doubling stops after max_retx_attempts (the peer gives up then)", &cfg);
-    to_time_wait(&h, &c);
-    for (int i = 0; i < 4; i++) {
-        fin_repeated(&h, &c);
-    }
-    lingers(&h, &c, 4 * LINGER);
-    conn_end(&h, &c);
-
-    cfg = test_config(0);
-    tcp_config_set_modern(&cfg, true);
-    EXPECT_BOOL(&h, "time_wait_backoff in modern mode", true, cfg.time_wait_backoff);
-    tcp_config_set_modern(&cfg, false);
-    EXPECT_BOOL(&h, "time_wait_backoff in lab mode", false, cfg.time_wait_backoff);
     return 0;
 }
