@@ -2,7 +2,7 @@
  * netem would (the kernels here have no netem qdisc; CONTRACT.md section 3).
  *
  *     impair_relay [-s SEED] [-l LOSS%] [-u DUP%] [-d DELAY_MS] [-j JITTER_MS] [-r REORDER%] [-q PACKETS]
- *                  DEV_A DEV_B
+ *                  [-b MBIT -Q PACKETS] DEV_A DEV_B
  *
  * Every packet read from one device is written to the other, after, in this order (netem's
  * meanings, applied alike in both directions with one seeded generator per direction):
@@ -11,13 +11,20 @@
  *   reorder   with probability REORDER% sent at once while the others wait DELAY_MS: those
  *             overtake the delayed ones (netem's "reorder P" with no gap: every packet may be
  *             picked); only meaningful with a delay, as in netem;
+ *   bottleneck with -b, a link of MBIT Mbit/s (per direction) in front of the delay, fed by a
+ *             FIFO of at most -Q packets (default 1000; the one being sent counts): each packet
+ *             leaves it after its serialization time (8 x length / rate), and one arriving at a
+ *             full queue is dropped and counted (queue_drops); as tbf/netem's "rate" with a
+ *             "limit" would, a shallow buffer at a known bottleneck;
  *   delay     held DELAY_MS, plus a uniform jitter in [-JITTER_MS, JITTER_MS] (which can itself
  *             reorder, as in netem).
  * The same SEED gives the same decisions for the same packet sequence. On SIGTERM or SIGINT it
  * prints one line per direction on stderr and exits 0:
  *   impair_relay: a->b received N forwarded N dropped N duplicated N reordered N delayed N overflow N
+ *                 queue_drops N queue_max N
  * (reordered: sent at once past delayed ones; delayed: held before sending; overflow: dropped
- * because the delay queue was full or the device did not take the packet.) The delay queue
+ * because the delay queue was full or the device did not take the packet; queue_drops: dropped at
+ * the bottleneck's full queue; queue_max: the most packets its queue held.) The delay queue
  * holds PACKETS per direction (default 4096; netem's "limit"): a delay of D ms at R bit/s
  * needs R * D / 12,000,000 slots for 1500-byte packets, so 20 ms and 2 Gbit/s need ~3,400.
  *
@@ -46,6 +53,9 @@
  * as overflow). Slots are numbered in 16 bits. */
 #define QUEUE_SLOTS 4096
 #define MAX_QUEUE_SLOTS 65535
+/* The bottleneck's queue by default (-Q), and the fastest bottleneck (-b, Mbit/s). */
+#define BOTTLENECK_QUEUE 1000
+#define MAX_RATE_MBIT 100000
 /* Largest packet kept (the TUN devices' MTU is 1500). */
 #define SLOT_BYTES 2048
 #define TUN_WAIT_MS 10000 /* a loaded machine delays the carrier (linkwatch) */
@@ -53,10 +63,12 @@
 struct impairment {
     double loss, dup, reorder; /* probabilities in [0, 1] */
     uint64_t delay_ns, jitter_ns;
+    double rate_bps;      /* the bottleneck's rate, bits per second (0: none) */
+    size_t queue_packets; /* its queue's limit */
 };
 
 struct counters {
-    uint64_t received, forwarded, dropped, duplicated, reordered, delayed, overflow;
+    uint64_t received, forwarded, dropped, duplicated, reordered, delayed, overflow, queue_drops, queue_max;
 };
 
 /* One delayed packet: when it is due, and a sequence number that keeps equal times in order. */
@@ -77,6 +89,10 @@ struct direction {
     struct pending *heap; /* min-heap on (due_ns, order) */
     size_t nheap;
     uint64_t next_order;
+    /* the bottleneck: when each queued packet leaves it (a FIFO ring), and when the link is free */
+    uint64_t *departs;
+    size_t dhead, dcount, dcap;
+    uint64_t link_free_ns;
 };
 
 static uint64_t now_ns(void) {
@@ -121,13 +137,15 @@ static struct pending heap_pop(struct direction *d) {
     return top;
 }
 
-static bool direction_init(struct direction *d, const char *name, int in, int out, uint64_t seed, size_t nslots) {
-    *d = (struct direction){.name = name, .in = in, .out = out};
+static bool direction_init(struct direction *d, const char *name, int in, int out, uint64_t seed, size_t nslots,
+                           size_t queue_packets) {
+    *d = (struct direction){.name = name, .in = in, .out = out, .dcap = queue_packets};
     sponge_rng_seed(&d->rng, seed);
     d->slots = malloc(sizeof *d->slots * nslots);
     d->free_slots = malloc(sizeof *d->free_slots * nslots);
     d->heap = malloc(sizeof *d->heap * nslots);
-    if (d->slots == NULL || d->free_slots == NULL || d->heap == NULL) {
+    d->departs = malloc(sizeof *d->departs * queue_packets);
+    if (d->slots == NULL || d->free_slots == NULL || d->heap == NULL || d->departs == NULL) {
         return false;
     }
     for (size_t i = 0; i < nslots; i++) {
@@ -141,6 +159,7 @@ static void direction_destroy(struct direction *d) {
     free(d->slots);
     free(d->free_slots);
     free(d->heap);
+    free(d->departs);
 }
 
 static void emit(struct direction *d, const uint8_t *pkt, size_t len) {
@@ -151,9 +170,28 @@ static void emit(struct direction *d, const uint8_t *pkt, size_t len) {
     }
 }
 
+/* The bottleneck: when a packet of `len` bytes arriving `now` leaves it, or false (counted) if
+ * its queue is full. */
+static bool bottleneck(struct direction *d, const struct impairment *imp, size_t len, uint64_t now, uint64_t *depart) {
+    while (d->dcount && d->departs[d->dhead] <= now) {
+        d->dhead = (d->dhead + 1) % d->dcap;
+        d->dcount--;
+    }
+    if (d->dcount >= d->dcap) {
+        d->n.queue_drops++;
+        return false;
+    }
+    uint64_t start = d->link_free_ns > now ? d->link_free_ns : now;
+    d->link_free_ns = start + (uint64_t)((double)len * 8e9 / imp->rate_bps);
+    d->departs[(d->dhead + d->dcount++) % d->dcap] = d->link_free_ns;
+    d->n.queue_max = d->dcount > d->n.queue_max ? d->dcount : d->n.queue_max;
+    *depart = d->link_free_ns;
+    return true;
+}
+
 /* Sends one copy now (reordered) or queues it until its time. */
 static void schedule(struct direction *d, const struct impairment *imp, const uint8_t *pkt, size_t len, uint64_t now) {
-    if (imp->delay_ns == 0 && imp->jitter_ns == 0) {
+    if (imp->delay_ns == 0 && imp->jitter_ns == 0 && imp->rate_bps == 0) {
         emit(d, pkt, len);
         return;
     }
@@ -169,6 +207,9 @@ static void schedule(struct direction *d, const struct impairment *imp, const ui
     if (d->nfree == 0 || len > SLOT_BYTES) {
         d->n.overflow++;
         return;
+    }
+    if (imp->rate_bps > 0 && !bottleneck(d, imp, len, now, &now)) {
+        return; /* from here on `now` is when the packet leaves the bottleneck */
     }
     uint16_t slot = d->free_slots[--d->nfree];
     memcpy(d->slots[slot], pkt, len);
@@ -202,28 +243,24 @@ static bool take_input(struct direction *d, const struct impairment *imp, uint8_
     return true;
 }
 
-/* Sends the delayed packets that are due; returns ms until the next one (-1: none). */
-static int release_due(struct direction *d, uint64_t now) {
+/* Sends the delayed packets that are due; returns ns until the next one (UINT64_MAX: none). */
+static uint64_t release_due(struct direction *d, uint64_t now) {
     while (d->nheap > 0 && d->heap[0].due_ns <= now) {
         struct pending p = heap_pop(d);
         emit(d, d->slots[p.slot], p.len);
         d->free_slots[d->nfree++] = p.slot;
     }
-    if (d->nheap == 0) {
-        return -1;
-    }
-    uint64_t wait = (d->heap[0].due_ns - now + 999999u) / 1000000u;
-    return wait > 1000 ? 1000 : (int)wait;
+    return d->nheap == 0 ? UINT64_MAX : d->heap[0].due_ns - now;
 }
 
 static void report(const struct direction *d) {
     const struct counters *n = &d->n;
     fprintf(stderr,
             "impair_relay: %s received %llu forwarded %llu dropped %llu duplicated %llu reordered %llu delayed %llu "
-            "overflow %llu\n",
+            "overflow %llu queue_drops %llu queue_max %llu\n",
             d->name, (unsigned long long)n->received, (unsigned long long)n->forwarded, (unsigned long long)n->dropped,
             (unsigned long long)n->duplicated, (unsigned long long)n->reordered, (unsigned long long)n->delayed,
-            (unsigned long long)n->overflow);
+            (unsigned long long)n->overflow, (unsigned long long)n->queue_drops, (unsigned long long)n->queue_max);
 }
 
 static bool parse_percent(const char *s, double *out) {
@@ -248,10 +285,19 @@ static bool parse_ms(const char *s, uint64_t *ns) {
     return true;
 }
 
+/* A packet count for -q or -Q: 1 to MAX_QUEUE_SLOTS. */
+static bool parse_count(const char *s, size_t *out) {
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    *out = (size_t)v;
+    return errno == 0 && end != s && *end == '\0' && s[0] != '-' && v >= 1 && v <= MAX_QUEUE_SLOTS;
+}
+
 static int usage(const char *why) {
     fprintf(stderr,
             "impair_relay: %s; usage: impair_relay [-s SEED] [-l LOSS%%] [-u DUP%%] [-d DELAY_MS] [-j JITTER_MS] "
-            "[-r REORDER%%] [-q PACKETS] DEV_A DEV_B\n",
+            "[-r REORDER%%] [-q PACKETS] [-b MBIT -Q PACKETS] DEV_A DEV_B\n",
             why);
     return 2;
 }
@@ -260,8 +306,9 @@ int main(int argc, char **argv) {
     struct impairment imp = {0};
     uint64_t seed = 1;
     size_t nslots = QUEUE_SLOTS;
+    imp.queue_packets = BOTTLENECK_QUEUE;
     int opt;
-    while ((opt = getopt(argc, argv, "s:l:u:d:j:r:q:")) != -1) {
+    while ((opt = getopt(argc, argv, "s:l:u:d:j:r:q:b:Q:")) != -1) {
         bool good = true;
         switch (opt) {
             case 's': {
@@ -285,13 +332,18 @@ int main(int argc, char **argv) {
             case 'j':
                 good = parse_ms(optarg, &imp.jitter_ns);
                 break;
-            case 'q': {
+            case 'q':
+                good = parse_count(optarg, &nslots);
+                break;
+            case 'Q':
+                good = parse_count(optarg, &imp.queue_packets);
+                break;
+            case 'b': {
                 char *end;
                 errno = 0;
-                unsigned long long v = strtoull(optarg, &end, 10);
-                good =
-                    errno == 0 && end != optarg && *end == '\0' && optarg[0] != '-' && v >= 1 && v <= MAX_QUEUE_SLOTS;
-                nslots = (size_t)v;
+                double mbit = strtod(optarg, &end);
+                good = errno == 0 && end != optarg && *end == '\0' && mbit > 0 && mbit <= MAX_RATE_MBIT;
+                imp.rate_bps = mbit * 1e6;
                 break;
             }
             default:
@@ -324,8 +376,8 @@ int main(int argc, char **argv) {
     struct direction dirs[2];
     uint8_t *buf = malloc(65536);
     /* Independent streams per direction, both from the one seed. */
-    bool ok = direction_init(&dirs[0], "a->b", fa, fb, seed * 2 + 1, nslots);
-    ok = direction_init(&dirs[1], "b->a", fb, fa, seed * 2 + 2, nslots) && ok && buf != NULL;
+    bool ok = direction_init(&dirs[0], "a->b", fa, fb, seed * 2 + 1, nslots, imp.queue_packets);
+    ok = direction_init(&dirs[1], "b->a", fb, fa, seed * 2 + 2, nslots, imp.queue_packets) && ok && buf != NULL;
     int rc = 0;
     if (!ok) {
         fprintf(stderr, "impair_relay: out of memory\n");
@@ -334,10 +386,12 @@ int main(int argc, char **argv) {
     fprintf(stderr, "impair_relay: %s <-> %s, seed %llu\n", argv[optind], argv[optind + 1], (unsigned long long)seed);
     while (rc == 0) {
         uint64_t now = now_ns();
-        int wait0 = release_due(&dirs[0], now), wait1 = release_due(&dirs[1], now);
-        int timeout = wait0 < 0 ? wait1 : wait1 < 0 ? wait0 : wait0 < wait1 ? wait0 : wait1;
+        uint64_t wait0 = release_due(&dirs[0], now), wait1 = release_due(&dirs[1], now);
+        uint64_t wait = wait0 < wait1 ? wait0 : wait1;
+        /* ns precision: a bottleneck's packets are due every few tens of microseconds */
+        struct timespec ts = {.tv_sec = (time_t)(wait / 1000000000u), .tv_nsec = (long)(wait % 1000000000u)};
         struct pollfd pfd[3] = {{fa, POLLIN, 0}, {fb, POLLIN, 0}, {sfd, POLLIN, 0}};
-        if (poll(pfd, 3, timeout) < 0 && errno != EINTR) {
+        if (ppoll(pfd, 3, wait == UINT64_MAX ? NULL : &ts, NULL) < 0 && errno != EINTR) {
             rc = 1;
             break;
         }

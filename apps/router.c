@@ -5,15 +5,15 @@
  * FILE says which interfaces and routes the router has (format: libsponge/adapters/router_setup.h):
  *
  *   interface tapA 02:00:00:00:01:01 169.254.1.1    # name, our MAC, our IP
- *   interface tapL 02:00:00:00:0c:01 169.254.12.1
+ *   interface tapL 02:00:00:00:0c:01 169.254.12.1 mtu 576   # a link with a smaller MTU
  *   route 169.254.1.0/24 tapA                       # directly attached
  *   route 169.254.2.0/24 tapL via 169.254.12.2      # through a next hop
  *   route 0.0.0.0/0 tapL via 169.254.12.2
  *
  * Each interface's TAP device is created (or attached to, if it exists) in the router's network
- * namespace and brought up; when all are up and running the router prints READY on stdout. The
- * devices may then be moved to other namespaces (`ip link set tapA netns NS`): the router keeps
- * their descriptors. Frames read from a device go to router_recv_frame, router_route forwards
+ * namespace, given the interface's MTU (1500 unless the line says otherwise) and brought up; when all are up and
+ * running the router prints READY on stdout. The devices may then be moved to other namespaces (`ip link set tapA netns
+ * NS`): the router keeps their descriptors. Frames read from a device go to router_recv_frame, router_route forwards
  * what they carried, and every frame the interfaces queue is written to its device. Time for
  * the ARP timers comes from CLOCK_MONOTONIC (the only clock, read here). On SIGTERM or SIGINT
  * the router stops, prints its counters on stderr (datagrams forwarded, drops by reason, each
@@ -23,7 +23,8 @@
  *
  * The router speaks ICMP (net/router.h: echo replies, Time Exceeded, Destination Unreachable,
  * rate-limited), so that ping and traceroute work across it; --no-icmp gives the lab's silent
- * drops. */
+ * drops. A datagram longer than the MTU of the interface it leaves by is fragmented, or, with
+ * DF set, answered with ICMP Fragmentation Needed (path MTU discovery, RFC 1191). */
 
 #include "net/router.h"
 #include "adapters/router_setup.h"
@@ -140,7 +141,8 @@ static int open_devices(struct app *a) {
             fprintf(stderr, "router: %s\n", why);
             return -1;
         }
-        if (tap_set_up(name, why, sizeof why) != SPONGE_OK) {
+        if (tap_set_mtu(name, (unsigned)a->setup.interfaces[i].mtu, why, sizeof why) != SPONGE_OK ||
+            tap_set_up(name, why, sizeof why) != SPONGE_OK) {
             fprintf(stderr, "router: %s\n", why);
             return -1;
         }
@@ -188,16 +190,21 @@ static int run(struct app *a, const sigset_t *wait_mask) {
 
 static void print_counters(struct app *a) {
     const struct router_counters *rc = router_counters(&a->router);
-    fprintf(stderr, "router: forwarded %llu; dropped: ttl_expired %llu no_route %llu bad_header %llu queue_full %llu\n",
+    fprintf(stderr,
+            "router: forwarded %llu; dropped: ttl_expired %llu no_route %llu bad_header %llu queue_full %llu "
+            "broadcast %llu frag_needed %llu; fragmented %llu fragments_sent %llu\n",
             (unsigned long long)rc->forwarded, (unsigned long long)rc->drop_ttl_expired,
             (unsigned long long)rc->drop_no_route, (unsigned long long)rc->drop_bad_header,
-            (unsigned long long)rc->drop_queue_full);
+            (unsigned long long)rc->drop_queue_full, (unsigned long long)rc->drop_broadcast,
+            (unsigned long long)rc->drop_frag_needed, (unsigned long long)rc->fragmented,
+            (unsigned long long)rc->fragments_sent);
     fprintf(stderr,
-            "router: icmp: echo_replied %llu time_exceeded_sent %llu unreachable_sent %llu; not sent: not_allowed "
-            "%llu rate_limited %llu no_route %llu; dropped: for_us %llu\n",
+            "router: icmp: echo_replied %llu time_exceeded_sent %llu unreachable_sent %llu (frag_needed %llu); not "
+            "sent: not_allowed %llu rate_limited %llu rate_limited_dest %llu no_route %llu; dropped: for_us %llu\n",
             (unsigned long long)rc->icmp_echo_replied, (unsigned long long)rc->icmp_time_exceeded_sent,
-            (unsigned long long)rc->icmp_unreachable_sent, (unsigned long long)rc->icmp_not_allowed,
-            (unsigned long long)rc->icmp_rate_limited, (unsigned long long)rc->icmp_no_route,
+            (unsigned long long)rc->icmp_unreachable_sent, (unsigned long long)rc->icmp_frag_needed_sent,
+            (unsigned long long)rc->icmp_not_allowed, (unsigned long long)rc->icmp_rate_limited,
+            (unsigned long long)rc->icmp_rate_limited_dest, (unsigned long long)rc->icmp_no_route,
             (unsigned long long)rc->drop_for_us);
     for (size_t i = 0; i < a->setup.interface_count; i++) {
         const struct network_interface_counters *c = network_interface_counters(router_interface(&a->router, i));

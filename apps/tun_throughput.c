@@ -3,15 +3,23 @@
  *   tun_throughput [OPTIONS] send HOST PORT BYTES   connect from 169.254.144.9, send BYTES, close
  *   tun_throughput [OPTIONS] recv PORT              listen on 169.254.144.9:PORT, read to the peer's FIN
  *
- * OPTIONS: -w BYTES  both streams' capacity, so the window (default 128 KiB; size it to the
- *                    bandwidth-delay product on a long path);
+ * OPTIONS: -w BYTES  both streams' capacity, so the window (default 512 KiB with offloads, 128 KiB
+ *                    without; size it to the bandwidth-delay product on a long path);
  *          --cc newreno|cubic|bbr  congestion control (default newreno);
  *          --lab     lab mode instead: tcp_config_default (64000-byte streams and window, no
  *                    window scaling, 1000-byte payloads, fixed 1 s RTO, no congestion control,
- *                    no MSS option), to compare the two modes of our TCP on the same path.
+ *                    no MSS option), to compare the two modes of our TCP on the same path;
+ *          --no-offload  plain datagrams (as SPONGE_TUN_OFFLOAD=0). By default modern mode opens
+ *                    the device with offloads (virtio-net headers, TSO4, partial checksums):
+ *                    the kernel hands us TCP super-segments of up to 64 KiB and we send such,
+ *                    cut into MSS-sized segments by the kernel. Lab mode never offloads.
+ *
+ * With SPONGE_CC_TRACE=FILE, what congestion control did goes to FILE, a line per ms
+ * (adapters/cc_trace.h).
  *
  * The TUN device named by $TUN_DEV (default tun144) must exist and be up. Prints `READY` once
- * listening (recv) and one line `RESULT stack=sponge mode=M bytes=N elapsed_s=T gbps=G sha256=HEX` at the end.
+ * listening (recv) and one line `RESULT stack=sponge mode=M offloads=on|off bytes=N elapsed_s=T gbps=G
+ * sha256=HEX` at the end.
  * send times "connected" to "every byte acknowledged"; data are generated and hashed outside
  * that. recv times "accepted" to "FIN"; each payload byte is copied once into an application
  * buffer, hashed after the clock stops (inline only when the buffer wraps).
@@ -21,6 +29,7 @@
  * with one writev per datagram (headers, payload pieces straight from the outbound stream). */
 
 #include "adapters/app_args.h"
+#include "adapters/cc_trace.h"
 #include "adapters/tcp_over_ipv4.h"
 #include "adapters/tun.h"
 #include "tcp/tcp_connection.h"
@@ -41,9 +50,13 @@
  * to ~90 datagrams, under the TUN queue's 500: with 1 MiB the kernel sender burst past it
  * whenever we acknowledged less often (docs/BENCHMARKS.md, tun_recv). */
 #define STREAM_CAPACITY (1u << 17)
+/* With offloads the kernel's bursts are super-segments of up to 64 KiB, so 128 KiB would be two
+ * of them in flight; 512 KiB (8) did best in an interleaved A/B of 128 KiB, 512 KiB and 1 MiB
+ * (docs/BENCHMARKS.md, TUN offloads). */
+#define OFFLOAD_STREAM_CAPACITY (1u << 19)
 #define MAX_CAPACITY (1u << 30)  /* -w limit: RFC 7323 2.3 caps the scaled window at 2^30 */
 #define READ_BATCH 64            /* datagrams read per wakeup before output is flushed */
-#define ACK_EVERY 8              /* flush (one cumulative ACK) after this many data segments */
+#define ACK_EVERY (8 * MSS)      /* flush (one cumulative ACK) after this many payload bytes */
 #define RECV_BUFFER (256u << 20) /* application buffer (pre-faulted), hashed when it wraps */
 #define RUNNING_WAIT_MS 2000     /* how long to wait for the device to be IFF_RUNNING */
 #define QDISC_SETTLE_MS 20       /* then a little longer: the qdisc comes up after the flag */
@@ -55,19 +68,22 @@
 /* What the command line chose. */
 struct options {
     bool lab;                       /* --lab: the lab defaults, not the modern set */
-    size_t capacity;                /* -w: both streams (modern mode) */
+    size_t capacity;                /* -w: both streams (modern mode; 0: the default) */
     enum tcp_congestion congestion; /* --cc (modern mode) */
+    bool no_offload;                /* --no-offload (modern mode) */
 };
 
 struct xfer {
     struct tcp_connection conn;
-    size_t capacity; /* of the outbound stream */
+    struct cc_trace trace; /* SPONGE_CC_TRACE */
+    size_t capacity;       /* of the outbound stream */
     struct tcp_ipv4_adapter ipv4;
     struct tcp_adapter carrier;
+    bool offloads;
     uint64_t last_tick_ms;
-    unsigned data_since_flush;
-    uint64_t idle_since_ns; /* when the last read found nothing (0: input was seen since) */
-    uint64_t blocked_ns;    /* time spent asleep in poll */
+    size_t data_since_flush; /* payload bytes received since the last flush */
+    uint64_t idle_since_ns;  /* when the last read found nothing (0: input was seen since) */
+    uint64_t blocked_ns;     /* time spent asleep in poll */
 };
 
 /* CPU time and time blocked over the timed part, for the anchor's run.sh (it shows
@@ -89,6 +105,7 @@ static void tick(struct xfer *x) {
     if (ms > x->last_tick_ms) {
         tcp_connection_tick(&x->conn, ms - x->last_tick_ms);
         x->last_tick_ms = ms;
+        cc_trace_sample(&x->trace, &x->conn);
     }
 }
 
@@ -120,8 +137,9 @@ static enum sponge_err flush(struct xfer *x) {
 }
 
 /* Reads up to READ_BATCH datagrams, handing each to the connection; between them the caller's
- * `drain` runs and output is flushed every ACK_EVERY data segments so the peer's ACK clock keeps
- * ticking. Sets *got_any if anything arrived. */
+ * `drain` runs and output is flushed every ACK_EVERY payload bytes (a super-segment counts as
+ * the MSS-sized segments it stands for) so the peer's ACK clock keeps ticking. Sets *got_any if
+ * anything arrived. */
 static enum sponge_err pump_input(struct xfer *x, void (*drain)(void *), void *arg, bool *got_any) {
     *got_any = false;
     for (int i = 0; i < READ_BATCH; i++) {
@@ -136,7 +154,8 @@ static enum sponge_err pump_input(struct xfer *x, void (*drain)(void *), void *a
         }
         *got_any = true;
         tcp_connection_segment_received(&x->conn, &seg);
-        if (byte_view2_len(&seg.payload) > 0 && ++x->data_since_flush >= ACK_EVERY) {
+        x->data_since_flush += byte_view2_len(&seg.payload);
+        if (x->data_since_flush >= ACK_EVERY) {
             if (drain) {
                 drain(arg);
             }
@@ -155,7 +174,8 @@ static enum sponge_err pump_input(struct xfer *x, void (*drain)(void *), void *a
 static void wait_input(struct xfer *x) {
     struct pollfd p = {.fd = tcp_adapter_fd(&x->carrier), .events = POLLIN};
     uint64_t t = now_ns();
-    poll(&p, 1, IDLE_POLL_MS);
+    uint64_t pacing = tcp_connection_pacing_delay(&x->conn); /* a paced segment waits for a tick */
+    poll(&p, 1, pacing < IDLE_POLL_MS ? (int)pacing : IDLE_POLL_MS);
     x->blocked_ns += now_ns() - t;
 }
 
@@ -181,6 +201,7 @@ static void usage_report(const struct xfer *x, const struct usage_mark *start) {
  * microseconds away, and a sleep plus wakeup costs more than that. */
 static enum sponge_err step(struct xfer *x, void (*drain)(void *), void *arg) {
     bool got_any = false;
+    tick(x); /* first: an ACK read after a sleep must not be timed with the clock from before it */
     enum sponge_err err = pump_input(x, drain, arg, &got_any);
     if (err != SPONGE_OK) {
         return err;
@@ -213,10 +234,18 @@ static enum sponge_err failed(const struct xfer *x) {
 /* Opens the device and sets up adapter and connection. */
 static int setup(struct xfer *x, struct tcp_ipv4_config *icfg, const struct options *o) {
     memset(x, 0, sizeof *x);
+    if (!cc_trace_open(&x->trace, "tun_throughput")) {
+        return -1;
+    }
     const char *dev = getenv("TUN_DEV");
     char why[160];
     int fd = -1;
-    if (tun_open(dev && dev[0] ? dev : "tun144", RUNNING_WAIT_MS, &fd, why, sizeof why) != SPONGE_OK) {
+    const char *name = dev && dev[0] ? dev : "tun144";
+    bool offloads = false;
+    enum sponge_err err = !o->lab && !o->no_offload && tun_offload_wanted()
+                              ? tun_open_offload(name, RUNNING_WAIT_MS, &fd, &offloads, why, sizeof why)
+                              : tun_open(name, RUNNING_WAIT_MS, &fd, why, sizeof why);
+    if (err != SPONGE_OK) {
         fprintf(stderr, "tun_throughput: %s\n", why);
         return -1;
     }
@@ -237,15 +266,19 @@ static int setup(struct xfer *x, struct tcp_ipv4_config *icfg, const struct opti
         cfg.delayed_ack = false;
         cfg.nagle = false;
         cfg.congestion = o->congestion;
-        cfg.recv_capacity = o->capacity;
-        cfg.send_capacity = o->capacity;
+        size_t capacity = o->capacity ? o->capacity : offloads ? OFFLOAD_STREAM_CAPACITY : STREAM_CAPACITY;
+        cfg.recv_capacity = capacity;
+        cfg.send_capacity = capacity;
         cfg.max_payload = MSS;
     }
     x->capacity = cfg.send_capacity;
-    if (tcp_ipv4_adapter_init(&x->ipv4, fd, icfg) != SPONGE_OK) {
+    if (tcp_ipv4_adapter_init(&x->ipv4, fd, offloads, icfg) != SPONGE_OK) {
         fprintf(stderr, "tun_throughput: out of memory\n");
+        tun_close(fd);
         return -1;
     }
+    cfg.max_segment = tcp_ipv4_adapter_max_segment(&x->ipv4); /* super-segments when offloading */
+    x->offloads = offloads;
     x->carrier = tcp_ipv4_adapter_as_adapter(&x->ipv4);
     if (tcp_connection_init(&x->conn, &cfg) != SPONGE_OK) {
         fprintf(stderr, "tun_throughput: cannot create the connection\n");
@@ -267,14 +300,15 @@ static void teardown(struct xfer *x) {
         tcp_adapter_send(&x->carrier, &rst);
     }
     tcp_ipv4_adapter_destroy(&x->ipv4);
+    cc_trace_close(&x->trace);
 }
 
-static void print_result(const char *mode, uint64_t bytes, uint64_t ns, struct sha256 *h) {
+static void print_result(const struct xfer *x, const char *mode, uint64_t bytes, uint64_t ns, struct sha256 *h) {
     char hex[2 * SHA256_DIGEST_LEN + 1];
     sha256_final_hex(h, hex);
     double s = (double)ns / 1e9;
-    printf("RESULT stack=sponge mode=%s bytes=%llu elapsed_s=%.6f gbps=%.3f sha256=%s\n", mode,
-           (unsigned long long)bytes, s, s > 0 ? (double)bytes * 8 / s / 1e9 : 0.0, hex);
+    printf("RESULT stack=sponge mode=%s offloads=%s bytes=%llu elapsed_s=%.6f gbps=%.3f sha256=%s\n", mode,
+           x->offloads ? "on" : "off", (unsigned long long)bytes, s, s > 0 ? (double)bytes * 8 / s / 1e9 : 0.0, hex);
     fflush(stdout);
 }
 
@@ -357,7 +391,7 @@ static int run_send(const struct options *o, uint32_t host, uint16_t port, uint6
         err = finish_close(&x, NULL, NULL, CLOSE_TIMEOUT_MS);
     }
     if (err == SPONGE_OK) {
-        print_result("send", bytes, t1 - t0, &h);
+        print_result(&x, "send", bytes, t1 - t0, &h);
     } else {
         fprintf(stderr, "tun_throughput: send failed: %s\n", sponge_strerror(err));
     }
@@ -435,7 +469,7 @@ static int run_recv(const struct options *o, uint16_t port) {
     }
     if (err == SPONGE_OK) {
         sha256_update(&k.h, k.buf, k.fill);
-        print_result("recv", k.total, t1 - t0, &k.h);
+        print_result(&x, "recv", k.total, t1 - t0, &k.h);
     } else {
         fprintf(stderr, "tun_throughput: recv failed: %s\n", sponge_strerror(err));
     }
@@ -446,7 +480,8 @@ static int run_recv(const struct options *o, uint16_t port) {
 }
 
 static int usage(void) {
-    fprintf(stderr, "usage: tun_throughput [--lab] [-w BYTES] [--cc newreno|cubic|bbr] send HOST PORT BYTES | "
+    fprintf(stderr, "usage: tun_throughput [--lab] [-w BYTES] [--cc newreno|cubic|bbr] [--no-offload] send HOST PORT "
+                    "BYTES | "
                     "tun_throughput [OPTIONS] recv PORT   (env TUN_DEV)\n");
     return 2;
 }
@@ -464,13 +499,18 @@ static bool parse_u64(const char *s, uint64_t max, uint64_t *out) {
 
 /* Parses the options before the command; returns the index of the command, or 0 if bad. */
 static int parse_options(int argc, char **argv, struct options *o) {
-    *o = (struct options){.capacity = STREAM_CAPACITY, .congestion = TCP_CC_NEWRENO};
+    *o = (struct options){.capacity = 0, .congestion = TCP_CC_NEWRENO}; /* 0: the default for the mode */
     bool modern_only = false;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         uint64_t n = 0;
         if (strcmp(argv[i], "--lab") == 0) {
             o->lab = true;
+            continue;
+        }
+        if (strcmp(argv[i], "--no-offload") == 0) {
+            o->no_offload = true;
+            modern_only = true;
             continue;
         }
         if (i + 1 == argc) {
@@ -490,7 +530,7 @@ static int parse_options(int argc, char **argv, struct options *o) {
         modern_only = true;
         i++;
     }
-    return o->lab && modern_only ? 0 : i; /* -w and --cc describe modern mode */
+    return o->lab && modern_only ? 0 : i; /* -w, --cc and --no-offload describe modern mode */
 }
 
 int main(int argc, char **argv) {

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # bench/wan.sh - benchmark (not a test): bulk TCP over a 20 ms round trip, without and with 1%
-# loss, our TCP (modern and lab mode) against the Linux kernel's TCP on the same path.
+# loss and behind a shallow-buffered bottleneck, our TCP (modern mode with BBR, and lab mode)
+# against the Linux kernel's TCP (its BBR by default) on the same path; then one traced run of
+# each case drawn with gnuplot, ours beside the kernel's.
 #
 # The kernel here has no netem, so the path is shaped by this project's impairment relay
 # (apps/impair_relay.c), 10 ms each way, and every sender crosses the same relay:
@@ -17,8 +19,11 @@
 #   loss:  the same three        20 ms RTT, 1% loss each way (relay seed 1000 + round, the same
 #                                for the three), LOSS_BYTES for kernel and modern (8 MiB) and
 #                                LAB_LOSS_BYTES for lab mode (1 MiB: fixed 1 s RTO, no fast
-#                                retransmit, so each lost segment costs a second); modern
-#                                mode with the BBR-style window here (MODERN_LOSS_OPTS)
+#                                retransmit, so each lost segment costs a second)
+#   shallow: kernel, modern      20 ms RTT behind a SHALLOW_MBIT (100) Mbit/s bottleneck whose
+#                                queue holds 1/4 of the BDP (relay -b, -Q: 42 packets of 1500
+#                                bytes at 100 Mbit/s), SHALLOW_BYTES (25 MiB); the figure is
+#                                also the share of packets that queue dropped
 #   clean: modern, lab           our TCP on tun144 to the kernel in A, no relay (like bench/tun.sh),
 #                                BYTES each way (send: ours -> kernel, recv: kernel -> ours)
 # A fresh relay serves every transfer. Throughput is the receiver's: bytes from its accept()
@@ -26,6 +31,10 @@
 # Every transfer's SHA-256 is compared between sender and receiver; a mismatch fails the run
 # (and the script's exit code). Prints one line per transfer, then the medians, and last
 #   wan_modern_vs_kernel: R ratio      (modern / kernel, 20 ms RTT, no loss)
+# Figures (when gnuplot is installed and TRACE is not 0): after the rounds, one more transfer
+# of kernel and modern per relayed case, traced (ours: SPONGE_CC_TRACE; the kernel's: ss -ti
+# every 10 ms in its namespace, bench/ss_trace.py), drawn as FIGURES/wan_CASE.png (default
+# BUILD_DIR/wan_figures) with the trace files beside them. Traced runs are not in the medians.
 #
 # Usage (root): bench/wan.sh [BUILD_DIR]      prints one skip line when it cannot run
 # Env: RUNS (5), BYTES (104857600), LOSS_BYTES (8388608), LAB_LOSS_BYTES (1048576),
@@ -34,10 +43,12 @@
 #      RELAY_CPU (0) / SENDER_CPU (1); RELAY_PRIO (the relay's command prefix, "nice -n -10":
 #      the relay is the link, and a descheduled relay drops packets at its input queues);
 #      KERNEL_CC (the kernel sender's congestion control; default: the host's);
-#      MODERN_OPTS (more tun_throughput options for modern mode, e.g. "--cc cubic");
-#      MODERN_LOSS_OPTS (added after MODERN_OPTS in the loss phase; default "--cc bbr": the
-#      BBR-style window, which does not take random loss as congestion; "" for NewReno);
-#      PHASES ("delay loss clean") and PROGS ("kernel modern lab") pick a subset.
+#      MODERN_OPTS (tun_throughput options for modern mode in the relayed cases; default
+#      "--cc bbr"; "--cc newreno" or "--cc cubic" for the loss-based ones);
+#      MODERN_LOSS_OPTS (added after MODERN_OPTS in the loss phase; default none);
+#      SHALLOW_MBIT (100), SHALLOW_BYTES (26214400), SHALLOW_QUEUE (packets; default 1/4 BDP);
+#      TRACE (1; 0: no figures), FIGURES (where they go);
+#      PHASES ("delay loss shallow clean") and PROGS ("kernel modern lab") pick a subset.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -71,15 +82,21 @@ LAB_LOSS_BYTES=${LAB_LOSS_BYTES:-1048576}
 WINDOW=${WINDOW:-16777216}
 KERNEL_RMEM_MAX=${KERNEL_RMEM_MAX:-33554432}
 KERNEL_WMEM_MAX=${KERNEL_WMEM_MAX:-33554432}
-PHASES=${PHASES:-delay loss clean}
-read -ra MODERN_OPTS <<<"${MODERN_OPTS:-}"
-read -ra MODERN_LOSS_OPTS <<<"${MODERN_LOSS_OPTS---cc bbr}"
+PHASES=${PHASES:-delay loss shallow clean}
+read -ra MODERN_OPTS <<<"${MODERN_OPTS---cc bbr}"
+read -ra MODERN_LOSS_OPTS <<<"${MODERN_LOSS_OPTS:-}"
+SHALLOW_MBIT=${SHALLOW_MBIT:-100}
+SHALLOW_BYTES=${SHALLOW_BYTES:-26214400}
+TRACE=${TRACE:-1}
+FIGURES=${FIGURES:-$BUILD/wan_figures}
 PROGS=${PROGS:-kernel modern lab}
 RELAY_CPU=${RELAY_CPU:-0}
 SENDER_CPU=${SENDER_CPU:-1}
 [ "$(nproc)" -ge 2 ] || RELAY_CPU=0 SENDER_CPU=0
 DELAY_MS=10
 LOSS_PCT=1
+# 1/4 of the bottleneck's BDP in 1500-byte packets: rate x RTT / 8 / 1500 / 4, rounded.
+SHALLOW_QUEUE=${SHALLOW_QUEUE:-$(awk -v m="$SHALLOW_MBIT" -v d="$DELAY_MS" 'BEGIN { printf "%d", m * 1e6 * 2 * d / 1000 / 8 / 1500 / 4 + 0.5 }')}
 PEER=(python3 "$HERE/wan_peer.py")
 read -ra RELAY_PRIO <<<"${RELAY_PRIO:-nice -n -10}"
 TMO=(timeout 180)
@@ -200,6 +217,10 @@ relay_down() {
 tx_dropped() { # tx_dropped [NSENTER...]: packets tun145 dropped on the way to the relay
     "$@" awk '{ sub(/^ */, ""); split($0, f, /[: ]+/); if (f[1] == "tun145") print f[13] }' /proc/net/dev
 }
+relay_max() { # relay_max FIELD: a counter's larger value of the two directions
+    awk -v f="$1" '$1 == "impair_relay:" { for (i = 3; i < NF; i += 2) if ($i == f && $(i + 1) > m) m = $(i + 1) } END { print m + 0 }' \
+        "$WORK/relay.err"
+}
 relay_sum() { # relay_sum FIELD: a counter summed over both directions
     awk -v f="$1" '$1 == "impair_relay:" { for (i = 3; i < NF; i += 2) if ($i == f) s += $(i + 1) } END { print s + 0 }' \
         "$WORK/relay.err"
@@ -245,9 +266,12 @@ transfer() {
     fi
 }
 
-# relayed CASE PROG BYTES SEED RELAY_OPTIONS...: one sender through a fresh relay to B.
+# relayed CASE PROG BYTES SEED RELAY_OPTIONS...: one sender through a fresh relay to B. With
+# TRACE_TO set, the sender's congestion control is traced to that file (ours: SPONGE_CC_TRACE;
+# the kernel's: ss_trace.py in C) and CASE names the results apart from the measured ones.
+TRACE_TO=
 relayed() {
-    local case=$1 prog=$2 bytes=$3 seed=$4
+    local case=$1 prog=$2 bytes=$3 seed=$4 trace_env=()
     shift 4
     relay_up "$seed" "$@"
     local drops_a
@@ -256,19 +280,34 @@ relayed() {
     # shellcheck disable=SC2034 # used through a nameref
     local -a rx=("${B[@]}" "${PEER[@]}" recv 169.254.145.1 "$PORT")
     local -a tx modern_opts=("${MODERN_OPTS[@]}")
-    [ "$case" = loss ] && modern_opts+=("${MODERN_LOSS_OPTS[@]}")
+    [ "${case#t-}" = loss ] && modern_opts+=("${MODERN_LOSS_OPTS[@]}")
+    if [ -n "$TRACE_TO" ] && [ "$prog" = kernel ]; then
+        spawn sstrace "${C[@]}" python3 "$HERE/ss_trace.py" 169.254.145.1 "$TRACE_TO" 10
+    fi
+    [ -n "$TRACE_TO" ] && trace_env=(env SPONGE_CC_TRACE="$TRACE_TO")
     case $prog in
         kernel) tx=("${C[@]}" taskset -c "$SENDER_CPU" "${PEER[@]}" send 169.254.145.1 "$PORT" "$bytes") ;;
-        modern) tx=(taskset -c "$SENDER_CPU" "$BUILD/tun_throughput" -w "$WINDOW" "${modern_opts[@]}" send 169.254.145.1 "$PORT" "$bytes") ;;
+        modern) tx=("${trace_env[@]}" taskset -c "$SENDER_CPU" "$BUILD/tun_throughput" -w "$WINDOW" "${modern_opts[@]}" send 169.254.145.1 "$PORT" "$bytes") ;;
         lab) tx=(taskset -c "$SENDER_CPU" "$BUILD/tun_throughput" --lab send 169.254.145.1 "$PORT" "$bytes") ;;
     esac
     transfer "$case" "$prog" rx -- "${tx[@]}"
+    if [ -n "$TRACE_TO" ] && [ "$prog" = kernel ]; then
+        # shellcheck disable=SC2154 # set by spawn
+        kill -TERM "$PID_sstrace" 2>/dev/null || true
+        wait "$PID_sstrace" || true
+    fi
     drops_a=$(($(tx_dropped) - drops_a))
     local drops_b
     drops_b=$(tx_dropped "${B[@]}")
     relay_down
-    printf '      relay: dropped %s overflow %s of %s packets; device queues before it dropped %s (A) %s (B)\n' \
-        "$(relay_sum dropped)" "$(relay_sum overflow)" "$(relay_sum received)" "$drops_a" "$drops_b"
+    local qd rcv pct
+    qd=$(relay_sum queue_drops)
+    rcv=$(relay_sum received)
+    pct=$(awk -v d="$qd" -v n="$rcv" 'BEGIN { printf "%.3f", (n > 0 ? 100 * d / n : 0) }')
+    printf '      relay: dropped %s overflow %s queue_drops %s (%s%%) queue_max %s of %s packets; device queues before it dropped %s (A) %s (B)\n' \
+        "$(relay_sum dropped)" "$(relay_sum overflow)" "$qd" "$pct" "$(relay_max queue_max)" "$rcv" "$drops_a" "$drops_b"
+    [ "$case" = shallow ] && echo "$pct" >>"$WORK/res.qdrop.$prog"
+    return 0
 }
 
 # clean DIRECTION PROG: our TCP on tun144 straight to the kernel in A (no relay).
@@ -306,7 +345,8 @@ echo "== wan: $RUNS rounds, interleaved; 20 ms RTT (relay -d $DELAY_MS each way)
 echo "   kernel: cc $TCP_CONGESTION, receiver tcp_rmem max $KERNEL_RMEM_MAX," \
     "sender tcp_wmem max $KERNEL_WMEM_MAX, $OFFLOADS; ours: modern window $WINDOW (-w)${MODERN_OPTS[*]:+ ${MODERN_OPTS[*]}}," \
     "with loss adding '${MODERN_LOSS_OPTS[*]}'; lab 64000"
-echo "   bytes: $BYTES (delay, clean), $LOSS_BYTES (loss: kernel, modern), $LAB_LOSS_BYTES (loss: lab)"
+echo "   bytes: $BYTES (delay, clean), $LOSS_BYTES (loss: kernel, modern), $LAB_LOSS_BYTES (loss: lab)," \
+    "$SHALLOW_BYTES (shallow: relay -b $SHALLOW_MBIT -Q $SHALLOW_QUEUE)"
 for r in $(seq 1 "$RUNS"); do
     echo "-- round $r"
     if want delay; then
@@ -317,6 +357,13 @@ for r in $(seq 1 "$RUNS"); do
             nbytes=$LOSS_BYTES
             if [ "$p" = lab ]; then nbytes=$LAB_LOSS_BYTES; fi
             relayed loss "$p" "$nbytes" $((1000 + r)) -l "$LOSS_PCT"
+        done
+    fi
+    if want shallow; then
+        for p in $(rotate "$r" $PROGS); do
+            if [ "$p" != lab ]; then
+                relayed shallow "$p" "$SHALLOW_BYTES" $((2000 + r)) -b "$SHALLOW_MBIT" -Q "$SHALLOW_QUEUE"
+            fi
         done
     fi
     if want clean; then
@@ -335,6 +382,63 @@ median() { # median CASE PROG
     sort -g "$f" | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "n/a" }'; }
+# draw CASE TITLE: FIGURES/wan_CASE.png from the traces of ours and the kernel's.
+draw() {
+    local c=$1 title=$2 ours="$FIGURES/wan_$1_modern.trace" kern="$FIGURES/wan_$1_kernel.trace"
+    [ -s "$ours" ] && [ -s "$kern" ] || return 0
+    local rx_ours rx_kern
+    rx_ours=$(awk '!/^#/ { r = $7 } END { print r + 0 }' "$ours")
+    rx_kern=$(awk '!/^#/ { r = $7 } END { print r + 0 }' "$kern")
+    gnuplot <<EOF || echo "wan: gnuplot failed for $c"
+set terminal pngcairo size 1400,900 font ",10"
+set output "$FIGURES/wan_$c.png"
+set multiplot layout 2,2 title "$title"
+set grid
+set key top right
+set xlabel "time since connect (ms)"
+set ylabel "KB"
+set title "ours (modern, BBR): window and flight; $rx_ours segments resent"
+plot "$ours" using 1:(\$2/1000) with lines lw 2 title "cwnd", "" using 1:(\$3/1000) with lines title "in flight"
+set title "kernel ($TCP_CONGESTION, ss -ti every 10 ms): window and flight; $rx_kern segments resent"
+plot "$kern" using 1:(\$2/1000) with lines lw 2 title "cwnd", "" using 1:(\$3/1000) with lines title "in flight"
+set ylabel "Mbit/s"
+set y2label "ms"
+set ytics nomirror
+set y2tics
+set title "ours: rates, and SRTT (right axis)"
+plot "$ours" using 1:(\$4*8/1e6) with lines title "pacing rate", "" using 1:(\$5*8/1e6) with lines title "delivery rate", \
+     "" using 1:(\$8*8/1e6) with lines title "bandwidth estimate", "" using 1:6 axes x1y2 with lines title "SRTT"
+set title "kernel: rates, and SRTT (right axis)"
+plot "$kern" using 1:(\$4*8/1e6) with lines title "pacing rate", "" using 1:(\$5*8/1e6) with lines title "delivery rate", \
+     "" using 1:(\$8*8/1e6) with lines title "bandwidth estimate", "" using 1:6 axes x1y2 with lines title "SRTT"
+unset multiplot
+EOF
+    echo "   figure: $FIGURES/wan_$c.png"
+}
+
+if [ "$TRACE" != 0 ] && command -v gnuplot >/dev/null; then
+    mkdir -p "$FIGURES"
+    echo "-- traced runs (not in the medians): figures in $FIGURES"
+    for c in delay loss shallow; do
+        want "$c" || continue
+        for p in kernel modern; do
+            [[ " $PROGS " == *" $p "* ]] || continue
+            TRACE_TO="$FIGURES/wan_${c}_$p.trace"
+            case $c in
+                delay) relayed "t-$c" "$p" "$BYTES" 1 ;;
+                loss) relayed "t-$c" "$p" "$LOSS_BYTES" 1001 -l "$LOSS_PCT" ;;
+                shallow) relayed "t-$c" "$p" "$SHALLOW_BYTES" 2001 -b "$SHALLOW_MBIT" -Q "$SHALLOW_QUEUE" ;;
+            esac
+            TRACE_TO=
+        done
+    done
+    draw delay "20 ms RTT, no loss (relay -d $DELAY_MS)"
+    draw loss "20 ms RTT, $LOSS_PCT% loss each way"
+    draw shallow "20 ms RTT, $SHALLOW_MBIT Mbit/s bottleneck, queue $SHALLOW_QUEUE packets (1/4 BDP)"
+elif [ "$TRACE" != 0 ]; then
+    echo "-- no figures: gnuplot is not installed (Debian: gnuplot-nox)"
+fi
+
 echo "== medians of $RUNS (Mbit/s), $((SECONDS - start)) s in all"
 for c in delay loss; do
     for p in kernel modern lab; do echo "wan_${c}_$p: $(median "$c" "$p") Mbit/s"; done
@@ -346,6 +450,11 @@ echo "wan_clean_modern_vs_lab: send $(ratio "$(median csend modern)" "$(median c
     "recv $(ratio "$(median crecv modern)" "$(median crecv lab)") ratio"
 echo "wan_loss_modern_vs_lab: $(ratio "$(median loss modern)" "$(median loss lab)") ratio"
 echo "wan_loss_modern_vs_kernel: $(ratio "$(median loss modern)" "$(median loss kernel)") ratio"
+for p in kernel modern; do
+    echo "wan_shallow_$p: $(median shallow "$p") Mbit/s, queue drops $(median qdrop "$p") %"
+done
+echo "wan_shallow_modern_vs_kernel: $(ratio "$(median shallow modern)" "$(median shallow kernel)") ratio," \
+    "queue drops $(ratio "$(median qdrop modern)" "$(median qdrop kernel)")x the kernel's"
 echo "wan_lab_vs_kernel: $(ratio "$(median delay lab)" "$(median delay kernel)") ratio"
 echo "wan_modern_vs_kernel: $(ratio "$(median delay modern)" "$(median delay kernel)") ratio"
 exit $FAIL

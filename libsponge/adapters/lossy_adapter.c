@@ -52,8 +52,17 @@ static enum sponge_err lossy_tick(void *self, uint64_t ms) {
     return tcp_adapter_tick(&l->inner, ms);
 }
 
-static const struct tcp_adapter_ops lossy_ops = {
-    .send = lossy_send, .recv = lossy_recv, .fd = lossy_fd, .report = lossy_report, .tick = lossy_tick};
+/* ICMP errors are not segments: the downlink loss rate does not apply to them. */
+static bool lossy_icmp_error(void *self, struct tcp_icmp_error *out) {
+    return tcp_adapter_icmp_error(&((struct lossy_adapter *)self)->inner, out);
+}
+
+static const struct tcp_adapter_ops lossy_ops = {.send = lossy_send,
+                                                 .recv = lossy_recv,
+                                                 .fd = lossy_fd,
+                                                 .report = lossy_report,
+                                                 .tick = lossy_tick,
+                                                 .icmp_error = lossy_icmp_error};
 
 struct tcp_adapter lossy_adapter_as_adapter(struct lossy_adapter *l) {
     return (struct tcp_adapter){&lossy_ops, l};

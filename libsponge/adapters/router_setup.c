@@ -1,5 +1,6 @@
 #include "adapters/router_setup.h"
 
+#include "net/ipv4_fragmenter.h"
 #include "wire/ipv4.h"
 
 #include <assert.h>
@@ -7,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MAX_WORDS 6 /* one more than the longest statement, to notice extra words */
+#define MAX_WORDS 7 /* one more than the longest statement, to notice extra words */
 
 /* Parse state for one line: its words and where to report. */
 struct line_ctx {
@@ -77,10 +78,10 @@ static bool parse_mac(const char *text, struct eth_addr *eth) {
     return true;
 }
 
-/* A decimal 0..32 with no sign, no leading zero and nothing after it. */
-static bool parse_prefix_length(const char *text, uint8_t *len) {
+/* A decimal min..max with no sign, no leading zero and nothing after it. */
+static bool parse_decimal(const char *text, unsigned min, unsigned max, unsigned *value) {
     size_t n = strlen(text);
-    if (n == 0 || n > 2 || (n == 2 && text[0] == '0')) {
+    if (n == 0 || n > 5 || (n > 1 && text[0] == '0')) {
         return false;
     }
     unsigned v = 0;
@@ -90,7 +91,16 @@ static bool parse_prefix_length(const char *text, uint8_t *len) {
         }
         v = v * 10 + (unsigned)(text[i] - '0');
     }
-    if (v > 32) {
+    if (v < min || v > max) {
+        return false;
+    }
+    *value = v;
+    return true;
+}
+
+static bool parse_prefix_length(const char *text, uint8_t *len) {
+    unsigned v;
+    if (!parse_decimal(text, 0, 32, &v)) {
         return false;
     }
     *len = (uint8_t)v;
@@ -108,8 +118,8 @@ static bool find_interface(const struct router_setup *s, const char *name, size_
 }
 
 static enum sponge_err parse_interface(struct line_ctx *c, struct router_setup *s) {
-    if (c->count != 4) {
-        return fail(c, "expected: interface NAME MAC IP");
+    if (c->count != 4 && !(c->count == 6 && strcmp(c->word[4], "mtu") == 0)) {
+        return fail(c, "expected: interface NAME MAC IP [mtu N]");
     }
     const char *name = c->word[1];
     size_t ignored;
@@ -133,6 +143,12 @@ static enum sponge_err parse_interface(struct line_ctx *c, struct router_setup *
     if (!ipv4_parse_address(c->word[3], &itf->ip)) {
         return fail(c, "bad IPv4 address \"%s\"", c->word[3]);
     }
+    unsigned mtu = ROUTER_SETUP_DEFAULT_MTU;
+    /* RFC 791 3.2: 68 is the smallest MTU; 65535 the largest datagram. */
+    if (c->count == 6 && !parse_decimal(c->word[5], IPV4_MIN_MTU, UINT16_MAX, &mtu)) {
+        return fail(c, "bad MTU \"%s\" (expected %d..65535)", c->word[5], IPV4_MIN_MTU);
+    }
+    itf->mtu = mtu;
     snprintf(itf->name, sizeof itf->name, "%s", name);
     s->interface_count++;
     return SPONGE_OK;
@@ -216,7 +232,8 @@ enum sponge_err router_setup_parse(const char *text, struct router_setup *s, siz
 enum sponge_err router_setup_apply(const struct router_setup *s, struct router *r) {
     for (size_t i = 0; i < s->interface_count; i++) {
         size_t index;
-        enum sponge_err err = router_add_interface(r, s->interfaces[i].eth, s->interfaces[i].ip, &index);
+        enum sponge_err err =
+            router_add_interface_mtu(r, s->interfaces[i].eth, s->interfaces[i].ip, s->interfaces[i].mtu, &index);
         if (err != SPONGE_OK) {
             return err;
         }

@@ -5,9 +5,11 @@
  * One statement a line; `#` starts a comment (to the end of the line); words are separated
  * by spaces or tabs; blank lines are ignored.
  *
- *   interface NAME MAC IP          a TAP device NAME (1..15 characters) on which the router
+ *   interface NAME MAC IP [mtu N]  a TAP device NAME (1..15 characters) on which the router
  *                                  has Ethernet address MAC (six hex pairs, unicast) and
- *                                  IPv4 address IP (dotted quad)
+ *                                  IPv4 address IP (dotted quad); its MTU is N (68..65535,
+ *                                  default 1500): longer datagrams leaving by it are
+ *                                  fragmented, or refused with ICMP if DF (net/router.h)
  *   route PREFIX/LEN NAME          destinations in PREFIX/LEN (LEN 0..32, no host bits set)
  *                                  are directly attached to interface NAME
  *   route PREFIX/LEN NAME via IP   ... are reached through the next hop IP on interface NAME
@@ -28,11 +30,13 @@
 #define ROUTER_SETUP_MAX_ROUTES 256
 #define ROUTER_SETUP_NAME_LEN 16 /* Linux's IFNAMSIZ: 15 characters and the terminating NUL */
 #define ROUTER_SETUP_MAX_LINE 255
+#define ROUTER_SETUP_DEFAULT_MTU 1500
 
 struct router_setup_interface {
     char name[ROUTER_SETUP_NAME_LEN];
     struct eth_addr eth;
     uint32_t ip; /* host order */
+    size_t mtu;  /* the largest datagram on this link (ROUTER_SETUP_DEFAULT_MTU unless given) */
 };
 
 struct router_setup_route {

@@ -116,6 +116,17 @@ enum sponge_err tap_set_up(const char *name, char *why, size_t why_len) {
     return SPONGE_OK;
 }
 
+enum sponge_err tap_set_mtu(const char *name, unsigned mtu, char *why, size_t why_len) {
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    ifr.ifr_mtu = (int)mtu;
+    if (!name_ok(name) || device_ioctl(name, SIOCSIFMTU, &ifr) != 0) {
+        return fail(why, why_len, SPONGE_ERR_SYSTEM, "cannot set the MTU of device %s to %u: %s", name ? name : "", mtu,
+                    strerror(errno));
+    }
+    return SPONGE_OK;
+}
+
 enum sponge_err tap_wait_running(const char *name, unsigned wait_ms, char *why, size_t why_len) {
     /* The kernel offers no event for IFF_RUNNING on the TAP descriptor: poll the flags, bounded. */
     for (unsigned waited = 0;; waited += RUNNING_POLL_MS) {

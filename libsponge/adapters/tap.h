@@ -31,6 +31,11 @@ enum sponge_err tap_open(const char *name, enum tap_open_mode mode, int *fd, cha
  *  Returns SPONGE_OK or SYSTEM with one line in `why`. */
 enum sponge_err tap_set_up(const char *name, char *why, size_t why_len);
 
+/** Sets the MTU of device `name` (as `ip link set NAME mtu MTU`; it stays with the device if
+ *  it moves to another namespace). Needs CAP_NET_ADMIN. Returns SPONGE_OK or SYSTEM with one
+ *  line in `why`. */
+enum sponge_err tap_set_mtu(const char *name, unsigned mtu, char *why, size_t why_len);
+
 /** Waits up to `wait_ms` for device `name` to be up and running (IFF_UP and IFF_RUNNING: a
  *  TAP runs once a descriptor is attached and it is up; the kernel drops frames written
  *  before). Returns SPONGE_OK, TIMEOUT or SYSTEM, with one line in `why` on failure. */

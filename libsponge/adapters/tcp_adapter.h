@@ -6,6 +6,7 @@
  * segment, receive the next one, and (for carriers with timers of their own) the passing time.
  * An adapter is a small interface (function table + object) so the loop does not care which. */
 
+#include "tcp/tcp_icmp.h"
 #include "util/error.h"
 #include "wire/tcp.h"
 
@@ -28,6 +29,11 @@ struct tcp_adapter_ops {
     /** `ms` milliseconds have passed (the loop's clock), for carriers with timers of their own
      *  (ARP); may send what the timers produce. NULL when the carrier has none. */
     enum sponge_err (*tick)(void *self, uint64_t ms);
+    /** Pops an ICMP error about the connection's segments that arrived on the carrier
+     *  (RFC 1122 4.2.3.9), for tcp_connection_icmp_error: recv returns with *got = false as
+     *  soon as one is waiting, so the caller asks after each recv. NULL for carriers that see
+     *  no ICMP (UDP). */
+    bool (*icmp_error)(void *self, struct tcp_icmp_error *out);
 };
 
 /** An adapter: the table and the object it works on (owned by whoever made them). */
@@ -47,6 +53,9 @@ static inline int tcp_adapter_fd(const struct tcp_adapter *a) {
 }
 static inline enum sponge_err tcp_adapter_tick(struct tcp_adapter *a, uint64_t ms) {
     return a->ops->tick ? a->ops->tick(a->self, ms) : SPONGE_OK;
+}
+static inline bool tcp_adapter_icmp_error(struct tcp_adapter *a, struct tcp_icmp_error *out) {
+    return a->ops->icmp_error ? a->ops->icmp_error(a->self, out) : false;
 }
 static inline void tcp_adapter_report(const struct tcp_adapter *a, FILE *out) {
     a->ops->report(a->self, out);

@@ -64,13 +64,17 @@ static enum sponge_err open_ipv4(struct tcp_app_stack *st, const struct app_args
     struct tcp_ipv4_config cfg = ipv4_endpoints(args, TCP_IPV4_DEFAULT_ADDRESS);
     int fd = -1;
     const char *dev = args->device ? args->device : TUN_DEFAULT_DEVICE;
-    enum sponge_err err = tun_open(dev, DEVICE_RUNNING_WAIT_MS, &fd, why, why_len);
+    /* Offloads in modern mode only: lab mode keeps plain MSS-sized datagrams. */
+    bool offloads = false;
+    enum sponge_err err = args->cfg.modern && tun_offload_wanted()
+                              ? tun_open_offload(dev, DEVICE_RUNNING_WAIT_MS, &fd, &offloads, why, why_len)
+                              : tun_open(dev, DEVICE_RUNNING_WAIT_MS, &fd, why, why_len);
     if (err != SPONGE_OK) {
         return err;
     }
-    err = tcp_ipv4_adapter_init(&st->ipv4, fd, &cfg);
+    err = tcp_ipv4_adapter_init(&st->ipv4, fd, offloads, &cfg);
     if (err != SPONGE_OK) {
-        close(fd);
+        tun_close(fd);
         snprintf(why, why_len, "out of memory");
         return err;
     }
@@ -210,6 +214,9 @@ static enum sponge_err open_once(struct tcp_app_stack *st, const struct app_args
         snprintf(why, why_len, "no random key for initial sequence numbers (getrandom failed)");
         close_carrier(st);
         return err;
+    }
+    if (carrier == TCP_APP_OVER_IPV4) {
+        cfg.max_segment = tcp_ipv4_adapter_max_segment(&st->ipv4); /* super-segments when offloading */
     }
     if (args->listen && carrier == TCP_APP_OVER_IPV4 && cfg.modern) {
         fprintf(stderr, "DEBUG: listening on %s:%u (SYN cookies until a handshake completes)\n", host,

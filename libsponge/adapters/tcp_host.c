@@ -474,6 +474,24 @@ static bool answer_echo(struct tcp_host *h, const struct ipv4_datagram *d) {
     return true;
 }
 
+/* An ICMP error about a segment of one of our connections goes to that connection (RFC 1122
+ * 4.2.3.9; what it does: tcp/tcp_icmp.h). False if `d` is no such error. */
+static bool icmp_error(struct tcp_host *h, const struct ipv4_datagram *d) {
+    struct tcp_icmp_error e;
+    struct tcp_four_tuple t;
+    if (tcp_icmp_error_parse(d, &e, &t) != TCP_ICMP_PARSE_OK) {
+        return false;
+    }
+    uint32_t id = connection_table_lookup(&h->table, &t);
+    if (id == NONE) {
+        return false;
+    }
+    struct tcp_host_conn *s = &h->slots[id];
+    tcp_icmp_count(&h->counters.icmp, tcp_connection_icmp_error(&s->conn, &e));
+    after_activity(h, s);
+    return true;
+}
+
 void tcp_host_datagram_received(struct tcp_host *h, const uint8_t *buf, size_t len) {
     h->counters.datagrams_received++;
     struct ipv4_datagram d;
@@ -492,7 +510,7 @@ void tcp_host_datagram_received(struct tcp_host *h, const uint8_t *buf, size_t l
         return;
     }
     if (d.header.protocol != IPV4_PROTO_TCP) {
-        if (!answer_echo(h, &d)) {
+        if (!answer_echo(h, &d) && !icmp_error(h, &d)) {
             drop(h, d.header.protocol == IPV4_PROTO_ICMP ? TCP_HOST_DROP_ICMP : TCP_HOST_DROP_NOT_TCP);
         }
         return;

@@ -5,8 +5,10 @@
  * connections that enter the listener's accept queue when the handshake completes
  * (tcp_listener); segments for no connection and no listener get the RST of RFC 9293 3.10.7.1.
  * Outgoing connections get an RFC 6056 ephemeral port and an RFC 6528 ISN. Below TCP, the host
- * reassembles IPv4 fragments (net/ipv4_reassembler, timed by tcp_host_tick) and answers ICMP
- * echo requests to its address (RFC 1122 3.2.2.6).
+ * reassembles IPv4 fragments (net/ipv4_reassembler, timed by tcp_host_tick), answers ICMP
+ * echo requests to its address (RFC 1122 3.2.2.6), and hands ICMP errors about a connection's
+ * segments to that connection (tcp/tcp_icmp.h: path MTU, refused connection attempts; counted
+ * by result in counters.icmp).
  *
  * Single-threaded and non-blocking. The caller feeds datagrams (tcp_host_datagram_received,
  * or tcp_host_receive to pull them from the carrier), passes time (tcp_host_tick: the host
@@ -26,6 +28,7 @@
 #include "tcp/syn_cookie.h"
 #include "tcp/tcp_config.h"
 #include "tcp/tcp_connection.h"
+#include "tcp/tcp_icmp.h"
 #include "tcp/tcp_listener.h"
 #include "util/error.h"
 
@@ -81,7 +84,8 @@ enum tcp_host_drop {
     TCP_HOST_DROP_BAD_IP,         /* IPv4 header did not parse */
     TCP_HOST_DROP_NOT_OUR_ADDR,   /* not addressed to local_addr */
     TCP_HOST_DROP_NOT_TCP,        /* another protocol (not TCP, not ICMP) */
-    TCP_HOST_DROP_ICMP,           /* ICMP other than a valid echo request (errors are not acted on) */
+    TCP_HOST_DROP_ICMP,           /* ICMP other than a valid echo request or an error about one of our
+                                     connections' segments */
     TCP_HOST_DROP_BAD_TCP,        /* TCP header did not parse */
     TCP_HOST_DROP_BAD_CHECKSUM,   /* TCP checksum wrong */
     TCP_HOST_DROP_NO_CONNECTION,  /* for no connection (answered with a RST unless it was one) */
@@ -104,6 +108,7 @@ struct tcp_host_counters {
     uint64_t active_opens;      /* connections made by tcp_host_connect */
     uint64_t freed;             /* connections whose slot was freed */
     uint64_t dropped[TCP_HOST_DROP_COUNT];
+    struct tcp_icmp_counters icmp; /* ICMP errors given to a connection, by what it did with them */
 };
 
 struct tcp_host_conn; /* a slot (private, in tcp_host.c) */

@@ -44,9 +44,9 @@ static bool drop(struct tcp_ipv4_filter *f, enum tcp_ipv4_drop reason) {
 }
 
 /* The checks every segment for us passes, whoever sent it: not a fragment, TCP, our address
- * and port, a header that parses with a good checksum. */
+ * and port, a header that parses (with a good checksum if `verify_checksum`). */
 static bool for_us(struct tcp_ipv4_filter *f, const struct ipv4_header *ip, const uint8_t *buf, size_t len,
-                   struct tcp_segment *seg) {
+                   bool verify_checksum, struct tcp_segment *seg) {
     if (ip->mf || ip->frag_offset != 0) {
         return drop(f, TCP_IPV4_DROP_FRAGMENT);
     }
@@ -56,7 +56,7 @@ static bool for_us(struct tcp_ipv4_filter *f, const struct ipv4_header *ip, cons
     if (ip->dst != f->cfg.local_addr) {
         return drop(f, TCP_IPV4_DROP_NOT_OUR_ADDR);
     }
-    enum sponge_err err = tcp_segment_parse(buf, len, ip->src, ip->dst, true, seg);
+    enum sponge_err err = tcp_segment_parse(buf, len, ip->src, ip->dst, verify_checksum, seg);
     if (err != SPONGE_OK) {
         return drop(f, err == SPONGE_ERR_BAD_CHECKSUM ? TCP_IPV4_DROP_BAD_CHECKSUM : TCP_IPV4_DROP_BAD_TCP);
     }
@@ -68,7 +68,12 @@ static bool for_us(struct tcp_ipv4_filter *f, const struct ipv4_header *ip, cons
 
 bool tcp_ipv4_filter_accept(struct tcp_ipv4_filter *f, const struct ipv4_header *ip, const uint8_t *buf, size_t len,
                             struct tcp_segment *seg) {
-    if (!for_us(f, ip, buf, len, seg)) {
+    return tcp_ipv4_filter_accept_checked(f, ip, buf, len, true, seg);
+}
+
+bool tcp_ipv4_filter_accept_checked(struct tcp_ipv4_filter *f, const struct ipv4_header *ip, const uint8_t *buf,
+                                    size_t len, bool verify_checksum, struct tcp_segment *seg) {
+    if (!for_us(f, ip, buf, len, verify_checksum, seg)) {
         return false;
     }
     if (f->peer_known) {
@@ -86,8 +91,8 @@ bool tcp_ipv4_filter_accept(struct tcp_ipv4_filter *f, const struct ipv4_header 
 }
 
 bool tcp_ipv4_filter_accept_any_peer(struct tcp_ipv4_filter *f, const struct ipv4_header *ip, const uint8_t *buf,
-                                     size_t len, struct tcp_segment *seg) {
-    return for_us(f, ip, buf, len, seg);
+                                     size_t len, bool verify_checksum, struct tcp_segment *seg) {
+    return for_us(f, ip, buf, len, verify_checksum, seg);
 }
 
 void tcp_ipv4_filter_set_peer(struct tcp_ipv4_filter *f, uint32_t remote_addr, uint16_t remote_port) {
@@ -98,6 +103,29 @@ void tcp_ipv4_filter_set_peer(struct tcp_ipv4_filter *f, uint32_t remote_addr, u
 
 void tcp_ipv4_filter_count_drop(struct tcp_ipv4_filter *f, enum tcp_ipv4_drop reason) {
     drop(f, reason);
+}
+
+bool tcp_ipv4_filter_take_icmp(struct tcp_ipv4_filter *f, const struct ipv4_datagram *d) {
+    struct tcp_four_tuple t;
+    struct tcp_icmp_error e;
+    if (!f->peer_known || d->header.dst != f->cfg.local_addr || tcp_icmp_error_parse(d, &e, &t) != TCP_ICMP_PARSE_OK ||
+        t.local_addr != f->cfg.local_addr || t.local_port != f->cfg.local_port || t.remote_addr != f->cfg.remote_addr ||
+        t.remote_port != f->cfg.remote_port) {
+        return false;
+    }
+    f->icmp = e;
+    f->icmp_pending = true;
+    f->icmp_errors++;
+    return true;
+}
+
+bool tcp_ipv4_filter_pop_icmp(struct tcp_ipv4_filter *f, struct tcp_icmp_error *out) {
+    if (!f->icmp_pending) {
+        return false;
+    }
+    *out = f->icmp;
+    f->icmp_pending = false;
+    return true;
 }
 
 bool tcp_ipv4_filter_parse(struct tcp_ipv4_filter *f, const uint8_t *buf, size_t len, struct ipv4_datagram *d) {
@@ -114,7 +142,7 @@ bool tcp_ipv4_filter_accept_bytes(struct tcp_ipv4_filter *f, const uint8_t *buf,
 }
 
 void tcp_ipv4_filter_report(const struct tcp_ipv4_filter *f, FILE *out) {
-    fputs(" dropped in:", out);
+    fprintf(out, " icmp_errors=%llu dropped in:", (unsigned long long)f->icmp_errors);
     for (int r = 0; r < TCP_IPV4_DROP_COUNT; r++) {
         fprintf(out, " %s=%llu", tcp_ipv4_drop_name((enum tcp_ipv4_drop)r), (unsigned long long)f->dropped[r]);
     }

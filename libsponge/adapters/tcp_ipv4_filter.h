@@ -3,9 +3,11 @@
 
 /* What every carrier of TCP-in-IPv4 shares (a TUN device carrying bare datagrams, or a
  * NetworkInterface on a TAP device carrying them in Ethernet frames): the connection's two
- * endpoints, the IPv4 header of each outgoing segment, and the checks an incoming datagram
- * must pass to reach the connection. Every datagram refused is counted by reason. */
+ * endpoints, the IPv4 header of each outgoing segment, the checks an incoming datagram must
+ * pass to reach the connection, and the ICMP errors about the connection's segments waiting to
+ * be handed to it (RFC 1122 4.2.3.9). Every datagram refused is counted by reason. */
 
+#include "tcp/tcp_icmp.h"
 #include "wire/ipv4.h"
 #include "wire/ipv4_datagram.h"
 #include "wire/tcp.h"
@@ -47,6 +49,9 @@ struct tcp_ipv4_filter {
     bool peer_known;
     uint16_t next_id;
     uint64_t dropped[TCP_IPV4_DROP_COUNT];
+    bool icmp_pending; /* icmp holds an error not yet popped */
+    struct tcp_icmp_error icmp;
+    uint64_t icmp_errors; /* ICMP errors about our connection taken */
 };
 
 /** Starts with `cfg` (copied); the peer is known unless cfg->listen. */
@@ -66,10 +71,10 @@ bool tcp_ipv4_filter_address(struct tcp_ipv4_filter *f, const struct tcp_segment
 bool tcp_ipv4_filter_accept(struct tcp_ipv4_filter *f, const struct ipv4_header *ip, const uint8_t *buf, size_t len,
                             struct tcp_segment *seg);
 
-/** Like tcp_ipv4_filter_accept, from any peer and without choosing one (a stateless listener,
- *  SYN cookies): only the checks that do not depend on the peer. */
+/** Like tcp_ipv4_filter_accept_checked, from any peer and without choosing one (a stateless
+ *  listener, SYN cookies): only the checks that do not depend on the peer. */
 bool tcp_ipv4_filter_accept_any_peer(struct tcp_ipv4_filter *f, const struct ipv4_header *ip, const uint8_t *buf,
-                                     size_t len, struct tcp_segment *seg);
+                                     size_t len, bool verify_checksum, struct tcp_segment *seg);
 
 /** Fixes the peer (host order) for the connection's life, as the first SYN does in
  *  tcp_ipv4_filter_accept. */
@@ -77,6 +82,19 @@ void tcp_ipv4_filter_set_peer(struct tcp_ipv4_filter *f, uint32_t remote_addr, u
 
 /** Counts a drop the caller decided on (a stateless listener's, by the same reasons). */
 void tcp_ipv4_filter_count_drop(struct tcp_ipv4_filter *f, enum tcp_ipv4_drop reason);
+/** True if the parsed datagram `d` is an ICMP error to our address about a segment of our
+ *  connection (its quote names our address and port and the peer's): it is then kept (one at a
+ *  time: a newer one replaces it) for tcp_ipv4_filter_pop_icmp and counted. A datagram that is
+ *  not one is not counted here: it goes on to tcp_ipv4_filter_accept. */
+bool tcp_ipv4_filter_take_icmp(struct tcp_ipv4_filter *f, const struct ipv4_datagram *d);
+
+/** Pops the ICMP error kept by tcp_ipv4_filter_take_icmp into *out; false if there is none. */
+bool tcp_ipv4_filter_pop_icmp(struct tcp_ipv4_filter *f, struct tcp_icmp_error *out);
+
+/** tcp_ipv4_filter_accept with the TCP checksum verified only if `verify_checksum` (false only
+ *  when the carrier vouches for it: TUN offloads, adapters/tcp_over_ipv4.h). */
+bool tcp_ipv4_filter_accept_checked(struct tcp_ipv4_filter *f, const struct ipv4_header *ip, const uint8_t *buf,
+                                    size_t len, bool verify_checksum, struct tcp_segment *seg);
 
 /** Parses the datagram buf[0..len) into *d (payload a view into buf); a header that does not
  *  parse is counted as bad_ip and false returned. */
@@ -86,7 +104,7 @@ bool tcp_ipv4_filter_parse(struct tcp_ipv4_filter *f, const uint8_t *buf, size_t
  *  (a header that does not parse counts as bad_ip). */
 bool tcp_ipv4_filter_accept_bytes(struct tcp_ipv4_filter *f, const uint8_t *buf, size_t len, struct tcp_segment *seg);
 
-/** Prints " dropped in: bad_ip=N fragment=N ..." (no newline) to `out`. */
+/** Prints " icmp_errors=N dropped in: bad_ip=N fragment=N ..." (no newline) to `out`. */
 void tcp_ipv4_filter_report(const struct tcp_ipv4_filter *f, FILE *out);
 
 /** Name of a drop reason, for logs ("bad_ip", ...). */

@@ -136,13 +136,20 @@ static enum sponge_err eth_recv(void *self, struct tcp_segment *seg, bool *got) 
             return err;
         }
         /* A fragment waits in the reassembler for the rest of its datagram (RFC 791 3.2). */
-        if (is_datagram && ipv4_reassembler_push(&a->reasm, &d, &d) &&
+        if (is_datagram && ipv4_reassembler_push(&a->reasm, &d, &d) && !tcp_ipv4_filter_take_icmp(&a->filter, &d) &&
             tcp_ipv4_filter_accept(&a->filter, &d.header, d.payload, d.payload_len, seg)) {
             a->received++;
             *got = true;
             return SPONGE_OK;
         }
+        if (a->filter.icmp_pending) { /* an ICMP error, for the caller to pop */
+            return SPONGE_OK;
+        }
     }
+}
+
+static bool eth_icmp_error(void *self, struct tcp_icmp_error *out) {
+    return tcp_ipv4_filter_pop_icmp(&((struct tcp_eth_adapter *)self)->filter, out);
 }
 
 static int eth_fd(const void *self) {
@@ -178,8 +185,12 @@ static void eth_report(const void *self, FILE *out) {
     fputc('\n', out);
 }
 
-static const struct tcp_adapter_ops eth_ops = {
-    .send = eth_send, .recv = eth_recv, .fd = eth_fd, .report = eth_report, .tick = eth_tick};
+static const struct tcp_adapter_ops eth_ops = {.send = eth_send,
+                                               .recv = eth_recv,
+                                               .fd = eth_fd,
+                                               .report = eth_report,
+                                               .tick = eth_tick,
+                                               .icmp_error = eth_icmp_error};
 
 struct tcp_adapter tcp_eth_adapter_as_adapter(struct tcp_eth_adapter *a) {
     return (struct tcp_adapter){&eth_ops, a};

@@ -6,10 +6,18 @@
  * so payload bytes are not copied in user space. Incoming: each datagram is parsed in place in
  * one read buffer; anything not for this connection is dropped and counted by reason
  * (tcp_ipv4_filter, shared with the Ethernet carrier), except ICMP echo requests to our
- * address, which are answered (RFC 1122 3.2.2.6) so that `ping` works. Fragments are
+ * address, which are answered (RFC 1122 3.2.2.6) so that `ping` works, and ICMP errors about the
+ * connection's segments, which go to the connection (tcp_adapter's icmp_error). Fragments are
  * reassembled before the TCP checks (net/ipv4_reassembler, timed by the loop's ticks;
  * SPONGE_FRAG_TIMEOUT_MS sets its timeout); fragmented echo requests are not answered.
- * With SPONGE_PCAP=FILE set, every datagram sent and read is also written to FILE (raw IPv4). */
+ * With SPONGE_PCAP=FILE set, every datagram sent and read is also written to FILE (raw IPv4).
+ *
+ * Offloads (a descriptor from tun_open_offload; modern mode): every datagram goes behind a
+ * virtio-net header. A segment longer than the MSS (seg->tso_mss set: tcp_config.max_segment)
+ * leaves as one TSO super-segment for the kernel to cut; every segment leaves with a partial
+ * checksum for the kernel to finish. A super-segment read from the kernel reaches the
+ * connection as one segment; its checksum is trusted only as the header's flags allow. Captures
+ * hold full checksums and super-segments as single large packets. */
 
 #include "adapters/pcap_file.h"
 #include "adapters/tcp_adapter.h"
@@ -22,6 +30,8 @@
 #include <stdint.h>
 
 #define TCP_IPV4_DEFAULT_ADDRESS "169.254.144.9"
+/* The largest payload of a super-segment: the datagram, with the largest headers, in 65535 bytes. */
+#define TCP_IPV4_OFFLOAD_MAX_PAYLOAD (65535 - IPV4_MAX_HEADER_LEN - TCP_MAX_HEADER_LEN)
 
 struct tcp_ipv4_adapter {
     /* private */
@@ -37,11 +47,18 @@ struct tcp_ipv4_adapter {
     /* the stateless listen of tcp_ipv4_adapter_accept_cookie */
     uint64_t cookies_sent, cookies_validated, cookie_acks_rejected, cookie_acks_bad_ts;
     bool cookie_listen; /* it ran: its counters are reported */
+    bool offloads;      /* virtio-net headers on the descriptor */
+    uint64_t super_sent, super_received, vnet_dropped;
 };
 
 /** Sets up the adapter on the TUN descriptor `tun_fd` (non-blocking; the adapter takes
- *  ownership and closes it in destroy). Returns SPONGE_OK or NO_MEMORY (fd then not taken). */
-enum sponge_err tcp_ipv4_adapter_init(struct tcp_ipv4_adapter *a, int tun_fd, const struct tcp_ipv4_config *cfg);
+ *  ownership and closes it in destroy), with `offloads` if tun_open_offload said so. Returns
+ *  SPONGE_OK or NO_MEMORY (fd then not taken). */
+enum sponge_err tcp_ipv4_adapter_init(struct tcp_ipv4_adapter *a, int tun_fd, bool offloads,
+                                      const struct tcp_ipv4_config *cfg);
+
+/** The tcp_config.max_segment this adapter takes: TCP_IPV4_OFFLOAD_MAX_PAYLOAD with offloads, else 0. */
+size_t tcp_ipv4_adapter_max_segment(const struct tcp_ipv4_adapter *a);
 
 /** Closes the descriptor and frees the read buffer and the reassembler. */
 void tcp_ipv4_adapter_destroy(struct tcp_ipv4_adapter *a);

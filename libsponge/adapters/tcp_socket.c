@@ -1,5 +1,6 @@
 #include "adapters/tcp_socket.h"
 
+#include "adapters/cc_trace.h"
 #include "adapters/tcp_report.h"
 #include "tcp/tcp_connection_cookie.h"
 
@@ -131,10 +132,23 @@ static enum sponge_err take_segments(struct tcp_socket *s) {
         if (err != SPONGE_OK) {
             return err;
         }
+        bool was_active = tcp_connection_active(&s->conn);
+        struct tcp_icmp_error icmp;
+        if (!got && tcp_adapter_icmp_error(&s->adapter, &icmp)) {
+            tcp_icmp_count(&s->icmp, tcp_connection_icmp_error(&s->conn, &icmp));
+            if (was_active && tcp_connection_state(&s->conn) == TCP_STATE_RESET) {
+                logf_line(s, "connection refused (ICMP destination unreachable)");
+                return SPONGE_ERR_RESET;
+            }
+            err = flush_segments(s); /* pieces resent after a lower path MTU */
+            if (err != SPONGE_OK) {
+                return err;
+            }
+            continue;
+        }
         if (!got) {
             break;
         }
-        bool was_active = tcp_connection_active(&s->conn);
         tcp_connection_segment_received(&s->conn, &seg);
         if (was_active && tcp_connection_state(&s->conn) == TCP_STATE_RESET) {
             return SPONGE_ERR_RESET;
@@ -181,7 +195,8 @@ static enum sponge_err run_loop(struct tcp_socket *s) {
         if (pfd[1].events == 0) {
             pfd[1].fd = -1; /* a half-closed socketpair reports POLLHUP forever: do not spin on it */
         }
-        if (poll(pfd, 2, LOOP_TICK_MS) < 0 && errno != EINTR) {
+        uint64_t pacing = tcp_connection_pacing_delay(&s->conn); /* a paced segment waits for a tick */
+        if (poll(pfd, 2, pacing < LOOP_TICK_MS ? (int)pacing : LOOP_TICK_MS) < 0 && errno != EINTR) {
             return SPONGE_ERR_SYSTEM;
         }
         uint64_t now_ns = monotonic_ns();
@@ -194,6 +209,7 @@ static enum sponge_err run_loop(struct tcp_socket *s) {
             }
             bool was_active = tcp_connection_active(&s->conn);
             tcp_connection_tick(&s->conn, elapsed_ms);
+            cc_trace_sample(&s->trace, &s->conn);
             if (was_active && tcp_connection_state(&s->conn) == TCP_STATE_RESET) {
                 flush_segments(s);
                 return SPONGE_ERR_TIMEOUT;
@@ -219,13 +235,18 @@ static enum sponge_err run_loop(struct tcp_socket *s) {
 
 static void *loop_thread(void *arg) {
     struct tcp_socket *s = arg;
+    cc_trace_open(&s->trace, "tcp_socket"); /* on failure it says so, and the loop runs untraced */
     enum sponge_err result = run_loop(s);
+    cc_trace_close(&s->trace);
     s->result = result;
     if (s->log != NULL) {
         fprintf(s->log, "DEBUG: connection finished: %s (state %s)\n", sponge_strerror(result),
                 tcp_state_name(tcp_connection_state(&s->conn)));
         tcp_adapter_report(&s->adapter, s->log);
         tcp_report_counters(&s->conn, s->log);
+        fputs("tcp:", s->log);
+        tcp_icmp_report(&s->icmp, s->log);
+        fputc('\n', s->log);
     }
     /* Closing our end gives the application EOF (and EPIPE on write) if it has not had it. */
     close(s->loop_fd);

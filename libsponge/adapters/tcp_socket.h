@@ -9,9 +9,14 @@
  *   - shutdown(fd, SHUT_WR) (or close) ends the outbound stream (FIN);
  *   - the inbound stream is written to the application; its end becomes EOF on fd;
  *   - a reset or a timeout closes fd, and wait_until_closed says which.
- * Time for the connection and the adapter's timers (tcp_adapter_tick) comes from
- * CLOCK_MONOTONIC, here and nowhere else in the library. */
+ * ICMP errors about the connection's segments that the adapter reports go to the connection
+ * (tcp/tcp_icmp.h; a refused connection attempt ends as RESET). Time for the connection and the
+ * adapter's timers (tcp_adapter_tick) comes from CLOCK_MONOTONIC, here and nowhere else in the
+ * library; the loop wakes in time for a segment that waits for pacing
+ * (tcp_connection_pacing_delay). SPONGE_CC_TRACE=FILE makes it write what congestion control
+ * did to FILE (adapters/cc_trace.h). */
 
+#include "adapters/cc_trace.h"
 #include "adapters/tcp_adapter.h"
 #include "tcp/syn_cookie.h"
 #include "tcp/tcp_config.h"
@@ -40,6 +45,8 @@ struct tcp_socket {
     bool inbound_shut; /* the application has seen EOF (or will not read any more) */
     bool outbound_ended;
     bool app_stopped_reading;
+    struct tcp_icmp_counters icmp; /* ICMP errors from the adapter, by what the connection did */
+    struct cc_trace trace;         /* SPONGE_CC_TRACE, written by the loop thread */
 };
 
 /** Starts the loop thread with a new connection over `adapter` (borrowed: it must outlive the

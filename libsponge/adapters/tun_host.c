@@ -20,12 +20,16 @@ static uint64_t now_ms(void) {
 enum sponge_err tun_host_open(struct tun_host *t, const char *dev, const struct tcp_host_config *cfg, char *why,
                               size_t why_len) {
     int fd = -1;
-    enum sponge_err err = tun_open(dev, RUNNING_WAIT_MS, &fd, why, why_len);
+    bool offloads = false; /* modern mode only: lab mode keeps plain datagrams */
+    enum sponge_err err = cfg->tcp.modern && tun_offload_wanted()
+                              ? tun_open_offload(dev, RUNNING_WAIT_MS, &fd, &offloads, why, why_len)
+                              : tun_open(dev, RUNNING_WAIT_MS, &fd, why, why_len);
     if (err != SPONGE_OK) {
         return err;
     }
-    err = tun_carrier_init(&t->tun, fd);
+    err = tun_carrier_init(&t->tun, fd, offloads);
     if (err != SPONGE_OK) {
+        tun_close(fd);
         snprintf(why, why_len, "out of memory");
         return err;
     }
@@ -79,6 +83,8 @@ void tun_host_report(const struct tun_host *t, FILE *out) {
     for (int i = 0; i < TCP_HOST_DROP_COUNT; i++) {
         fprintf(out, " %s=%llu", names[i], (unsigned long long)k->dropped[i]);
     }
+    fputc(';', out);
+    tcp_icmp_report(&k->icmp, out);
     fputc(';', out);
     ipv4_reassembler_report(tcp_host_reassembler(&t->host), out);
     fputs("; ", out);

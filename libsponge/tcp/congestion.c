@@ -4,6 +4,9 @@
 #define CUBIC_C 0.4
 #define CUBIC_BETA 0.7
 #define DUPACK_THRESHOLD 3
+/* The pacing gate keeps up to this many ms of credit (at least 2 segments): an event loop that
+ * wakes a little late catches up, and the burst stays well under a shallow queue. */
+#define PACING_BURST_MS 2
 
 static uint64_t max_u64(uint64_t a, uint64_t b) {
     return a > b ? a : b;
@@ -34,6 +37,7 @@ void congestion_init(struct congestion *cc, enum tcp_congestion algo, uint64_t m
     /* RFC 5681 3.1 eq. 1: the initial window. */
     cc->cwnd = mss > 2190 ? 2 * mss : mss > 1095 ? 3 * mss : 4 * mss;
     bbr_init(&cc->bbr, mss);
+    pacing_init(&cc->pacing);
 }
 
 void congestion_set_mss(struct congestion *cc, uint64_t mss) {
@@ -49,17 +53,57 @@ void congestion_set_mss(struct congestion *cc, uint64_t mss) {
 
 uint64_t congestion_window(const struct congestion *cc) {
     if (cc->algo == TCP_CC_BBR) {
-        return bbr_window(&cc->bbr) + cc->sacked;
+        return bbr_window(&cc->bbr) + cc->sacked + cc->lost;
     }
     return cc->algo == TCP_CC_NONE ? UINT64_MAX : cc->cwnd;
 }
 
-void congestion_on_sample(struct congestion *cc, uint64_t ackno, uint64_t sacked, uint64_t now, bool has_rtt,
-                          uint64_t rtt_ms) {
-    if (cc->algo == TCP_CC_BBR) {
-        cc->sacked = sacked;
-        bbr_on_sample(&cc->bbr, now, ackno + sacked, has_rtt, rtt_ms);
+void congestion_on_sample(struct congestion *cc, const struct congestion_sample *sample) {
+    if (sample->rate.has_rate) {
+        cc->delivery_rate = sample->rate.delivery_rate;
     }
+    if (cc->algo != TCP_CC_BBR) {
+        return;
+    }
+    cc->sacked = sample->sacked;
+    cc->lost = sample->lost;
+    uint64_t gone = sample->sacked + sample->lost;
+    uint64_t pipe = sample->in_flight > gone ? sample->in_flight - gone : 0;
+    struct bbr_ack ack = {.now = sample->now,
+                          .rs = sample->rate,
+                          .in_flight = pipe,
+                          .has_rtt = sample->has_rtt,
+                          .rtt_ms = sample->rtt_ms};
+    bbr_on_ack(&cc->bbr, &ack);
+    uint64_t rate = bbr_pacing_rate(&cc->bbr);
+    pacing_set_rate(&cc->pacing, rate, max_u64(rate * PACING_BURST_MS / 1000, 2 * cc->mss));
+}
+
+uint64_t congestion_holes_per_ack(const struct congestion *cc, uint64_t delivered) {
+    uint64_t segments = cc->mss ? delivered / cc->mss : 0;
+    return cc->algo == TCP_CC_BBR && segments > 1 ? segments : 1;
+}
+
+bool congestion_pace(struct congestion *cc, uint64_t bytes) {
+    return pacing_try(&cc->pacing, bytes);
+}
+
+bool congestion_tick(struct congestion *cc, uint64_t ms) {
+    return pacing_tick(&cc->pacing, ms);
+}
+
+uint64_t congestion_pacing_delay(const struct congestion *cc) {
+    return pacing_delay_ms(&cc->pacing);
+}
+
+void congestion_trace(const struct congestion *cc, struct congestion_trace *out) {
+    bool bbr = cc->algo == TCP_CC_BBR;
+    out->cwnd = congestion_window(cc);
+    out->pacing_rate = pacing_rate(&cc->pacing);
+    out->delivery_rate = cc->delivery_rate;
+    out->bandwidth = bbr ? bbr_bandwidth(&cc->bbr) : 0;
+    out->min_rtt_ms = bbr ? bbr_min_rtt(&cc->bbr) : 0;
+    out->bbr_state = bbr ? (int)bbr_state(&cc->bbr) : -1;
 }
 
 /* The congestion window after a loss: RFC 5681 eq. 4 for NewReno (half the flight size),
@@ -113,8 +157,8 @@ enum congestion_action congestion_on_ack(struct congestion *cc, uint64_t ackno, 
     cc->dupacks = 0;
     cc->after_timeout = false;
     if (cc->algo == TCP_CC_BBR) {
-        /* The model sets the window; recovery (RFC 6582 3.2 steps 3 and 5) only resends. */
-        bbr_on_ack(&cc->bbr, acked);
+        /* The model sets the window (congestion_on_sample); recovery (RFC 6582 3.2 steps 3
+         * and 5) only resends. */
         bool partial = cc->in_recovery && ackno <= cc->recover;
         cc->in_recovery = partial;
         return partial ? CONGESTION_RETRANSMIT : CONGESTION_NONE;

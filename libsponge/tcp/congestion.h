@@ -3,12 +3,15 @@
 
 /* Sender congestion control (modern mode): NewReno (RFC 5681 with RFC 6582's recovery) or
  * CUBIC (RFC 9438) for the congestion-avoidance growth and the multiplicative decrease, or a
- * BBR-style model (congestion_bbr.h) that keeps its window through losses.
+ * model-based BBR (congestion_bbr.h) that keeps its window through losses and paces its
+ * sending (pacing.h) from per-ACK delivery-rate samples (rate_sample.h).
  * Both share slow start, fast retransmit on the third duplicate ACK and fast recovery;
  * a timeout is handled separately (cwnd back to one MSS). All sizes in bytes, times in ms.
  * The sender sends at most min(cwnd, the peer's window) past the oldest unacknowledged byte. */
 
 #include "tcp/congestion_bbr.h"
+#include "tcp/pacing.h"
+#include "tcp/rate_sample.h"
 #include "tcp/tcp_config.h"
 
 #include <stdbool.h>
@@ -30,9 +33,39 @@ struct congestion {
     double w_max;         /* segments */
     double k;             /* seconds */
     double w_est;         /* Reno-friendly estimate, segments */
-    /* BBR-style: the model's window; recovery above only decides what to retransmit */
+    /* BBR: the model's window and pacing rate; recovery above only decides what to resend */
     struct bbr bbr;
     uint64_t sacked; /* bytes SACKed above the cumulative ACK, at the last sample */
+    uint64_t lost;   /* bytes presumed lost and not resent, at the last sample */
+    struct pacing pacing;
+    uint64_t delivery_rate; /* the latest delivery-rate sample (bytes/s), for the trace */
+};
+
+/** Everything one accepted ACK tells congestion control (after the sender processed it). */
+struct congestion_sample {
+    uint64_t now;       /* the sender's clock, ms */
+    uint64_t ackno;     /* the cumulative ACK (absolute) */
+    uint64_t sacked;    /* bytes SACKed above it */
+    uint64_t lost;      /* bytes presumed lost and not yet resent (rate_sampler_lost) */
+    uint64_t in_flight; /* bytes sent and not acknowledged (SACKed and lost bytes included) */
+    bool has_rtt;       /* an RTT measured from this ACK by the sender ... */
+    uint64_t rtt_ms;    /* ... of this many ms */
+    struct rate_sample rate;
+};
+
+/** What congestion control is doing, for the apps' trace (SPONGE_CC_TRACE). The sender fills
+ *  the fields congestion control does not know (time, flight, SRTT). */
+struct congestion_trace {
+    uint64_t now_ms;
+    uint64_t cwnd;            /* bytes (UINT64_MAX: none) */
+    uint64_t in_flight;       /* bytes */
+    uint64_t pacing_rate;     /* bytes/s, 0: not paced */
+    uint64_t delivery_rate;   /* bytes/s, the latest sample */
+    uint64_t bandwidth;       /* bytes/s, BBR's estimate (0 with the others) */
+    uint64_t srtt_ms;         /* smoothed RTT */
+    uint64_t min_rtt_ms;      /* BBR's min RTT (0 with the others) */
+    uint64_t retransmissions; /* segments sent again so far */
+    int bbr_state;            /* enum bbr_state, -1 with the others */
 };
 
 /** What the sender must do after an ACK. */
@@ -47,7 +80,8 @@ void congestion_init(struct congestion *cc, enum tcp_congestion algo, uint64_t m
 void congestion_set_mss(struct congestion *cc, uint64_t mss);
 
 /** The congestion window in bytes (UINT64_MAX with TCP_CC_NONE: no limit). With TCP_CC_BBR
- *  it includes the SACKed bytes, which are no longer in the network (RFC 6675's pipe). */
+ *  it includes the SACKed and the presumed lost bytes, which are no longer in the network
+ *  (RFC 6675's pipe). */
 uint64_t congestion_window(const struct congestion *cc);
 
 /** An ACK advanced the cumulative ackno to `ackno` (absolute), acknowledging `acked` new
@@ -64,11 +98,29 @@ enum congestion_action congestion_on_dupack(struct congestion *cc, uint64_t ackn
  *  timeout until the data then outstanding is acknowledged (`ackno` is the cumulative ACK). */
 bool congestion_recovering(const struct congestion *cc, uint64_t ackno);
 
-/** After each accepted ACK: `ackno` the cumulative ACK (absolute), `sacked` the bytes SACKed
- *  above it, `has_rtt`/`rtt_ms` the RTT measured from this ACK, if any. Only TCP_CC_BBR uses
- *  it (its delivery-rate and min-RTT samples); the others ignore it. */
-void congestion_on_sample(struct congestion *cc, uint64_t ackno, uint64_t sacked, uint64_t now, bool has_rtt,
-                          uint64_t rtt_ms);
+/** After each accepted ACK, what it told (see struct congestion_sample). Only TCP_CC_BBR uses
+ *  it (its model, window and pacing rate); the others keep only the delivery rate. */
+void congestion_on_sample(struct congestion *cc, const struct congestion_sample *sample);
+
+/** How many holes a duplicate ACK in recovery may have resent, given the bytes its SACK blocks
+ *  delivered: one (RFC 6675's ACK clock) except with TCP_CC_BBR, one per segment delivered, so
+ *  that a burst of losses (a shallow queue overflowed) is repaired at the rate data leaves the
+ *  network, as RFC 6675's pipe would allow, not one segment per round trip. */
+uint64_t congestion_holes_per_ack(const struct congestion *cc, uint64_t delivered);
+
+/** The pacing gate: may a segment of `bytes` be sent now? True (and charged) if so or if not
+ *  paced; false: wait until congestion_tick says it may go. */
+bool congestion_pace(struct congestion *cc, uint64_t bytes);
+
+/** `ms` have passed. True if a segment was waiting for pacing and may now go (the sender
+ *  then fills the window again). */
+bool congestion_tick(struct congestion *cc, uint64_t ms);
+
+/** Whole ms (at least 1) until a segment waiting for pacing may go, UINT64_MAX if none waits. */
+uint64_t congestion_pacing_delay(const struct congestion *cc);
+
+/** Fills the fields of `out` congestion control knows (see struct congestion_trace). */
+void congestion_trace(const struct congestion *cc, struct congestion_trace *out);
 
 /** The retransmission timer expired with `flight` bytes outstanding (RFC 5681 3.1 eq. 4). */
 void congestion_on_timeout(struct congestion *cc, uint64_t flight, uint64_t snd_nxt);

@@ -1,17 +1,26 @@
 #ifndef SPONGE_TCP_CONGESTION_BBR_H
 #define SPONGE_TCP_CONGESTION_BBR_H
 
-/* A simplified BBR-style model-based congestion window (after Cardwell et al., "BBR:
- * Congestion-Based Congestion Control", ACM Queue 2016, and draft-cardwell-iccrg-bbr-
- * congestion-control). The model is the bottleneck bandwidth (the largest delivery rate of
- * the last BBR_BW_ROUNDS rounds) and the round-trip propagation time (the smallest RTT of the
- * last BBR_MIN_RTT_MS, refreshed by PROBE_RTT: BBR_PROBE_RTT_MS at a 4-segment window, so that
- * the queue this sender keeps cannot inflate it); the window is a gain times their product,
- * the BDP. Loss is not taken as congestion: only a retransmission timeout shrinks the window.
- * No pacing (the sender has only a millisecond tick), so the phase gains act on the window.
- * A "round" is one min RTT of the sender's clock (at least 1 ms); each ends with one
- * delivery-rate sample: bytes delivered (cumulatively or by SACK) in it over its length.
- * Bytes, ms; bandwidth in bytes per second. */
+/* A model-based congestion control after BBR (version 1: Cardwell et al., "BBR: Congestion-
+ * Based Congestion Control", ACM Queue 2016, and draft-cardwell-iccrg-bbr-congestion-control-00,
+ * the algorithm Linux's tcp_bbr implements). The model is the bottleneck bandwidth (a windowed
+ * maximum of the per-ACK delivery-rate samples of rate_sample.h over BBR_BW_ROUNDS round trips,
+ * app-limited samples counted only when they raise it) and the round-trip propagation time (the
+ * smallest RTT of the last BBR_MIN_RTT_MS). From them come a pacing rate (pacing gain x
+ * bandwidth; the sender's pacing.h gate spreads segments at that rate) and a window (window gain
+ * x bandwidth x min RTT, the BDP, plus an allowance for bursts), which only caps what is in flight.
+ *
+ * States (draft section 4.3): STARTUP (gains 2/ln 2: the rate doubles each round) until three
+ * rounds raise the bandwidth by less than 25 %; DRAIN (pacing gain ln 2 / 2) until what is in
+ * flight is down to one BDP; PROBE_BW, cycling the pacing gain through 5/4 (probe for more),
+ * 3/4 (drain what that queued) and six rounds of 1, each about one min RTT long, window gain 2;
+ * PROBE_RTT when the min RTT is BBR_MIN_RTT_MS old: a 4-segment window until that is all in
+ * flight, then for BBR_PROBE_RTT_MS and a round, so the sender's own queue cannot hide the
+ * path's RTT. Loss is not a congestion signal here (unlike the draft's packet conservation in
+ * recovery): only a retransmission timeout shrinks the window.
+ * Bytes, ms; bandwidth and rates in bytes per second. */
+
+#include "tcp/rate_sample.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -19,30 +28,44 @@
 #define BBR_BW_ROUNDS 10
 #define BBR_MIN_RTT_MS 10000
 #define BBR_CYCLE_PHASES 8
-
 #define BBR_PROBE_RTT_MS 200
 
 enum bbr_state { BBR_STARTUP, BBR_DRAIN, BBR_PROBE_BW, BBR_PROBE_RTT };
+
+/** One ACK's news for the model (one event, one struct). */
+struct bbr_ack {
+    uint64_t now;          /* the sender's clock */
+    struct rate_sample rs; /* the ACK's delivery-rate sample */
+    uint64_t in_flight;    /* bytes still in the network after it (SACKed bytes not counted) */
+    bool has_rtt;          /* the sender measured an RTT from this ACK (besides the sample's) */
+    uint64_t rtt_ms;
+};
 
 struct bbr {
     /* private */
     uint64_t mss;
     enum bbr_state state;
-    uint64_t cwnd;
-    uint64_t bw[BBR_BW_ROUNDS]; /* one delivery-rate sample per round, a ring */
-    uint64_t rounds;            /* rounds completed */
-    bool interval_open;
-    uint64_t interval_start, interval_delivered; /* when the current round began, delivered then */
+    uint64_t cwnd, prior_cwnd;
+    struct {
+        uint64_t round, bw;
+    } bw_max[BBR_BW_ROUNDS];       /* each round's best sample, by round number mod the size */
+    uint64_t round_count;          /* rounds completed */
+    uint64_t next_round_delivered; /* a sample sent after this much was delivered ends the round */
+    bool round_start;              /* the ACK being processed ended a round */
     bool have_rtt;
     uint64_t min_rtt, min_rtt_at;
     uint64_t full_bw; /* STARTUP: the bandwidth the last 25 % growth reached */
     unsigned full_bw_rounds;
-    bool filled_pipe;                      /* STARTUP is over */
-    uint64_t probe_rtt_end, probe_rtt_min; /* PROBE_RTT: until when, the smallest RTT in it */
-    unsigned cycle;                        /* PROBE_BW phase */
+    bool filled_pipe;           /* STARTUP is over */
+    uint64_t probe_rtt_done_at; /* PROBE_RTT: 0 until the window is drained, then its end */
+    bool probe_rtt_round_done;
+    unsigned cycle;                  /* PROBE_BW phase */
+    uint64_t cycle_at;               /* when it began */
+    uint64_t pacing_gain, cwnd_gain; /* per mille */
+    uint64_t pacing_rate;
 };
 
-/** STARTUP with RFC 5681's initial window for `mss`. */
+/** STARTUP with RFC 5681's initial window for `mss`, not paced until the first RTT. */
 void bbr_init(struct bbr *b, uint64_t mss);
 
 /** `bytes` as the same number of segments (fractions kept) of `to` bytes instead of `from`:
@@ -58,7 +81,10 @@ void bbr_set_mss(struct bbr *b, uint64_t mss);
 /** The congestion window in bytes (not counting SACKed bytes, which the caller adds). */
 uint64_t bbr_window(const struct bbr *b);
 
-/** The bottleneck bandwidth estimate in bytes per second (0 before the first round). */
+/** The pacing rate in bytes per second (0: not paced yet). */
+uint64_t bbr_pacing_rate(const struct bbr *b);
+
+/** The bottleneck bandwidth estimate in bytes per second (0 before the first sample). */
 uint64_t bbr_bandwidth(const struct bbr *b);
 
 /** The min RTT estimate in ms (0 before the first sample). */
@@ -67,16 +93,11 @@ uint64_t bbr_min_rtt(const struct bbr *b);
 /** The current state. */
 enum bbr_state bbr_state(const struct bbr *b);
 
-/** One ACK's news at time `now`: `delivered` is the total bytes the peer holds (cumulative
- *  ACK plus SACKed bytes), `has_rtt` with `rtt_ms` a new RTT measurement. Updates the model
- *  and, at a round's end, the state. */
-void bbr_on_sample(struct bbr *b, uint64_t now, uint64_t delivered, bool has_rtt, uint64_t rtt_ms);
+/** One ACK: updates the model, the state, the pacing rate and the window. */
+void bbr_on_ack(struct bbr *b, const struct bbr_ack *a);
 
-/** `acked` new bytes cumulatively acknowledged: the window grows towards its target. */
-void bbr_on_ack(struct bbr *b, uint64_t acked);
-
-/** A retransmission timeout: back to one MSS (the model is kept, so the window regrows by
- *  the acknowledged bytes up to its target within a few round trips). */
+/** A retransmission timeout: back to one MSS (the model is kept, so the window regrows by the
+ *  delivered bytes up to its target within a few round trips). */
 void bbr_on_timeout(struct bbr *b);
 
 #endif

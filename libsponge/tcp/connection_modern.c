@@ -172,6 +172,9 @@ static void add_sack_blocks(const struct tcp_connection *c, struct tcp_segment *
 static void outgoing(struct tcp_connection *c, struct tcp_segment *seg) {
     struct connection_modern *m = c->ext;
     uint64_t rwnd = tcp_receiver_window_size(&c->receiver);
+    if (byte_view2_len(&seg->payload) > tcp_negotiation_max_payload(&m->neg)) { /* cfg.max_segment */
+        seg->tso_mss = (uint16_t)tcp_negotiation_max_payload(&m->neg);
+    }
     if (seg->header.ack) {
         m->delack_segments = 0; /* this segment acknowledges everything so far */
         seg->header.win = tcp_negotiation_window_field(&m->neg, rwnd, seg->header.syn);
@@ -255,7 +258,7 @@ static const struct tcp_connection_ops modern_ops = {
 bool connection_modern_wanted(const struct tcp_config *cfg) {
     return cfg->modern || cfg->opt_mss || cfg->opt_window_scale || cfg->opt_timestamps || cfg->opt_sack_permitted ||
            cfg->delayed_ack || cfg->keepalive_ms || cfg->challenge_ack_limit || cfg->time_wait_backoff ||
-           cfg->strict_idle_clock;
+           cfg->strict_idle_clock || cfg->max_segment > cfg->max_payload;
 }
 
 enum sponge_err connection_modern_attach(struct tcp_connection *c) {

@@ -11,6 +11,8 @@
  * flight, and a floor for the timeout (a very small SRTT would probe needlessly). */
 #define TLP_DELAYED_ACK_MS 200
 #define TLP_MIN_TIMEOUT_MS 10
+/* RFC 6675 section 2: DupThresh, the SACKed segments above a hole that make it lost. */
+#define DUPACK_SEGMENTS 3
 /* Ring slots beyond window / max_payload (as the lab's sender). */
 #define MODERN_RING_SLACK 8
 
@@ -59,8 +61,16 @@ static bool may_send(struct tcp_sender *s, const struct tcp_sender_segment *seg)
     }
     /* Nagle (RFC 1122 4.2.3.4): while data is unacknowledged, a segment shorter than the
      * maximum waits for more bytes or for the ACK (the FIN still goes). */
-    return !(s->cfg.nagle && seg->payload_len < s->cfg.max_payload && !seg->fin && !seg->syn &&
-             tcp_sender_bytes_in_flight(s) > 0);
+    if (s->cfg.nagle && seg->payload_len < s->cfg.max_payload && !seg->fin && !seg->syn &&
+        tcp_sender_bytes_in_flight(s) > 0) {
+        return false;
+    }
+    /* Paced (BBR): the tick calls fill_window again when the gate opens. Last: it takes credit. */
+    return seg->syn || congestion_pace(&m->cc, seg->payload_len);
+}
+
+static void starved(struct tcp_sender *s) {
+    rate_sampler_app_limited(&s->ext->rate, tcp_sender_bytes_in_flight(s)); /* room, no data */
 }
 
 static void sent(struct tcp_sender *s, const struct tcp_sender_segment *seg) {
@@ -165,6 +175,7 @@ static void sack_received(struct tcp_sender *s, const struct tcp_sender_ack *ack
         if (prev_acked < left && left < right && right <= next) {
             m->sack_news |= !sack_scoreboard_covers(&m->sacked, left, right);
             sack_scoreboard_add(&m->sacked, left, right);
+            rate_sampler_on_sack(&m->rate, left, right, m->now);
         }
     }
 }
@@ -182,7 +193,11 @@ static void same_ack(struct tcp_sender *s, const struct tcp_sender_ack *ack, uin
             CONGESTION_RETRANSMIT) {
         start_recovery(s);
     } else if (congestion_recovering(&m->cc, abs_ackno)) {
-        retransmit_next_hole(s); /* a duplicate in recovery: SACK may show the next hole */
+        /* a duplicate in recovery: SACK may show the next holes (BBR: one per segment it SACKed) */
+        for (uint64_t n = congestion_holes_per_ack(&m->cc, rate_sampler_pending(&m->rate));
+             n && retransmit_next_hole(s);) {
+            n--;
+        }
     }
 }
 
@@ -234,7 +249,15 @@ static void acked(struct tcp_sender *s, const struct tcp_sender_ack *ack, uint64
         }
     }
     if (cc) {
-        congestion_on_sample(&m->cc, abs_ackno, sack_scoreboard_bytes(&m->sacked), m->now, m->sampled, rtt_ms);
+        struct congestion_sample sample = {.now = m->now,
+                                           .ackno = abs_ackno,
+                                           .sacked = sack_scoreboard_bytes(&m->sacked),
+                                           .lost = rate_sampler_lost(&m->rate, DUPACK_SEGMENTS),
+                                           .in_flight = tcp_sender_bytes_in_flight(s),
+                                           .has_rtt = m->sampled,
+                                           .rtt_ms = rtt_ms,
+                                           .rate = rate_sampler_on_ack(&m->rate, abs_ackno, m->now)};
+        congestion_on_sample(&m->cc, &sample);
     }
 }
 
@@ -284,12 +307,22 @@ static bool tail_loss_probe(struct tcp_sender *s, uint64_t elapsed, uint64_t cur
 
 static bool tick(struct tcp_sender *s, uint64_t ms, bool timer_running, uint64_t elapsed, uint64_t current_rto) {
     s->ext->now += ms;
+    if (congestion_tick(&s->ext->cc, ms)) {
+        tcp_sender_fill_window(s); /* the pacing gate opened */
+    }
     return timer_running && tail_loss_probe(s, elapsed, current_rto);
 }
 
 static uint64_t expired(struct tcp_sender *s, const struct tcp_sender_segment *oldest, bool back_off, uint64_t next) {
     struct sender_modern *m = s->ext;
     m->timing = false; /* Karn's rule */
+    /* A segment made before the path MTU was lowered (sender_pmtu.h): only its first piece is
+     * resent, as if it had been split (the lab keeps it whole). */
+    struct tcp_sender_segment *resent = segment_ring_at(&s->queue, segment_ring_count(&s->queue) - 1);
+    if (resent->payload_len > tcp_config_segment_limit(&s->cfg)) {
+        resent->payload_len = (uint32_t)tcp_config_segment_limit(&s->cfg);
+        resent->fin = false;
+    }
     if (!back_off && s->cfg.persist_backoff) {
         /* Persist timer (RFC 1122 4.2.2.17): probes of a zero window back off too, but do not
          * count towards giving up: a peer that keeps answering keeps the connection. */
@@ -310,6 +343,7 @@ static uint64_t expired(struct tcp_sender *s, const struct tcp_sender_segment *o
 
 static const struct tcp_sender_ops modern_ops = {
     .send_window = send_window,
+    .starved = starved,
     .may_send = may_send,
     .sent = sent,
     .take_window = take_window,
@@ -337,6 +371,11 @@ enum sponge_err sender_modern_attach(struct tcp_sender *s) {
         free(m);
         return SPONGE_ERR_NO_MEMORY;
     }
+    if (rate_sampler_init(&m->rate, initial, max_tracked) != SPONGE_OK) {
+        segment_ring_destroy(&m->outstanding);
+        free(m);
+        return SPONGE_ERR_NO_MEMORY;
+    }
     m->window = 1;
     rtt_estimator_init(&m->rtt, cfg->rt_timeout, cfg->min_rto, cfg->max_rto);
     congestion_init(&m->cc, cfg->congestion, cfg->max_payload);
@@ -349,6 +388,7 @@ enum sponge_err sender_modern_attach(struct tcp_sender *s) {
 void sender_modern_detach(struct tcp_sender *s) {
     if (s->ext) {
         segment_ring_destroy(&s->ext->outstanding);
+        rate_sampler_destroy(&s->ext->rate);
         free(s->ext);
     }
     s->ext = NULL;

@@ -2,13 +2,14 @@
 #define SPONGE_TCP_SENDER_MODERN_H
 
 /* The sender beyond lab 3 (given code): congestion control (NewReno, CUBIC, BBR), RFC 6298
- * RTT estimation, SACK loss recovery (RFC 6675), tail loss probes (RFC 8985), Nagle, the
- * persist backoff and SND.WL1/WL2 window updates. The lab's sender (tcp_sender.c) calls the
- * hooks below at named points of its CS144 algorithm and does the CS144 thing when the table
- * is NULL (lab mode). The hooks see the sender only through its functions and its given
- * fields (stream, cfg, queue, ext): they keep their own record of the outstanding segments. */
+ * RTT estimation, SACK loss recovery (RFC 6675), tail loss probes (RFC 8985), Nagle, pacing
+ * and delivery-rate samples (BBR), the persist backoff and SND.WL1/WL2 window updates. The lab's sender (tcp_sender.c)
+ * calls the hooks below at named points of its CS144 algorithm and does the CS144 thing when the table is NULL (lab
+ * mode). The hooks see the sender only through its functions and its given fields (stream, cfg, queue, ext): they keep
+ * their own record of the outstanding segments. */
 
 #include "tcp/congestion.h"
+#include "tcp/rate_sample.h"
 #include "tcp/rtt_estimator.h"
 #include "tcp/sack_scoreboard.h"
 #include "tcp/tcp_sender.h"
@@ -18,7 +19,9 @@ struct tcp_sender_ops {
     /** How much of the peer's window (`window` as the lab uses it) may be filled now: RFC
      *  5681's min(cwnd, rwnd). */
     uint64_t (*send_window)(struct tcp_sender *s, uint64_t window);
-    /** Whether the new segment `seg` may go now (Nagle; room to track it). */
+    /** The window has room but the stream has nothing to send (application-limited). */
+    void (*starved)(struct tcp_sender *s);
+    /** Whether the new segment `seg` may go now (Nagle, pacing; room to track it). */
     bool (*may_send)(struct tcp_sender *s, const struct tcp_sender_segment *seg);
     /** `seg` was sent and is outstanding. */
     void (*sent)(struct tcp_sender *s, const struct tcp_sender_segment *seg);
@@ -54,6 +57,7 @@ struct sender_modern {
     unsigned backoffs;               /* timeouts backed off since the last new ACK */
     struct congestion cc;            /* NewReno, CUBIC or BBR (TCP_CC_NONE: none) */
     struct sack_scoreboard sacked;   /* what the peer reported by SACK */
+    struct rate_sampler rate;        /* delivery-rate samples for congestion control */
     bool sack_news;                  /* the ACK being processed SACKs data not SACKed before */
     bool probe_sent;                 /* a tail loss probe went out since the last new ACK */
     bool probing;                    /* fill_window is sending that probe */

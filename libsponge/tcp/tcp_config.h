@@ -27,10 +27,12 @@
 enum tcp_congestion { TCP_CC_NONE, TCP_CC_NEWRENO, TCP_CC_CUBIC, TCP_CC_BBR };
 
 struct tcp_config {
-    size_t recv_capacity;       /* inbound stream capacity (bytes) */
-    size_t send_capacity;       /* outbound stream capacity (bytes): see max_in_flight */
-    size_t max_payload;         /* largest payload in one segment */
-    uint32_t rt_timeout;        /* initial retransmission timeout, ms */
+    size_t recv_capacity; /* inbound stream capacity (bytes) */
+    size_t send_capacity; /* outbound stream capacity (bytes): see max_in_flight */
+    size_t max_payload;   /* largest payload in one segment */
+    size_t max_segment;   /* a carrier that cuts segments itself (TSO on a TUN device) takes segments with payloads up
+                             to this, cut into max_payload pieces; 0 (or below max_payload): max_payload */
+    uint32_t rt_timeout;  /* initial retransmission timeout, ms */
     unsigned max_retx_attempts; /* consecutive retransmissions before giving up */
     /* The send buffer. Non-zero (lab mode, CS144's rule): send_capacity counts only unsent
      * bytes, a byte leaving it when sent; the sender fills at most this much of the peer's
@@ -67,6 +69,11 @@ struct tcp_config {
      * CS144: for any segment received) */
     bool strict_idle_clock;
 };
+
+/** The largest payload the sender puts in one segment: max_segment if it is larger, else max_payload. */
+static inline size_t tcp_config_segment_limit(const struct tcp_config *cfg) {
+    return cfg->max_segment > cfg->max_payload ? cfg->max_segment : cfg->max_payload;
+}
 
 /** Fills `cfg` with the defaults: 64000-byte streams, payloads of 1000, RTO 1000 ms,
  *  8 retransmissions, random ISN, CS144's send buffer (max_in_flight 65535). */

@@ -130,6 +130,14 @@ const struct tcp_connection_counters *tcp_connection_counters(const struct tcp_c
     return &c->counters;
 }
 
+uint64_t tcp_connection_pacing_delay(const struct tcp_connection *c) {
+    return tcp_sender_pacing_delay(&c->sender);
+}
+
+void tcp_connection_cc_trace(const struct tcp_connection *c, struct congestion_trace *out) {
+    tcp_sender_cc_trace(&c->sender, out);
+}
+
 /* Receiver-side silly window syndrome avoidance (RFC 9293 3.8.6.2.2, RFC 1122 4.2.3.3), after
  * the application has read: the peer hears of the larger window at once only if the window it
  * was last shown is under one MSS (it may be waiting on it, perhaps zero) and the window has

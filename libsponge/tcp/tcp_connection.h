@@ -140,6 +140,13 @@ size_t tcp_connection_unassembled_bytes(const struct tcp_connection *c);
 uint64_t tcp_connection_time_since_last_segment_received(const struct tcp_connection *c);
 enum tcp_state tcp_connection_state(const struct tcp_connection *c);
 
+/** Whole ms (at least 1) until the sender's pacing lets a waiting segment go, UINT64_MAX if
+ *  none is waiting: an event loop polls no longer than this, so that its tick opens the gate. */
+uint64_t tcp_connection_pacing_delay(const struct tcp_connection *c);
+
+/** What the sender's congestion control is doing now (congestion.h), for SPONGE_CC_TRACE. */
+void tcp_connection_cc_trace(const struct tcp_connection *c, struct congestion_trace *out);
+
 /** The connection's counters (see tcp_connection_counters). */
 const struct tcp_connection_counters *tcp_connection_counters(const struct tcp_connection *c);
 

@@ -107,6 +107,21 @@ void tcp_sender_forget_rtt_sample(struct tcp_sender *s) {
     }
 }
 
+uint64_t tcp_sender_pacing_delay(const struct tcp_sender *s) {
+    return s->ext ? congestion_pacing_delay(&s->ext->cc) : UINT64_MAX;
+}
+
+void tcp_sender_cc_trace(const struct tcp_sender *s, struct congestion_trace *out) {
+    memset(out, 0, sizeof *out);
+    if (s->ext) {
+        congestion_trace(&s->ext->cc, out);
+        out->now_ms = s->ext->now;
+        out->srtt_ms = rtt_estimator_srtt(&s->ext->rtt);
+        out->retransmissions = rate_sampler_retransmissions(&s->ext->rate);
+    }
+    out->in_flight = tcp_sender_bytes_in_flight(s);
+}
+
 /* Stream index of the oldest byte still retained (sent, not yet released). */
 static uint64_t first_retained(const struct tcp_sender *s) {
     return byte_stream_bytes_read(&s->stream) - byte_stream_retained(&s->stream);
@@ -116,7 +131,24 @@ bool tcp_sender_segments_out(struct tcp_sender *s, struct tcp_segment *seg) {
     if (!segment_ring_count(&s->queue)) {
         return false;
     }
-    const struct tcp_sender_segment *d = segment_ring_at(&s->queue, 0);
+    struct tcp_sender_segment *d = segment_ring_at(&s->queue, 0);
+    struct tcp_sender_segment piece = *d;
+    size_t limit = tcp_config_segment_limit(&s->cfg);
+    if (d->payload_len > limit) {
+        /* Made before the limit was lowered (sender_pmtu.h): it goes out in pieces that fit,
+         * the SYN with the first and the FIN with the last. */
+        piece.payload_len = (uint32_t)limit;
+        piece.fin = false;
+        d->seqno += (uint64_t)d->syn + limit;
+        d->payload_len -= (uint32_t)limit;
+        d->syn = false;
+    } else {
+        segment_ring_pop(&s->queue);
+    }
+    d = &piece;
+    if (s->ext && s->cfg.congestion != TCP_CC_NONE && d->payload_len) { /* data only: a SYN's 1 byte is no rate */
+        rate_sampler_on_send(&s->ext->rate, d->seqno, d->seqno + tcp_sender_segment_length(d), s->ext->now);
+    }
     memset(seg, 0, sizeof *seg);
     seg->header.seqno = wrap(d->seqno, s->isn);
     seg->header.syn = d->syn;
@@ -128,7 +160,6 @@ bool tcp_sender_segments_out(struct tcp_sender *s, struct tcp_segment *seg) {
         seg->payload = byte_stream_peek_retained(&s->stream, (size_t)offset, d->payload_len);
         assert(byte_view2_len(&seg->payload) == d->payload_len);
     }
-    segment_ring_pop(&s->queue);
     return true;
 }
 
@@ -255,12 +286,18 @@ void tcp_sender_fill_window(struct tcp_sender *s) {
     while (!s->fin_sent && s->next_seqno < right_edge) {
         uint64_t room = right_edge - s->next_seqno;
         uint64_t unsent = byte_stream_bytes_written(&s->stream) - data_sent(s);
-        uint64_t n = min_u64(min_u64(room, s->cfg.max_payload), unsent);
+        uint64_t n = min_u64(min_u64(room, tcp_config_segment_limit(&s->cfg)), unsent);
         /* The FIN takes a seqno of its own, so it goes only if the window has room for it. */
         bool fin = ended && n == unsent && n < room;
+        if (n == 0 && !fin) {
+            if (s->ops) {
+                s->ops->starved(s); /* room, but nothing to send */
+            }
+            return;
+        }
         struct tcp_sender_segment seg = {.seqno = s->next_seqno, .payload_len = (uint32_t)n, .fin = fin};
-        if ((n == 0 && !fin) || !send_new(s, &seg)) {
-            return; /* nothing to send, or not now; the rest waits for the next call */
+        if (!send_new(s, &seg)) {
+            return; /* not now; the rest waits for the next call */
         }
     }
 }

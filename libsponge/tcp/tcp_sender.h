@@ -18,6 +18,7 @@
  * whole) starts before them. */
 
 #include "tcp/byte_stream.h"
+#include "tcp/congestion.h"
 #include "tcp/sender_segments.h"
 #include "tcp/tcp_config.h"
 #include "tcp/wrapping_integers.h"
@@ -145,6 +146,15 @@ bool tcp_sender_segments_out(struct tcp_sender *s, struct tcp_segment *seg);
 
 /** True if a segment is waiting to be popped. */
 bool tcp_sender_has_segments(const struct tcp_sender *s);
+
+/** Whole ms (at least 1) until pacing lets a waiting segment go, UINT64_MAX if none is
+ *  waiting (or no pacing: lab mode): an event loop's poll timeout, so that it ticks the sender
+ *  in time. */
+uint64_t tcp_sender_pacing_delay(const struct tcp_sender *s);
+
+/** What congestion control is doing now (congestion.h), for a trace (zeros but in_flight in
+ *  lab mode). */
+void tcp_sender_cc_trace(const struct tcp_sender *s, struct congestion_trace *out);
 
 /** Lab 3: the absolute seqno of the next new byte (0 before the SYN). */
 uint64_t tcp_sender_next_seqno_absolute(const struct tcp_sender *s);

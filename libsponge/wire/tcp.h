@@ -56,6 +56,8 @@ struct tcp_header {
 struct tcp_segment {
     struct tcp_header header;
     struct byte_view2 payload;
+    uint16_t tso_mss; /* 0, or: the payload is longer than this MSS and the carrier is to cut it into
+                         pieces of at most tso_mss bytes (segmentation offload, tcp_config.max_segment) */
 };
 
 /** SYN and FIN each occupy one sequence number, plus one per payload byte. */

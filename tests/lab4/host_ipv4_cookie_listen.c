@@ -56,7 +56,7 @@ static int stateless_listen(void) {
     int dev = sv[1];
     struct tcp_ipv4_config icfg = {.local_addr = HOST_ADDR, .local_port = 80, .listen = true};
     struct tcp_ipv4_adapter a;
-    EXPECT_EQ(&h, "adapter init", SPONGE_OK, tcp_ipv4_adapter_init(&a, sv[0], &icfg));
+    EXPECT_EQ(&h, "adapter init", SPONGE_OK, tcp_ipv4_adapter_init(&a, sv[0], false, &icfg));
     struct tcp_config cfg;
     tcp_config_default(&cfg);
     tcp_config_set_modern(&cfg, true);

@@ -47,7 +47,7 @@ static void rig_open(struct harness *h, struct rig *r, bool ethernet) {
         EXPECT_EQ(h, "init", SPONGE_OK, tcp_eth_adapter_init(&r->eth, fds[0], &cfg));
         r->ad = tcp_eth_adapter_as_adapter(&r->eth);
     } else {
-        EXPECT_EQ(h, "init", SPONGE_OK, tcp_ipv4_adapter_init(&r->ipv4, fds[0], &ip));
+        EXPECT_EQ(h, "init", SPONGE_OK, tcp_ipv4_adapter_init(&r->ipv4, fds[0], false, &ip));
         r->ad = tcp_ipv4_adapter_as_adapter(&r->ipv4);
     }
 }

@@ -81,7 +81,7 @@ static void tun_carrier(void) {
     int fds[2];
     EXPECT_EQ(&h, "socketpair", 0, socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, fds));
     struct tcp_ipv4_adapter a;
-    EXPECT_EQ(&h, "init", SPONGE_OK, tcp_ipv4_adapter_init(&a, fds[0], &ip_cfg));
+    EXPECT_EQ(&h, "init", SPONGE_OK, tcp_ipv4_adapter_init(&a, fds[0], false, &ip_cfg));
     struct tcp_adapter ad = tcp_ipv4_adapter_as_adapter(&a);
     uint8_t buf[256];
     struct tcp_segment seg;

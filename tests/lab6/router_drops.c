@@ -61,8 +61,9 @@ static void no_route(void) {
     struct topo *t = small_net(&h, NULL, false);
     struct router *r = &t->routers[0];
     struct topo_host *a = &t->hosts[0];
-    const uint32_t dsts[] = {ip4(8, 8, 8, 8), ip4(10, 0, 1, 1), ip4(10, 2, 0, 10), ip4(255, 255, 255, 255)};
-    for (size_t i = 0; i < 4; i++) {
+    /* (The limited broadcast is a drop of its own: router_mtu.) */
+    const uint32_t dsts[] = {ip4(8, 8, 8, 8), ip4(10, 0, 1, 1), ip4(10, 2, 0, 10)};
+    for (size_t i = 0; i < 3; i++) {
         char text[16];
         STEP(&h, "a sends to %s", ipv4_format(dsts[i], text));
         struct ipv4_datagram d = topo_dgram(a->ip, dsts[i], 64, "nowhere");

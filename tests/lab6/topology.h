@@ -116,14 +116,19 @@ static inline struct router *topo_router(struct topo *t, const struct router_con
     return r;
 }
 
-/* Adds an interface at `ip` to router r, attached to `link`; returns its number. */
-static inline size_t topo_router_iface(struct topo *t, struct router *r, uint32_t ip, size_t link) {
+/* Adds an interface at `ip` with this MTU to router r, attached to `link`; returns its number. */
+static inline size_t topo_router_iface_mtu(struct topo *t, struct router *r, uint32_t ip, size_t mtu, size_t link) {
     size_t n = 0;
-    if (router_add_interface(r, topo_mac(t), ip, &n) != SPONGE_OK) {
+    if (router_add_interface_mtu(r, topo_mac(t), ip, mtu, &n) != SPONGE_OK) {
         FAIL(t->h, "out of memory");
     }
     topo_attach(t, link, (struct topo_end){NULL, r, n});
     return n;
+}
+
+/* Adds an interface at `ip` (the router's default MTU) to router r, attached to `link`. */
+static inline size_t topo_router_iface(struct topo *t, struct router *r, uint32_t ip, size_t link) {
+    return topo_router_iface_mtu(t, r, ip, router_default_config().iface.max_datagram_len, link);
 }
 
 static inline void topo_route(struct topo *t, struct router *r, uint32_t prefix, uint8_t len, bool has_next_hop,

@@ -83,13 +83,7 @@ echo "ok: ping 169.254.2.77: Destination Host Unreachable from 169.254.12.2 (R2'
 
 # 5. The routers' accounts.
 counter() { sed -n "s/^router: icmp: .*$1 \([0-9]*\).*/\1/p" "$work/$2.err"; }
-for r in r1 r2; do
-    pid=$r1_pid
-    [ "$r" = r2 ] && pid=$r2_pid
-    kill -TERM "$pid"
-    wait "$pid" || fail "$r did not exit 0 after SIGTERM"
-    sed "s/^/  $r: /" "$work/$r.err"
-done
+two_routers_stop
 # R1: its two addresses pinged twice each; Time Exceeded for ping -t 1, 3 UDP and 3 ICMP
 # traceroute probes; Net Unreachable once.
 [ "$(counter echo_replied r1)" = 4 ] || fail "R1 echo_replied $(counter echo_replied r1), want 4"

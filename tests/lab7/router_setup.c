@@ -15,7 +15,7 @@
 static const char GOOD[] = "# two routers' worth of R1\n"
                            "\n"
                            "interface tapA 02:00:00:00:01:01 169.254.1.1    # name, our MAC, our IP\n"
-                           "\tinterface  tapL\t02:00:00:00:0C:01 169.254.12.1\r\n"
+                           "\tinterface  tapL\t02:00:00:00:0C:01 169.254.12.1 mtu 576\r\n"
                            "route 169.254.1.0/24 tapA\n"
                            "route 169.254.2.0/24 tapL via 169.254.12.2\n"
                            "route 169.254.7.7/32 tapA via 169.254.1.9\n"
@@ -37,6 +37,8 @@ static void good_file(void) {
     EXPECT_BYTES(&h, "tapL's MAC (upper-case hex)", mac1, 6, s.interfaces[1].eth.b, 6);
     EXPECT_EQ(&h, "tapA's IP", IP(169, 254, 1, 1), s.interfaces[0].ip);
     EXPECT_EQ(&h, "tapL's IP", IP(169, 254, 12, 1), s.interfaces[1].ip);
+    EXPECT_EQ(&h, "tapA's MTU (the default)", 1500, s.interfaces[0].mtu);
+    EXPECT_EQ(&h, "tapL's MTU", 576, s.interfaces[1].mtu);
     EXPECT_EQ(&h, "routes", 4, s.route_count);
     const struct router_setup_route *r = s.routes;
     EXPECT_EQ(&h, "route 0 prefix", IP(169, 254, 1, 0), r[0].prefix);
@@ -72,6 +74,13 @@ static void bad_files(void) {
         {"interface tapA 02-00-00-00-01-01 169.254.1.1\n", 1, "bad Ethernet address"},
         {"interface tapA 01:00:5e:00:00:01 169.254.1.1\n", 1, "group address"},
         {"interface tapA 02:00:00:00:01:01 169.254.1\n", 1, "bad IPv4 address"},
+        {"interface tapA 02:00:00:00:01:01 169.254.1.1 mtu\n", 1, "expected: interface NAME MAC IP [mtu N]"},
+        {"interface tapA 02:00:00:00:01:01 169.254.1.1 mtu 67\n", 1, "bad MTU \"67\" (expected 68..65535)"},
+        {"interface tapA 02:00:00:00:01:01 169.254.1.1 mtu 65536\n", 1, "bad MTU"},
+        {"interface tapA 02:00:00:00:01:01 169.254.1.1 mtu 0576\n", 1, "bad MTU"},
+        {"interface tapA 02:00:00:00:01:01 169.254.1.1 mtu 1500x\n", 1, "bad MTU"},
+        {"interface tapA 02:00:00:00:01:01 169.254.1.1 size 1500\n", 1, "expected: interface"},
+        {"interface tapA 02:00:00:00:01:01 169.254.1.1 mtu 1500 extra\n", 1, "expected: interface"},
         {"interface tapA 02:00:00:00:01:01 169.254.1.1\ninterface tapA 02:00:00:00:01:02 169.254.1.2\n", 2,
          "declared twice"},
         {"# c\n\ninterface tapA 02:00:00:00:01:01 169.254.1.1\nrouter 0.0.0.0/0 tapA\n", 4, "unknown statement"},
@@ -160,6 +169,8 @@ static void applied(void) {
     EXPECT_EQ(&h, "apply", SPONGE_OK, router_setup_apply(&s, &r));
     EXPECT_EQ(&h, "interfaces", 2, router_interface_count(&r));
     EXPECT_EQ(&h, "interface 1's IP", IP(169, 254, 12, 1), network_interface_ip(router_interface(&r, 1)));
+    EXPECT_EQ(&h, "interface 0's MTU", 1500, router_interface_mtu(&r, 0));
+    EXPECT_EQ(&h, "interface 1's MTU", 576, router_interface_mtu(&r, 1));
     struct eth_addr eth1 = network_interface_eth(router_interface(&r, 1));
     EXPECT_BYTES(&h, "interface 1's MAC", s.interfaces[1].eth.b, 6, eth1.b, 6);
 

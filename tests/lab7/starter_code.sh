@@ -12,7 +12,8 @@
 #     CS144 functions and nothing else. A stage without a minimal solution yet is reported as
 #     such ("NOT CHECKED"), never as passed.
 # Script tests (label e2e) are not run here. Needs git (the export copies `git ls-files`).
-# SPONGE_STAGES="0 6" limits the run to some stages.
+# SPONGE_STAGES="0 6" limits the run to some stages; SPONGE_STARTER_BUILD=Sanitize builds the
+# trees with the sanitizers instead of Debug.
 set -u
 src=${SPONGE_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 if ! command -v git >/dev/null || ! git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
@@ -79,7 +80,7 @@ for stage in ${SPONGE_STAGES:-0 1 2 3 4 5 6}; do
         continue
     fi
     # Debug: a third less compiler time than Release for seven builds; the tests are small.
-    if ! { cmake -S "$tree" -B "$tree/build" -DCMAKE_BUILD_TYPE=Debug &&
+    if ! { cmake -S "$tree" -B "$tree/build" -DCMAKE_BUILD_TYPE="${SPONGE_STARTER_BUILD:-Debug}" &&
         make -C "$tree/build" -j2; } >"$work/build.log" 2>&1; then
         problem "$stage" "the starter code does not build:"
         grep -E 'error|Error' "$work/build.log" | head -n 10

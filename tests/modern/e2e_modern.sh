@@ -4,22 +4,28 @@
 # timestamps, SACK-permitted, RFC 6298 RTO, NewReno; cases with CUBIC and the BBR-style window
 # too) on tun144 to the Linux kernel's TCP (socat), 1 MiB each way, sha256 checked; with loss
 # on our end too; modern to modern over UDP; and one case with --lab, the labs' behaviour
-# through the same apps.
+# through the same apps. The TUN cases run with offloads on and off.
 # Case format and namespace setup: tests/lab4/lib/netns.sh.
 # shellcheck source=../lab4/lib/netns.sh
 source "$(dirname "$0")/../lab4/lib/netns.sh"
 E2E_TOOLS=(socat)
-E2E_CASES=(
+# The cases on tun144 run twice: with TUN offloads (super-segments, partial checksums) and
+# without (plain datagrams); lab mode and UDP have no offloads.
+TUN_CASES=(
     "negotiated"
     "socat client duplex 1048576 default none"
     "socat server duplex 1048576 default none"
     "socat client send 1048576 default down"
     "socat server recv 1048576 default up"
     "socat client duplex 1048576 default both"
-    "udp client duplex 1048576 default both"
     "socat client duplex 1048576 default both cubic"
-    "udp server duplex 1048576 default down cubic"
     "socat client duplex 1048576 default both bbr"
+)
+E2E_CASES=(
+    "${TUN_CASES[@]/#/offload=on }"
+    "${TUN_CASES[@]/#/offload=off }"
+    "udp client duplex 1048576 default both"
+    "udp server duplex 1048576 default down cubic"
     "udp server duplex 1048576 default down bbr"
     "socat client duplex 262144 default none lab"
 )

@@ -1,9 +1,10 @@
-/* Modern mode, the BBR-style congestion window (congestion_bbr.h): STARTUP's exponential
- * growth, the bandwidth and min-RTT filters from synthetic ACK sequences, STARTUP's end,
- * PROBE_BW's gain cycle and PROBE_RTT; then through congestion.h: duplicate ACKs (loss) keep
- * the window, SACKed bytes leave the flight, a timeout falls back to one segment; and through
- * the sender, which reports RTT samples and SACKed bytes. */
-#include "modern_steps.h"
+/* Modern mode, BBR (congestion_bbr.h) over per-ACK delivery-rate samples: STARTUP's
+ * exponential growth, the bandwidth max filter (its window of rounds, app-limited samples,
+ * samples shorter than the min RTT), STARTUP's end, DRAIN, PROBE_BW's pacing-gain cycle,
+ * PROBE_RTT; then through congestion.h: duplicate ACKs (loss) keep the window, SACKed bytes
+ * leave the flight, a timeout falls back to one segment; and through the sender, which
+ * reports RTT and rate samples and SACKed bytes. */
+#include "sender_steps.h"
 #include "tcp/congestion.h"
 #include "tcp/congestion_bbr.h"
 #include "tcp/sender_modern.h"
@@ -11,144 +12,214 @@
 
 #define MSS 1000
 #define RTT 20
+#define HIST 64 /* ms of delivery history a synthetic path keeps (more than its RTT) */
 
-/* One round trip of a path with no bottleneck: every byte of the window is acknowledged,
- * MSS by MSS, the ACKs spread evenly over RTT ms. Returns the new delivered count. */
-static uint64_t open_path_round(struct bbr *b, uint64_t *now, uint64_t delivered) {
-    uint64_t n = bbr_window(b) / MSS, start = *now;
-    for (uint64_t i = 0; i < n; i++) {
-        delivered += MSS;
-        bbr_on_ack(b, MSS);
-        bbr_on_sample(b, start + i * RTT / n, delivered, false, 0);
-    }
-    *now = start + RTT;
-    return delivered;
+/* A synthetic path: one ACK per ms; the data an ACK acknowledges left RTT ms earlier, when
+ * `hist[(now - RTT) % HIST]` bytes had been delivered, so each sample's rate is what the path
+ * delivered over the last RTT ms. */
+struct path {
+    struct bbr b;
+    uint64_t now, delivered, rtt;
+    uint64_t hist[HIST];
+};
+
+static void path_init(struct path *p) {
+    *p = (struct path){.rtt = RTT};
+    bbr_init(&p->b, MSS);
 }
 
-/* `ms` milliseconds of a bottleneck that delivers `rate` bytes per ms whatever the window:
- * one ACK per ms. Returns the new delivered count. */
-static uint64_t bottleneck(struct bbr *b, uint64_t *now, uint64_t delivered, uint64_t rate, uint64_t ms) {
+/* One ms: the path delivers `bytes`; the ACK's sample has RTT p->rtt, `in_flight` is left. */
+static void path_ms(struct path *p, uint64_t bytes, uint64_t in_flight, bool app_limited) {
+    p->now++;
+    uint64_t prior = p->now >= p->rtt ? p->hist[(p->now - p->rtt) % HIST] : 0;
+    p->delivered += bytes;
+    p->hist[p->now % HIST] = p->delivered;
+    struct bbr_ack a = {.now = p->now, .in_flight = in_flight};
+    a.rs = (struct rate_sample){.has_rate = bytes > 0,
+                                .delivered = p->delivered - prior,
+                                .interval_ms = p->rtt,
+                                .delivery_rate = (p->delivered - prior) * 1000 / p->rtt,
+                                .prior_delivered = prior,
+                                .is_app_limited = app_limited,
+                                .has_rtt = bytes > 0,
+                                .rtt_ms = p->rtt,
+                                .newly_delivered = bytes,
+                                .total_delivered = p->delivered};
+    bbr_on_ack(&p->b, &a);
+}
+
+/* `ms` ms of a bottleneck delivering `rate` bytes per ms with `in_flight` bytes outstanding. */
+static void bottleneck(struct path *p, uint64_t rate, uint64_t in_flight, uint64_t ms) {
     for (uint64_t i = 0; i < ms; i++) {
-        *now += 1;
-        delivered += rate;
-        bbr_on_ack(b, rate);
-        bbr_on_sample(b, *now, delivered, false, 0);
+        path_ms(p, rate, in_flight, false);
     }
-    return delivered;
 }
 
 static void startup(struct harness *h) {
-    harness_begin(h, "bbr: STARTUP grows the window exponentially on an open path");
-    struct bbr b;
-    uint64_t now = 0, delivered = 1;
-    STEP(h, "MSS 1000: RFC 5681's initial window, STARTUP");
-    bbr_init(&b, MSS);
-    EXPECT_EQ(h, "cwnd", 4000, bbr_window(&b));
-    EXPECT_EQ(h, "state", BBR_STARTUP, bbr_state(&b));
-    STEP(h, "the SYN's RTT sample: 20 ms");
-    bbr_on_sample(&b, now, delivered, true, RTT);
-    EXPECT_EQ(h, "min RTT", RTT, bbr_min_rtt(&b));
-    uint64_t before = 0, earlier = 0;
-    for (int round = 1; round <= 5; round++) {
-        earlier = before;
-        before = bbr_window(&b);
-        STEP(h, "round %d: the whole window of %llu bytes is acknowledged", round, (unsigned long long)before);
-        delivered = open_path_round(&b, &now, delivered);
-        /* It grows by what was acknowledged, up to 2.89 x the estimated BDP; the estimate comes
-         * from a whole round's delivery, so it lags the window by up to a round. */
-        EXPECT_TRUE(h, "cwnd grew at least 1.4x", bbr_window(&b) * 10 >= before * 14);
-        EXPECT_TRUE(h, "cwnd at most doubled", bbr_window(&b) <= 2 * before);
-        EXPECT_EQ(h, "state", BBR_STARTUP, bbr_state(&b));
+    harness_begin(h, "bbr: STARTUP doubles the window and the pacing rate each round on an open path");
+    struct path p;
+    STEP(h, "MSS 1000: RFC 5681's initial window, STARTUP, not paced before an RTT is known");
+    path_init(&p);
+    EXPECT_EQ(h, "cwnd", 4000, bbr_window(&p.b));
+    EXPECT_EQ(h, "state", BBR_STARTUP, bbr_state(&p.b));
+    EXPECT_EQ(h, "pacing rate", 0, bbr_pacing_rate(&p.b));
+    uint64_t before = 0, rate_before = 0;
+    for (int round = 1; round <= 6; round++) {
+        before = bbr_window(&p.b);
+        rate_before = bbr_pacing_rate(&p.b);
+        STEP(h, "round %d: the whole window of %llu bytes is delivered over 20 ms", round, (unsigned long long)before);
+        bottleneck(&p, before / RTT, before, RTT);
+        EXPECT_TRUE(h, "cwnd grew at least 1.9x", bbr_window(&p.b) * 10 >= before * 19);
+        EXPECT_TRUE(h, "cwnd at most doubled", bbr_window(&p.b) <= 2 * before);
+        EXPECT_TRUE(h, "pacing rate grew", bbr_pacing_rate(&p.b) > rate_before);
+        EXPECT_EQ(h, "state", BBR_STARTUP, bbr_state(&p.b));
     }
-    STEP(h, "the bandwidth estimate follows (a round's sample closes with the next round's first ACK)");
-    EXPECT_EQ(h, "bw = round 4's ACKs (whole segments) / 20 ms", earlier / MSS * MSS * 1000 / RTT, bbr_bandwidth(&b));
+    STEP(h, "the pacing rate is 2.885 x the bandwidth (less the 1 %% margin)");
+    EXPECT_EQ(h, "pacing rate", bbr_bandwidth(&p.b) * 2885 / 1000 * 990 / 1000, bbr_pacing_rate(&p.b));
     harness_end(h);
+}
+
+/* Brings a path into PROBE_BW at 1000 bytes per ms (1,000,000 B/s) and 20 ms: BDP 20000. */
+static void to_probe_bw(struct harness *h, struct path *p) {
+    path_init(p);
+    STEP(h, "a bottleneck of 1000 bytes per ms, 20 ms: the bandwidth is 1,000,000 B/s after 1 round");
+    bottleneck(p, 1000, 60000, 2 * RTT);
+    EXPECT_EQ(h, "bw", 1000000, bbr_bandwidth(&p->b));
+    EXPECT_EQ(h, "min RTT", RTT, bbr_min_rtt(&p->b));
+    EXPECT_EQ(h, "state", BBR_STARTUP, bbr_state(&p->b));
+    STEP(h, "3 rounds without 25 %% growth: STARTUP ends, DRAIN paces at 0.346 x bw");
+    bottleneck(p, 1000, 60000, 3 * RTT);
+    EXPECT_EQ(h, "state", BBR_DRAIN, bbr_state(&p->b));
+    EXPECT_EQ(h, "pacing rate", 1000000 * 346 / 1000 * 990 / 1000, bbr_pacing_rate(&p->b));
+    STEP(h, "DRAIN lasts while more than 1 BDP (20000) is in flight");
+    bottleneck(p, 1000, 20001, RTT);
+    EXPECT_EQ(h, "state", BBR_DRAIN, bbr_state(&p->b));
+    bottleneck(p, 1000, 20000, 1);
+    EXPECT_EQ(h, "state", BBR_PROBE_BW, bbr_state(&p->b));
+    EXPECT_EQ(h, "pacing rate (cruising: 0.99 x bw)", 990000, bbr_pacing_rate(&p->b));
 }
 
 static void filters_and_cycle(struct harness *h) {
-    harness_begin(h, "bbr: bandwidth max filter, min RTT, STARTUP's end, DRAIN, PROBE_BW's gain cycle");
-    struct bbr b;
-    uint64_t now = 0, delivered = 1;
-    bbr_init(&b, MSS);
-    STEP(h, "RTT samples 25, 20, 30 ms: min RTT 20");
-    bbr_on_sample(&b, now, delivered, true, 25);
-    bbr_on_sample(&b, now, delivered, true, 20);
-    bbr_on_sample(&b, now, delivered, true, 30);
-    EXPECT_EQ(h, "min RTT", 20, bbr_min_rtt(&b));
-    STEP(h, "a bottleneck of 1000 bytes per ms for 3 rounds: bandwidth 1,000,000 B/s");
-    delivered = bottleneck(&b, &now, delivered, 1000, 3 * RTT);
-    EXPECT_EQ(h, "bw", 1000000, bbr_bandwidth(&b));
-    EXPECT_EQ(h, "state", BBR_STARTUP, bbr_state(&b));
-    STEP(h, "rounds 2 and 3 grew less than 25 %%, round 4 neither: STARTUP ends, DRAIN for a round");
-    delivered = bottleneck(&b, &now, delivered, 1000, RTT);
-    EXPECT_EQ(h, "state", BBR_DRAIN, bbr_state(&b));
-    EXPECT_EQ(h, "DRAIN's window: 1 BDP = 20000", 20000, bbr_window(&b));
-    delivered = bottleneck(&b, &now, delivered, 1000, RTT);
-    EXPECT_EQ(h, "state", BBR_PROBE_BW, bbr_state(&b));
-    STEP(h, "8 rounds of PROBE_BW: windows 2 BDP x 1.25 once, x 0.75 right after, x 1 six times");
-    unsigned high = 0, low = 0, cruise = 0;
-    uint64_t previous = 0;
-    for (int round = 0; round < 8; round++) {
-        delivered = bottleneck(&b, &now, delivered, 1000, RTT);
-        bbr_on_ack(&b, 100000); /* enough to reach the phase's target */
-        uint64_t w = bbr_window(&b);
-        high += w == 50000;
-        low += w == 30000;
-        cruise += w == 40000;
-        if (w == 30000) {
-            EXPECT_EQ(h, "the 0.75 phase follows the 1.25 phase", 50000, previous);
+    harness_begin(h, "bbr: STARTUP's end, DRAIN, PROBE_BW's window and gain cycle, the bandwidth filter");
+    struct path p;
+    to_probe_bw(h, &p);
+    STEP(h, "PROBE_BW's window: 2 BDP + 3 send quanta of 2 segments = 46000");
+    bottleneck(&p, 1000, 25000, 1);
+    EXPECT_EQ(h, "cwnd", 46000, bbr_window(&p.b));
+    STEP(h, "200 ms with 25000 (1.25 BDP) in flight: each phase lasts 21 ms, the gains cycle");
+    uint64_t last = bbr_pacing_rate(&p.b), changed_at = p.now;
+    unsigned probes = 0, drains = 0;
+    for (int ms = 0; ms < 200; ms++) {
+        bottleneck(&p, 1000, 25000, 1);
+        uint64_t rate = bbr_pacing_rate(&p.b);
+        if (rate == last) {
+            continue;
         }
-        previous = w;
+        STEP(h, "at %llu ms the pacing rate goes %llu -> %llu", (unsigned long long)p.now, (unsigned long long)last,
+             (unsigned long long)rate);
+        if (rate == 1237500) {
+            probes++;
+            EXPECT_EQ(h, "probing follows cruising", 990000, last);
+        } else if (rate == 742500) {
+            drains++;
+            EXPECT_EQ(h, "draining follows probing", 1237500, last);
+            EXPECT_EQ(h, "probing lasted", 21, p.now - changed_at);
+        } else {
+            EXPECT_EQ(h, "cruising follows draining", 742500, last);
+            EXPECT_EQ(h, "cruising", 990000, rate);
+        }
+        last = rate;
+        changed_at = p.now;
     }
-    EXPECT_EQ(h, "rounds at 50000", 1, high);
-    EXPECT_EQ(h, "rounds at 30000", 1, low);
-    EXPECT_EQ(h, "rounds at 40000", 6, cruise);
+    EXPECT_EQ(h, "probing phases", 1, probes);
+    EXPECT_EQ(h, "draining phases", 1, drains);
+    STEP(h, "a sample shorter than the min RTT (ACK compression) does not count");
+    struct bbr_ack a = {.now = p.now,
+                        .in_flight = 25000,
+                        .rs = {.has_rate = true,
+                               .delivered = 50000,
+                               .interval_ms = 10,
+                               .delivery_rate = 5000000,
+                               .prior_delivered = p.delivered,
+                               .newly_delivered = 1000,
+                               .total_delivered = p.delivered}};
+    bbr_on_ack(&p.b, &a);
+    EXPECT_EQ(h, "bw", 1000000, bbr_bandwidth(&p.b));
+    STEP(h, "an app-limited sample counts when it raises the estimate (the app, not the path, held it)");
+    a.rs.interval_ms = RTT;
+    a.rs.delivery_rate = 1200000;
+    a.rs.is_app_limited = true;
+    bbr_on_ack(&p.b, &a);
+    EXPECT_EQ(h, "bw", 1200000, bbr_bandwidth(&p.b));
     STEP(h, "the bottleneck halves: the old maximum holds for a few rounds, then expires");
-    delivered = bottleneck(&b, &now, delivered, 500, 5 * RTT);
-    EXPECT_EQ(h, "bw after 5 rounds", 1000000, bbr_bandwidth(&b));
-    delivered = bottleneck(&b, &now, delivered, 500, 6 * RTT);
-    EXPECT_EQ(h, "bw after 11 rounds", 500000, bbr_bandwidth(&b));
-    STEP(h, "a larger RTT sample does not raise the min RTT");
-    bbr_on_sample(&b, now, delivered, true, 40);
-    EXPECT_EQ(h, "min RTT", 20, bbr_min_rtt(&b));
-    STEP(h, "RTT samples of 30 ms only, until 10 s after the 20 ms one (at 0): still PROBE_BW");
-    while (now < BBR_MIN_RTT_MS) {
-        delivered = bottleneck(&b, &now, delivered, 500, 1);
-        bbr_on_sample(&b, now, delivered, true, 30);
-    }
-    EXPECT_EQ(h, "state", BBR_PROBE_BW, bbr_state(&b));
-    EXPECT_EQ(h, "min RTT", 20, bbr_min_rtt(&b));
-    STEP(h, "one more ms: the min RTT has expired, PROBE_RTT with a window of 4 segments");
-    delivered = bottleneck(&b, &now, delivered, 500, 1);
-    bbr_on_sample(&b, now, delivered, true, 30);
-    EXPECT_EQ(h, "state", BBR_PROBE_RTT, bbr_state(&b));
-    EXPECT_EQ(h, "cwnd", 4000, bbr_window(&b));
-    EXPECT_EQ(h, "min RTT (not yet replaced)", 20, bbr_min_rtt(&b));
-    STEP(h, "samples of 25 ms during it: after 200 ms the min RTT is 25, back to PROBE_BW");
-    for (int ms = 0; ms < BBR_PROBE_RTT_MS - 1; ms++) {
-        delivered = bottleneck(&b, &now, delivered, 100, 1);
-        bbr_on_sample(&b, now, delivered, true, 25);
-    }
-    EXPECT_EQ(h, "state", BBR_PROBE_RTT, bbr_state(&b));
-    delivered = bottleneck(&b, &now, delivered, 100, 1);
-    bbr_on_sample(&b, now, delivered, true, 25);
-    EXPECT_EQ(h, "state", BBR_PROBE_BW, bbr_state(&b));
-    EXPECT_EQ(h, "min RTT", 25, bbr_min_rtt(&b));
-    EXPECT_EQ(h, "bw (PROBE_RTT's low delivery is not sampled)", 500000, bbr_bandwidth(&b));
+    bottleneck(&p, 500, 25000, 5 * RTT);
+    EXPECT_EQ(h, "bw after 5 rounds", 1200000, bbr_bandwidth(&p.b));
+    bottleneck(&p, 500, 25000, 6 * RTT);
+    EXPECT_EQ(h, "bw after 11 rounds", 500000, bbr_bandwidth(&p.b));
     harness_end(h);
 }
 
+static void probe_rtt(struct harness *h) {
+    harness_begin(h, "bbr: PROBE_RTT when the min RTT is 10 s old: 4 segments, 200 ms and a round");
+    struct path p;
+    to_probe_bw(h, &p);
+    uint64_t stamp = p.now; /* the last sample of 20 ms: the min RTT's time */
+    STEP(h, "RTT samples of 30 ms only (a queue), until 10 s after the last 20 ms one: still PROBE_BW");
+    p.rtt = 30;
+    while (p.now < stamp + BBR_MIN_RTT_MS) {
+        bottleneck(&p, 1000, 30000, 1);
+    }
+    EXPECT_EQ(h, "state", BBR_PROBE_BW, bbr_state(&p.b));
+    EXPECT_EQ(h, "min RTT", RTT, bbr_min_rtt(&p.b));
+    uint64_t cwnd = bbr_window(&p.b);
+    STEP(h, "one more ms: the min RTT has expired (the sample replaces it), PROBE_RTT at 4 segments");
+    bottleneck(&p, 1000, 30000, 1);
+    EXPECT_EQ(h, "state", BBR_PROBE_RTT, bbr_state(&p.b));
+    EXPECT_EQ(h, "cwnd", 4000, bbr_window(&p.b));
+    EXPECT_EQ(h, "min RTT", 30, bbr_min_rtt(&p.b));
+    STEP(h, "while more than 4 segments are in flight it waits; then 200 ms with RTT samples of 25");
+    bottleneck(&p, 1000, 10000, 50);
+    EXPECT_EQ(h, "state", BBR_PROBE_RTT, bbr_state(&p.b));
+    p.rtt = 25;
+    bottleneck(&p, 200, 4000, BBR_PROBE_RTT_MS);
+    EXPECT_EQ(h, "state", BBR_PROBE_RTT, bbr_state(&p.b));
+    EXPECT_EQ(h, "min RTT", 25, bbr_min_rtt(&p.b));
+    bottleneck(&p, 200, 4000, 1);
+    EXPECT_EQ(h, "state: back to PROBE_BW", BBR_PROBE_BW, bbr_state(&p.b));
+    EXPECT_EQ(h, "cwnd restored (plus the 200 bytes this ACK delivered)", cwnd + 200, bbr_window(&p.b));
+    EXPECT_EQ(h, "bw (kept)", 1000000, bbr_bandwidth(&p.b));
+    harness_end(h);
+}
+
+/* One ACK for congestion.h: cumulative `ackno`, `sacked` above it, `newly` bytes delivered
+ * (the rate sample keeps the model at 1,000,000 B/s and 20 ms). */
+static void sample(struct congestion *cc, uint64_t now, uint64_t ackno, uint64_t sacked, uint64_t newly) {
+    struct congestion_sample cs = {.now = now, .ackno = ackno, .sacked = sacked, .in_flight = 20000 + sacked};
+    cs.rate = (struct rate_sample){.has_rate = true,
+                                   .delivered = 20000,
+                                   .interval_ms = RTT,
+                                   .delivery_rate = 1000000,
+                                   .prior_delivered = ackno > 20000 ? ackno - 20000 : 0,
+                                   .has_rtt = true,
+                                   .rtt_ms = RTT,
+                                   .newly_delivered = newly,
+                                   .total_delivered = ackno + sacked};
+    congestion_on_sample(cc, &cs);
+}
+
 /* Brings a congestion.h controller with TCP_CC_BBR into PROBE_BW at 1,000,000 B/s and 20 ms
- * (BDP 20000) and returns the cumulative ACK; the window is then 2 BDP or a phase of it. */
-static uint64_t probe_bw(struct congestion *cc, uint64_t *now) {
+ * (BDP 20000), one ACK of 1000 bytes per ms, and returns the cumulative ACK. */
+static uint64_t probe_bw(struct harness *h, struct congestion *cc, uint64_t *now) {
     uint64_t ackno = 1;
     congestion_init(cc, TCP_CC_BBR, MSS);
-    congestion_on_sample(cc, ackno, 0, *now, true, RTT);
-    while (bbr_state(&cc->bbr) != BBR_PROBE_BW || cc->bbr.cycle != 3) {
+    while (bbr_state(&cc->bbr) != BBR_PROBE_BW) {
+        if (*now > 10 * BBR_MIN_RTT_MS) {
+            FAIL(h, "not in PROBE_BW after %llu ms", (unsigned long long)*now);
+        }
         *now += 1;
         ackno += 1000;
         congestion_on_ack(cc, ackno, 1000, *now, RTT);
-        congestion_on_sample(cc, ackno, 0, *now, false, 0);
+        sample(cc, *now, ackno, 0, 1000);
     }
     return ackno;
 }
@@ -159,88 +230,100 @@ static void loss_and_timeout(struct harness *h) {
     struct congestion cc;
     uint64_t now = 0;
     STEP(h, "PROBE_BW (cruising) at 1,000,000 B/s and a 20 ms min RTT");
-    uint64_t ackno = probe_bw(&cc, &now);
+    uint64_t ackno = probe_bw(h, &cc, &now);
     congestion_on_ack(&cc, ackno + 1000, 1000, now, RTT);
     ackno += 1000;
-    EXPECT_EQ(h, "window = 2 BDP", 40000, congestion_window(&cc));
-    uint64_t snd_nxt = ackno + 40000;
+    sample(&cc, now, ackno, 0, 1000);
+    EXPECT_EQ(h, "window = 2 BDP + 3 quanta of 2 segments", 46000, congestion_window(&cc));
+    struct congestion_trace t;
+    congestion_trace(&cc, &t);
+    EXPECT_EQ(h, "pacing rate", 990000, t.pacing_rate);
+    EXPECT_EQ(h, "delivery rate", 1000000, t.delivery_rate);
+    EXPECT_EQ(h, "state", BBR_PROBE_BW, t.bbr_state);
+    uint64_t snd_nxt = ackno + 46000;
     STEP(h, "two duplicate ACKs: nothing; the third: fast retransmit, the window stays");
     EXPECT_EQ(h, "action", CONGESTION_NONE, congestion_on_dupack(&cc, ackno, 40000, snd_nxt));
     EXPECT_EQ(h, "action", CONGESTION_NONE, congestion_on_dupack(&cc, ackno, 40000, snd_nxt));
     EXPECT_EQ(h, "action", CONGESTION_RETRANSMIT, congestion_on_dupack(&cc, ackno, 40000, snd_nxt));
-    EXPECT_EQ(h, "window", 40000, congestion_window(&cc));
+    EXPECT_EQ(h, "window", 46000, congestion_window(&cc));
     EXPECT_TRUE(h, "recovering", congestion_recovering(&cc, ackno));
     STEP(h, "further duplicates SACK 5000 bytes: the window counts them as delivered (+5000)");
     for (int i = 0; i < 5; i++) {
         EXPECT_EQ(h, "action", CONGESTION_NONE, congestion_on_dupack(&cc, ackno, 40000, snd_nxt));
     }
-    congestion_on_sample(&cc, ackno, 5000, now, false, 0);
-    EXPECT_EQ(h, "window", 45000, congestion_window(&cc));
+    sample(&cc, now, ackno, 5000, 5000);
+    EXPECT_EQ(h, "window", 51000, congestion_window(&cc));
+    EXPECT_EQ(h, "holes one duplicate ACK that SACKed 5000 bytes may have resent", 5,
+              congestion_holes_per_ack(&cc, 5000));
+    struct congestion reno;
+    congestion_init(&reno, TCP_CC_NEWRENO, MSS);
+    EXPECT_EQ(h, "... with NewReno (one per ACK)", 1, congestion_holes_per_ack(&reno, 5000));
     STEP(h, "a partial ACK: resend the next hole; the window is not reduced");
     EXPECT_EQ(h, "action", CONGESTION_RETRANSMIT, congestion_on_ack(&cc, ackno + 1000, 1000, now, RTT));
-    congestion_on_sample(&cc, ackno + 1000, 5000, now, false, 0);
-    EXPECT_TRUE(h, "window >= 45000", congestion_window(&cc) >= 45000);
-    STEP(h, "the full ACK ends recovery, window 2 BDP");
+    sample(&cc, now, ackno + 1000, 5000, 1000);
+    EXPECT_EQ(h, "window", 51000, congestion_window(&cc));
+    STEP(h, "the full ACK ends recovery, window 2 BDP + 3 quanta");
     EXPECT_EQ(h, "action", CONGESTION_NONE, congestion_on_ack(&cc, snd_nxt, snd_nxt - ackno - 1000, now, RTT));
-    congestion_on_sample(&cc, snd_nxt, 0, now, false, 0);
+    sample(&cc, now, snd_nxt, 0, snd_nxt - ackno - 6000);
     EXPECT_BOOL(h, "recovering", false, congestion_recovering(&cc, snd_nxt));
-    EXPECT_EQ(h, "window", 40000, congestion_window(&cc));
+    EXPECT_EQ(h, "window", 46000, congestion_window(&cc));
     STEP(h, "a retransmission timeout: one MSS");
-    congestion_on_timeout(&cc, 40000, snd_nxt + 40000);
+    congestion_on_timeout(&cc, 46000, snd_nxt + 46000);
     EXPECT_EQ(h, "window", 1000, congestion_window(&cc));
-    STEP(h, "ACKs after it regrow the window (at least 4 MSS), up to 2 BDP and no further");
-    congestion_on_ack(&cc, snd_nxt + 1000, 1000, now, RTT);
+    STEP(h, "ACKs after it regrow the window by what they deliver (at least 4 MSS), up to its target");
+    sample(&cc, now, snd_nxt + 1000, 0, 1000);
     EXPECT_EQ(h, "window", 4000, congestion_window(&cc));
-    congestion_on_ack(&cc, snd_nxt + 5000, 4000, now, RTT);
+    sample(&cc, now, snd_nxt + 5000, 0, 4000);
     EXPECT_EQ(h, "window", 8000, congestion_window(&cc));
-    congestion_on_ack(&cc, snd_nxt + 40000, 35000, now, RTT);
-    EXPECT_EQ(h, "window", 40000, congestion_window(&cc));
+    sample(&cc, now, snd_nxt + 45000, 0, 40000);
+    EXPECT_EQ(h, "window", 46000, congestion_window(&cc));
     harness_end(h);
 }
 
-/* Sends what the sender has queued; returns how many segments. */
-static unsigned drain(struct tcp_sender *s) {
-    struct tcp_segment seg;
-    unsigned n = 0;
-    while (tcp_sender_segments_out(s, &seg)) {
-        n++;
-    }
-    return n;
-}
-
 static void sender_reports(struct harness *h) {
-    harness_begin(h, "bbr through the sender: an RTT sample, and SACKed bytes open the window");
-    struct tcp_config cfg = modern_config(0);
-    cfg.congestion = TCP_CC_BBR;
-    cfg.max_payload = MSS;
+    harness_begin(h, "bbr through the sender: RTT and rate samples, pacing, and SACKed bytes open the window");
     struct tcp_sender s;
     STEP(h, "sender with ISN 0, BBR, MSS 1000; 50000 bytes written; the SYN goes out");
-    if (tcp_sender_init(&s, &cfg) != SPONGE_OK) {
-        FAIL(h, "init failed");
-    }
-    static const uint8_t data[50000];
-    byte_stream_write(tcp_sender_stream_in(&s), data, sizeof data);
-    tcp_sender_fill_window(&s);
-    EXPECT_EQ(h, "segments", 1, drain(&s));
+    sender_start(h, &s, TCP_CC_BBR, MSS, SENDER_STEPS_BYTES, 0);
     STEP(h, "20 ms later the SYN is acknowledged (window 60000): the RTT sample reaches the model");
     tcp_sender_tick(&s, RTT);
     tcp_sender_ack_received(&s, wrap(1, (struct wrap32){0}), 60000);
     EXPECT_EQ(h, "min RTT", RTT, bbr_min_rtt(&s.ext->cc.bbr));
+    STEP(h, "the initial window goes paced: 2 segments at once, one per ms after");
     tcp_sender_fill_window(&s);
-    EXPECT_EQ(h, "segments in the initial window", 4, drain(&s));
-    STEP(h, "ACK of the first 1000 bytes: the window grows to 5000, two more segments");
+    EXPECT_EQ(h, "segments", 2, sender_pop_all(&s));
+    tcp_sender_tick(&s, 1);
+    EXPECT_EQ(h, "segments", 1, sender_pop_all(&s));
+    tcp_sender_tick(&s, 1);
+    EXPECT_EQ(h, "segments", 1, sender_pop_all(&s));
+    STEP(h, "at 40 ms the first 1000 bytes are ACKed: 1000 B / 20 ms, the window grows to 5000");
+    tcp_sender_tick(&s, 18);
     tcp_sender_ack_received(&s, wrap(1001, (struct wrap32){0}), 60000);
     tcp_sender_fill_window(&s);
-    EXPECT_EQ(h, "segments", 2, drain(&s));
+    EXPECT_EQ(h, "segments", 2, sender_pop_all(&s));
     EXPECT_EQ(h, "next seqno", 6001, tcp_sender_next_seqno_absolute(&s));
-    STEP(h, "a duplicate ACK SACKing [3001, 5001): those 2000 bytes left the network, two more segments");
+    struct congestion_trace t;
+    tcp_sender_cc_trace(&s, &t);
+    EXPECT_EQ(h, "bandwidth", 50000, t.bandwidth);
+    EXPECT_EQ(h, "cwnd", 5000, t.cwnd);
+    STEP(h, "at 45 ms a duplicate ACK SACKs [3001, 5001) (sent at 22 and 40 ms): delivered, out of the flight");
+    tcp_sender_tick(&s, 5);
     struct tcp_sack_block block = {wrap(3001, (struct wrap32){0}), wrap(5001, (struct wrap32){0})};
     struct tcp_sender_ack sack_ack = {
         .ackno = wrap(1001, (struct wrap32){0}), .window = 60000, .pure = true, .sack = &block, .sack_count = 1};
     tcp_sender_ack_arrived(&s, &sack_ack);
+    tcp_sender_cc_trace(&s, &t);
+    EXPECT_EQ(h, "rate: 2000 B since 40 ms over the send interval (40 - 20 ms; the ACK's is 5)", 100000,
+              t.delivery_rate);
+    EXPECT_EQ(h, "bandwidth", 100000, t.bandwidth);
+    EXPECT_EQ(h, "cwnd: 7000 + the 2000 SACKed", 9000, t.cwnd);
+    STEP(h, "4 more segments fit: 2 now, the others on the next two ticks");
     tcp_sender_fill_window(&s);
-    EXPECT_EQ(h, "segments", 2, drain(&s));
-    EXPECT_EQ(h, "next seqno", 8001, tcp_sender_next_seqno_absolute(&s));
+    EXPECT_EQ(h, "segments", 2, sender_pop_all(&s));
+    tcp_sender_tick(&s, 1);
+    tcp_sender_tick(&s, 1);
+    EXPECT_EQ(h, "segments", 2, sender_pop_all(&s));
+    EXPECT_EQ(h, "next seqno", 10001, tcp_sender_next_seqno_absolute(&s));
     tcp_sender_destroy(&s);
     harness_end(h);
 }
@@ -249,6 +332,7 @@ int main(void) {
     struct harness h;
     startup(&h);
     filters_and_cycle(&h);
+    probe_rtt(&h);
     loss_and_timeout(&h);
     sender_reports(&h);
     return 0;

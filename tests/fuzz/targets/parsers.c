@@ -1,4 +1,5 @@
-/* Every parser but TCP's on the same bytes (IPv4 header and datagram, UDP, Ethernet, ARP).
+/* Every parser but TCP's on the same bytes (IPv4 header and datagram, UDP, Ethernet, ARP, the
+ * virtio-net header of TUN offloads).
  * Invariants: a parse never reads out of bounds (ASan), views stay inside the input, and what
  * parses serializes back to the same fields (to the same bytes where the format has no
  * freedom). */
@@ -7,6 +8,7 @@
 #include "wire/ethernet.h"
 #include "wire/ipv4_datagram.h"
 #include "wire/udp.h"
+#include "wire/virtio_net.h"
 
 #include <string.h>
 
@@ -104,7 +106,24 @@ static void check_link(const uint8_t *data, size_t len) {
     }
 }
 
+/* A virtio-net header that parses serializes to the same 10 bytes, and finishing its checksum
+ * stays inside the packet. */
+static void check_virtio_net(const uint8_t *data, size_t len) {
+    struct virtio_net_header v;
+    if (len > 65536 + VIRTIO_NET_HEADER_LEN || virtio_net_header_parse(data, len, &v) != SPONGE_OK) {
+        return;
+    }
+    uint8_t out[VIRTIO_NET_HEADER_LEN];
+    virtio_net_header_serialize(&v, out);
+    FUZZ_CHECK(memcmp(out, data, VIRTIO_NET_HEADER_LEN) == 0);
+    uint8_t pkt[65536];
+    size_t n = len - VIRTIO_NET_HEADER_LEN;
+    memcpy(pkt, data + VIRTIO_NET_HEADER_LEN, n);
+    virtio_net_finish_checksum(&v, pkt, n);
+}
+
 int fuzz_parsers(const uint8_t *data, size_t len) {
+    check_virtio_net(data, len);
     check_ipv4(data, len);
     check_udp(data, len);
     check_link(data, len);

@@ -1,11 +1,13 @@
-/* A Router with three interfaces and a few random routes, fed random frames (raw, ARP, IPv4)
- * on any interface, route calls and ticks. Ops (first byte % 4): receive a frame, route, tick,
+/* A Router with three interfaces (the third with a smaller MTU of its own, 68..579, so that
+ * datagrams forwarded onto it are fragmented) and a few random routes, fed random frames (raw,
+ * ARP, IPv4) on any interface, route calls and ticks. Ops (first byte % 4): receive a frame, route, tick,
  * pop every interface's frames. Invariants: every emitted frame parses (a forwarded header
  * still has a valid checksum after the incremental update), queues stay within their
  * configured bounds, and a forwarded datagram never leaves with TTL 0. With ICMP switched on
  * (a config bit) the same invariants hold for the echo replies and errors it makes. */
 #include "net/router.h"
 #include "fuzz_targets.h"
+#include "net/ipv4_fragmenter.h"
 
 #include <string.h>
 
@@ -19,7 +21,7 @@ static void drain(struct router *r) {
         size_t count = 0;
         while (network_interface_frames_out(ni, &frame)) {
             FUZZ_CHECK(++count <= r->cfg.iface.frames_out_capacity);
-            fuzz_check_frame(frame, network_interface_eth(ni), r->cfg.iface.max_datagram_len);
+            fuzz_check_frame(frame, network_interface_eth(ni), router_interface_mtu(r, n));
             if (frame.len > ETH_HEADER_LEN && frame.data[12] == 0x08 && frame.data[13] == 0x00) {
                 FUZZ_CHECK(frame.data[ETH_HEADER_LEN + 8] > 0); /* TTL */
             }
@@ -43,10 +45,14 @@ int fuzz_router(const uint8_t *data, size_t len) {
     cfg.icmp_arp_failures = (rx >> 5) & 3;
     struct router r;
     FUZZ_CHECK(router_init(&r, &cfg) == SPONGE_OK);
+    /* The third MTU comes from the first one, so that the input's layout stays as it was. */
+    size_t small_mtu = IPV4_MIN_MTU + cfg.iface.max_datagram_len % 512;
     for (uint8_t n = 0; n < PORTS; n++) {
         size_t index;
-        FUZZ_CHECK(router_add_interface(&r, fuzz_eth((uint8_t)(1 + n)), 0x0a000001u | (uint32_t)n << 8, &index) ==
-                   SPONGE_OK);
+        struct eth_addr eth = fuzz_eth((uint8_t)(1 + n));
+        uint32_t ip = 0x0a000001u | (uint32_t)n << 8;
+        FUZZ_CHECK((n < PORTS - 1 ? router_add_interface(&r, eth, ip, &index)
+                                  : router_add_interface_mtu(&r, eth, ip, small_mtu, &index)) == SPONGE_OK);
         FUZZ_CHECK(index == n);
     }
     unsigned routes = fuzz_u8(&in) % 6;

@@ -53,9 +53,11 @@ in_b_listening() {
     nsenter -t "$1" -n ss -Htln "sport = :$E2E_PORT" | grep -q .
 }
 
-case_impaired() {
-    local name=$1 seed=$2
-    shift 2
+# impaired_topology SEED RELAY_OPTIONS...: the two namespaces, the devices and the relay
+# between them (header above). Sets IMPAIRED_BPID, the PID holding namespace B.
+impaired_topology() {
+    local seed=$1
+    shift
     local d=$E2E_DIR b=$E2E_BUILD
     e2e_setup_tun tun144 169.254.144.1/24
     e2e_setup_tun tun145 169.254.145.2/24
@@ -68,6 +70,7 @@ case_impaired() {
     e2e_spawn holder /dev/null /dev/null unshare -n sleep 3600
     # shellcheck disable=SC2154 # set by e2e_spawn
     local bpid=$E2E_PID_holder
+    IMPAIRED_BPID=$bpid
     e2e_wait_for own_netns "$bpid" ||
         { echo "namespace B did not appear"; return 1; }
     e2e_spawn relay /dev/null /dev/null "$b/impair_relay" -s "$seed" "$@" tun145 tun145b
@@ -89,7 +92,15 @@ case_impaired() {
     # the kernel all its data (an orphan, which gets only tcp_orphan_retries, 8 by default).
     "${inb[@]}" ip route add 169.254.144.0/24 dev tun145 rto_min 20ms
     "${inb[@]}" sysctl -qw net.ipv4.tcp_rto_max_ms=1000 net.ipv4.tcp_retries2=60 net.ipv4.tcp_orphan_retries=60
+}
 
+case_impaired() {
+    local name=$1 seed=$2
+    shift 2
+    local d=$E2E_DIR b=$E2E_BUILD
+    impaired_topology "$seed" "$@" || return 1
+    local bpid=$IMPAIRED_BPID
+    local -a inb=(nsenter -t "$bpid" -n)
     head -c "$IMPAIRED_SIZE" /dev/urandom >"$d/data_ours"
     head -c "$IMPAIRED_SIZE" /dev/urandom >"$d/data_peer"
     e2e_spawn peer "$d/data_peer" "$d/got_peer" "${inb[@]}" socat -t 60 STDIO \

@@ -23,6 +23,10 @@
 #   MODE       optional: modern (the apps' default), lab (--lab on every end that is ours) or
 #              cubic or bbr (modern with --cc cubic or --cc bbr on every end that is ours)
 #
+# A case line may start with offload=on or offload=off: the case runs with SPONGE_TUN_OFFLOAD=1
+# or 0 (TUN offloads in modern mode, the apps' default, or plain datagrams); without it, as the
+# environment says.
+#
 # A case prints nothing when it passes, except lines starting with "NOTE: " (measurements,
 # counters), which the runner shows under its PASS line.
 #
@@ -304,6 +308,10 @@ e2e_main() {
     if [ "${1:-}" = __case ]; then
         local -a words
         read -r -a words <<<"$2"
+        case ${words[0]} in
+            offload=on) export SPONGE_TUN_OFFLOAD=1 words=("${words[@]:1}") ;;
+            offload=off) export SPONGE_TUN_OFFLOAD=0 words=("${words[@]:1}") ;;
+        esac
         if declare -F "case_${words[0]}" >/dev/null; then
             e2e_begin
             "case_${words[0]}" "${words[@]:1}"

@@ -10,8 +10,10 @@
 # enslaved to a Linux bridge. Hosts use default routes via their router; R1 has no default
 # route, R2's points at R1. Provides: $work (scratch, removed at exit), pids (killed at exit),
 # fail, start, in_a, in_b, wrap (SPONGE_WRAP, a command prefix for our programs, e.g.
-# valgrind), two_routers_up (sets r1_pid, r2_pid).
-# Usage: two_routers_init NAME (namespace names), then two_routers_up ROUTER_PROGRAM.
+# valgrind), two_routers_up (sets r1_pid, r2_pid), two_routers_stop.
+# Usage: two_routers_init NAME (namespace names), then two_routers_up ROUTER_PROGRAM [LINK_MTU
+# [R1_LINES]]: LINK_MTU is the MTU of the link between the routers (default 1500), R1_LINES more
+# configuration lines for R1 (extra routes).
 
 two_routers_init() {
     NS_A="sponge-$1-$$-a"
@@ -86,21 +88,36 @@ start() {
     fi
 }
 
-# two_routers_up ROUTER_PROGRAM: starts R1 and R2, bridges their link, sets up the hosts.
+# two_routers_stop: SIGTERM to both routers; each must exit 0; prints their counters (in
+# $work/r1.err, $work/r2.err).
+two_routers_stop() {
+    local r pid
+    for r in r1 r2; do
+        pid=$r1_pid
+        [ "$r" = r2 ] && pid=$r2_pid
+        kill -TERM "$pid"
+        wait "$pid" || fail "$r did not exit 0 after SIGTERM"
+        sed "s/^/  $r: /" "$work/$r.err"
+    done
+}
+
+# two_routers_up ROUTER_PROGRAM [LINK_MTU [R1_LINES]]: starts R1 and R2, bridges their link,
+# sets up the hosts.
 two_routers_up() {
-    local router=$1
-    cat >"$work/r1.conf" <<'CONF'
+    local router=$1 mtu=${2:-1500} r1_lines=${3:-}
+    cat >"$work/r1.conf" <<CONF
 # R1: host A's LAN and the link to R2
 interface tapA1 02:00:00:00:01:01 169.254.1.1
-interface tapL1 02:00:00:00:0c:01 169.254.12.1
+interface tapL1 02:00:00:00:0c:01 169.254.12.1 mtu $mtu
 route 169.254.1.0/24 tapA1
 route 169.254.12.0/24 tapL1
 route 169.254.2.0/24 tapL1 via 169.254.12.2
+$r1_lines
 CONF
-    cat >"$work/r2.conf" <<'CONF'
+    cat >"$work/r2.conf" <<CONF
 # R2: host B's LAN, and everything else through R1
 interface tapB2 02:00:00:00:02:01 169.254.2.1
-interface tapL2 02:00:00:00:0c:02 169.254.12.2
+interface tapL2 02:00:00:00:0c:02 169.254.12.2 mtu $mtu
 route 169.254.2.0/24 tapB2
 route 169.254.12.0/24 tapL2
 route 0.0.0.0/0 tapL2 via 169.254.12.1
