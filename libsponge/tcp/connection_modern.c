@@ -3,6 +3,8 @@
 
 #include "tcp/connection_modern.h"
 
+#include "tcp/sender_pmtu.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -172,8 +174,11 @@ static void add_sack_blocks(const struct tcp_connection *c, struct tcp_segment *
 static void outgoing(struct tcp_connection *c, struct tcp_segment *seg) {
     struct connection_modern *m = c->ext;
     uint64_t rwnd = tcp_receiver_window_size(&c->receiver);
-    if (byte_view2_len(&seg->payload) > tcp_negotiation_max_payload(&m->neg)) { /* cfg.max_segment */
-        seg->tso_mss = (uint16_t)tcp_negotiation_max_payload(&m->neg);
+    /* Longer than a segment may be (cfg.max_segment): the carrier cuts it at the sender's
+     * current size, the negotiated one or what the path allows since (tcp_icmp.c). */
+    size_t mss = tcp_sender_max_payload(&c->sender);
+    if (byte_view2_len(&seg->payload) > mss) {
+        seg->tso_mss = (uint16_t)mss;
     }
     if (seg->header.ack) {
         m->delack_segments = 0; /* this segment acknowledges everything so far */

@@ -316,13 +316,14 @@ static bool tick(struct tcp_sender *s, uint64_t ms, bool timer_running, uint64_t
 static uint64_t expired(struct tcp_sender *s, const struct tcp_sender_segment *oldest, bool back_off, uint64_t next) {
     struct sender_modern *m = s->ext;
     m->timing = false; /* Karn's rule */
-    /* A segment made before the path MTU was lowered (sender_pmtu.h): only its first piece is
-     * resent, as if it had been split (the lab keeps it whole). */
+    /* The lab queued its oldest outstanding segment; ours is the same unless the path MTU was
+     * lowered (sender_pmtu.h): then ours is split, and the oldest unacknowledged piece is what
+     * goes (the lab keeps the segment whole, its first pieces perhaps acknowledged). */
     struct tcp_sender_segment *resent = segment_ring_at(&s->queue, segment_ring_count(&s->queue) - 1);
-    if (resent->payload_len > tcp_config_segment_limit(&s->cfg)) {
-        resent->payload_len = (uint32_t)tcp_config_segment_limit(&s->cfg);
-        resent->fin = false;
+    if (segment_ring_count(&m->outstanding)) {
+        *resent = *segment_ring_at(&m->outstanding, 0);
     }
+    oldest = resent;
     if (!back_off && s->cfg.persist_backoff) {
         /* Persist timer (RFC 1122 4.2.2.17): probes of a zero window back off too, but do not
          * count towards giving up: a peer that keeps answering keeps the connection. */
