@@ -47,6 +47,13 @@ size_t tcp_receiver_sack_blocks(const struct tcp_receiver *r, struct tcp_sack_bl
     return n;
 }
 
+void tcp_receiver_segment_received(struct tcp_receiver *r, const struct tcp_segment *seg) {
+    enum tcp_receiver_disposition d = tcp_receiver_segment_arrived(r, seg);
+    r->counters.segments_received++;
+    r->counters.drop_before_syn += d == TCP_RECEIVER_DROP_BEFORE_SYN;
+    r->counters.drop_out_of_window += d == TCP_RECEIVER_OUT_OF_WINDOW;
+}
+
 /* LAB2 BEGIN: TCPReceiver, segments into the reassembler, ackno and window */
 
 enum sponge_err tcp_receiver_init(struct tcp_receiver *r, size_t capacity) {
@@ -134,13 +141,11 @@ static bool outside_window(const struct tcp_receiver *r, const struct tcp_segmen
     return first + len <= start || first >= end;
 }
 
-/* Counts, then handles the segment (receive). */
-void tcp_receiver_segment_received(struct tcp_receiver *r, const struct tcp_segment *seg) {
-    r->counters.segments_received++;
+enum tcp_receiver_disposition tcp_receiver_segment_arrived(struct tcp_receiver *r, const struct tcp_segment *seg) {
     if (!r->syn_received && !seg->header.syn) {
-        r->counters.drop_before_syn++;
-    } else if (outside_window(r, seg)) {
-        r->counters.drop_out_of_window++;
+        return TCP_RECEIVER_DROP_BEFORE_SYN;
     }
+    bool outside = outside_window(r, seg);
     receive(r, seg);
+    return outside ? TCP_RECEIVER_OUT_OF_WINDOW : TCP_RECEIVER_TAKEN;
 }
