@@ -2,7 +2,7 @@
  * netem would (the kernels here have no netem qdisc; CONTRACT.md section 3).
  *
  *     impair_relay [-s SEED] [-l LOSS%] [-u DUP%] [-d DELAY_MS] [-j JITTER_MS] [-r REORDER%] [-q PACKETS]
- *                  [-b MBIT -Q PACKETS] DEV_A DEV_B
+ *                  [-b MBIT -Q PACKETS] [-T] DEV_A DEV_B
  *
  * Every packet read from one device is written to the other, after, in this order (netem's
  * meanings, applied alike in both directions with one seeded generator per direction):
@@ -18,6 +18,9 @@
  *             "limit" would, a shallow buffer at a known bottleneck;
  *   delay     held DELAY_MS, plus a uniform jitter in [-JITTER_MS, JITTER_MS] (which can itself
  *             reorder, as in netem).
+ * With -T the devices are TAP devices carrying Ethernet frames (created if missing, and brought
+ * up), so that the relay can sit inside an Ethernet link: the topology runner
+ * (etc/topology_run.sh) bridges each end of an impaired link to one of them.
  * The same SEED gives the same decisions for the same packet sequence. On SIGTERM or SIGINT it
  * prints one line per direction on stderr and exits 0:
  *   impair_relay: a->b received N forwarded N dropped N duplicated N reordered N delayed N overflow N
@@ -34,6 +37,7 @@
  * B (a TUN descriptor stays bound to its device across the move) and renamed tun145 there; the
  * kernel TCP peer (socat) listens on 169.254.145.1 in B. So every packet between our TCP and the
  * kernel's crosses the relay, and the two kernels' stacks never see each other directly. */
+#include "adapters/tap.h"
 #include "adapters/tun.h"
 #include "util/rng.h"
 
@@ -294,10 +298,22 @@ static bool parse_count(const char *s, size_t *out) {
     return errno == 0 && end != s && *end == '\0' && s[0] != '-' && v >= 1 && v <= MAX_QUEUE_SLOTS;
 }
 
+/* A TUN device that must exist, or with `tap` a TAP device, created if missing and brought up. */
+static enum sponge_err open_device(const char *name, bool tap, int *fd, char *why, size_t why_len) {
+    if (!tap) {
+        return tun_open(name, TUN_WAIT_MS, fd, why, why_len);
+    }
+    enum sponge_err err = tap_open(name, TAP_CREATE_OR_ATTACH, fd, why, why_len);
+    if (err == SPONGE_OK) {
+        err = tap_set_up(name, why, why_len);
+    }
+    return err == SPONGE_OK ? tap_wait_running(name, TUN_WAIT_MS, why, why_len) : err;
+}
+
 static int usage(const char *why) {
     fprintf(stderr,
             "impair_relay: %s; usage: impair_relay [-s SEED] [-l LOSS%%] [-u DUP%%] [-d DELAY_MS] [-j JITTER_MS] "
-            "[-r REORDER%%] [-q PACKETS] [-b MBIT -Q PACKETS] DEV_A DEV_B\n",
+            "[-r REORDER%%] [-q PACKETS] [-b MBIT -Q PACKETS] [-T] DEV_A DEV_B\n",
             why);
     return 2;
 }
@@ -308,9 +324,13 @@ int main(int argc, char **argv) {
     size_t nslots = QUEUE_SLOTS;
     imp.queue_packets = BOTTLENECK_QUEUE;
     int opt;
-    while ((opt = getopt(argc, argv, "s:l:u:d:j:r:q:b:Q:")) != -1) {
+    bool tap = false;
+    while ((opt = getopt(argc, argv, "s:l:u:d:j:r:q:b:Q:T")) != -1) {
         bool good = true;
         switch (opt) {
+            case 'T':
+                tap = true;
+                break;
             case 's': {
                 char *end;
                 seed = strtoull(optarg, &end, 10);
@@ -368,8 +388,8 @@ int main(int argc, char **argv) {
     int sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
     int fa = -1, fb = -1;
     char why[256];
-    if (sfd < 0 || tun_open(argv[optind], TUN_WAIT_MS, &fa, why, sizeof why) != SPONGE_OK ||
-        tun_open(argv[optind + 1], TUN_WAIT_MS, &fb, why, sizeof why) != SPONGE_OK) {
+    if (sfd < 0 || open_device(argv[optind], tap, &fa, why, sizeof why) != SPONGE_OK ||
+        open_device(argv[optind + 1], tap, &fb, why, sizeof why) != SPONGE_OK) {
         fprintf(stderr, "impair_relay: %s\n", sfd < 0 ? strerror(errno) : why);
         return 1;
     }

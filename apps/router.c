@@ -29,6 +29,7 @@
 #include "net/router.h"
 #include "adapters/router_setup.h"
 #include "adapters/tap.h"
+#include "adapters/text_file.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -72,31 +73,6 @@ static uint64_t now_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-/* Reads the whole file into a NUL-terminated buffer (the caller frees it), at most
- * MAX_CONFIG_BYTES; NULL with one line in `why` if it cannot. */
-static char *read_file(const char *path, char *why, size_t why_len) {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(why, why_len, "cannot read %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    char *text = malloc(MAX_CONFIG_BYTES + 1);
-    size_t n = text ? fread(text, 1, MAX_CONFIG_BYTES + 1, f) : 0;
-    int read_error = ferror(f) ? (errno ? errno : EIO) : 0;
-    fclose(f);
-    if (!text || read_error || n > MAX_CONFIG_BYTES || memchr(text, '\0', n)) {
-        snprintf(why, why_len, "cannot read %s: %s", path,
-                 !text                  ? "out of memory"
-                 : read_error           ? strerror(read_error)
-                 : n > MAX_CONFIG_BYTES ? "larger than 1 MiB"
-                                        : "not a text file (it holds a NUL byte)");
-        free(text);
-        return NULL;
-    }
-    text[n] = '\0';
-    return text;
 }
 
 /* Writes every frame the interfaces have queued to their devices. */
@@ -269,7 +245,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     char why[256];
-    char *text = read_file(config, why, sizeof why);
+    char *text = text_file_read(config, MAX_CONFIG_BYTES, why, sizeof why);
     if (!text) {
         fprintf(stderr, "router: %s\n", why);
         return 1;

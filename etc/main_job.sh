@@ -3,8 +3,10 @@
 # Release in build/, then runs the project end to end:
 #   1. webget over this project's TCP against a local web server inside a private network
 #      namespace (tests/lab4/webget_tun.sh; until it exists, the lab-0 native webget test);
-#   2. the multi-router simulation (build/network_simulator, from apps/network_simulator.c);
-#   3. the benchmarks (make bench: each prints `NAME: VALUE UNIT`, median of 5 runs).
+#   2. the multi-router simulation in memory (build/network_simulator -t etc/topologies/lab6.topo);
+#   3. a topology in real namespaces (etc/topology_run.sh etc/topologies/ring.topo: our routers on
+#      TAP devices, Linux hosts, an impaired link), its picture written to build/topology/;
+#   4. the benchmarks (make bench: each prints `NAME: VALUE UNIT`, median of 5 runs).
 # Ends with a summary; exit status 0 only if every step that exists passed.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
@@ -40,13 +42,9 @@ else
     step 600 "webget over the OS's TCP (tests/lab0/webget_native.sh)" bash tests/lab0/webget_native.sh
 fi
 
-if [ -f apps/network_simulator.c ]; then
-    step 600 "network_simulator" build/network_simulator
-else
-    echo
-    echo "apps/network_simulator.c does not exist yet (in progress): not run"
-    summary+=("network_simulator: not available yet")
-fi
+step 600 "network_simulator -t etc/topologies/lab6.topo (in memory)" build/network_simulator -t etc/topologies/lab6.topo
+step 600 "etc/topology_run.sh etc/topologies/ring.topo (namespaces; picture in build/topology/)" \
+    bash etc/topology_run.sh --picture build/topology etc/topologies/ring.topo
 
 bench_out=$(mktemp)
 trap 'rm -f "$bench_out"' EXIT

@@ -128,6 +128,40 @@ static void frag_needed_with_timestamps(struct harness *h) {
     conn_end(h, &c);
 }
 
+/* With segmentation offload (cfg.max_segment) the sender makes super-segments that the carrier
+ * cuts at tso_mss: after Fragmentation Needed, the cut must follow the lowered size, and a
+ * segment longer than the lowered size (but not the negotiated one) must be marked for cutting
+ * too, or the carrier sends datagrams the path already refused. */
+static void frag_needed_with_offload(struct harness *h) {
+    struct tcp_connection c;
+    struct tcp_config cfg = modern_config(ISN);
+    cfg.max_segment = 65000;
+    conn_begin(h, &c, "modern icmp: with segmentation offload, the carrier cuts at the lowered size", &cfg);
+    struct tcp_icmp_counters k = {0};
+    establish_active(h, &c, ISN, PEER_ISN, 20000);
+    WRITE_N(h, &c, 4000, 'o');
+    struct tcp_segment out;
+    SENT(h, &c, &out, .seqno = OPT_U64(ISN + 1), .payload_len = OPT_U64(4000));
+    EXPECT_EQ(h, "cut at the negotiated size", 1460, out.tso_mss);
+    ICMP_ARRIVES(h, &c, &k, icmp(ICMP_DEST_UNREACHABLE, ICMP_UNREACH_FRAG_NEEDED, 576, 1500, ISN + 1),
+                 TCP_ICMP_MSS_LOWERED);
+    STEP(h, "every segment sent from now on is at most 536 bytes, or marked to be cut at 536");
+    struct tcp_segment seg;
+    size_t n = 0;
+    while (tcp_connection_segments_out(&c, &seg)) {
+        size_t len = byte_view2_len(&seg.payload);
+        harness_note(h, "sent seqno %u len %zu tso_mss %u", (unsigned)seg.header.seqno.raw, len, seg.tso_mss);
+        EXPECT_TRUE(h, "within 536 or cut at 536 or less", len <= 536 || (seg.tso_mss && seg.tso_mss <= 536));
+        n++;
+    }
+    EXPECT_TRUE(h, "something was resent", n > 0);
+    PEER_SENDS(h, &c, .ack = true, .seqno = PEER_ISN + 1, .ackno = ISN + 4001, .win = 20000);
+    WRITE_N(h, &c, 1000, 'q');
+    SENT(h, &c, &out, .seqno = OPT_U64(ISN + 4001), .payload_len = OPT_U64(1000));
+    EXPECT_EQ(h, "1000 bytes (under the negotiated 1460) are cut at 536", 536, out.tso_mss);
+    conn_end(h, &c);
+}
+
 static void bogus_seqno_ignored(struct harness *h) {
     struct tcp_connection c;
     struct tcp_config cfg = modern_config(ISN);
@@ -279,6 +313,7 @@ int main(void) {
     struct harness h;
     frag_needed_lowers_mss(&h);
     frag_needed_with_timestamps(&h);
+    frag_needed_with_offload(&h);
     bogus_seqno_ignored(&h);
     port_unreachable(&h);
     lab_mode_ignores(&h);
