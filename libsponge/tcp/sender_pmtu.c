@@ -1,5 +1,7 @@
 #include "tcp/sender_pmtu.h"
 
+#include "tcp/sender_modern.h"
+
 #include <assert.h>
 #include <stdbool.h>
 
@@ -64,11 +66,13 @@ static size_t split_ring(struct segment_ring *ring, size_t limit, struct segment
 size_t tcp_sender_path_mtu_lowered(struct tcp_sender *s, size_t max_payload) {
     assert(max_payload > 0 && max_payload < s->cfg.max_payload);
     tcp_sender_set_max_payload(s, max_payload);
-    /* The queue first, so that pieces waiting there are not queued twice. */
+    /* The queue first, so that pieces waiting there are not queued twice. The lab's own record
+     * of its outstanding segments keeps them whole: a retransmission of one is cut into pieces
+     * as it is popped (tcp_sender_segments_out). */
     split_ring(&s->queue, max_payload, NULL);
-    size_t resent = split_ring(&s->outstanding, max_payload, &s->queue);
+    size_t resent = s->ext ? split_ring(&s->ext->outstanding, max_payload, &s->queue) : 0;
     if (resent) {
-        s->timing = false; /* Karn's rule: an ACK of a resent piece cannot time the original */
+        tcp_sender_forget_rtt_sample(s); /* Karn's rule: an ACK of a resent piece cannot time the original */
     }
     return resent;
 }

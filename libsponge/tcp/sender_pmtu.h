@@ -5,11 +5,11 @@
  * path turns out to carry smaller segments than the sender has been making, the segments it
  * already made are too big as well, and a retransmission sends a segment whole. So the sender
  * splits them: every outstanding or queued segment longer than the new limit becomes several
- * that fit, and the pieces of segments already sent (which a router dropped: they had DF and
- * did not fit) are queued again at once, as the host "should retransmit" them in the new size
- * without waiting for the timer. This is not a congestion signal: the congestion window and the
- * retransmission timer are left alone (Karn's rule does stop the RTT sample in progress).
- * Kept apart from tcp_sender.c, whose lab region is CS144's unit. */
+ * that fit (a retransmission of a longer one is cut as it is popped), and the pieces of segments already sent (which a
+ * router dropped: they had DF and did not fit) are queued again at once, as the host "should retransmit" them in the
+ * new size without waiting for the timer. This is not a congestion signal: the congestion window and the retransmission
+ * timer are left alone (Karn's rule does stop the RTT sample in progress). Kept apart from tcp_sender.c, whose lab
+ * region is CS144's unit. */
 
 #include "tcp/tcp_sender.h"
 

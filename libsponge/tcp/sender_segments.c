@@ -3,8 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* LAB3 BEGIN: the sender's ring of outstanding segments */
-
 enum sponge_err segment_ring_init(struct segment_ring *r, size_t initial_cap, size_t max_cap) {
     assert(initial_cap >= 1 && initial_cap <= max_cap);
     memset(r, 0, sizeof *r);

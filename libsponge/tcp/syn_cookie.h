@@ -18,7 +18,7 @@
  *   bit  5     0
  *   bits 31..6 bits 31..6 of (cookie - 64)
  * so the TSval is below the cookie, which a connection made from it uses as its first TSval
- * (its clock plus its ISN, tcp_connection.c): our timestamps never go back (RFC 7323 5.3).
+ * (its clock plus its ISN, connection_modern.c): our timestamps never go back (RFC 7323 5.3).
  * The peer echoes it in TSecr, which must match the cookie. Without timestamps there is
  * nowhere to keep them: the SYN+ACK offers neither window scaling nor SACK.
  *

@@ -63,7 +63,7 @@ struct tcp_config {
 
     bool ignore_stale_windows;    /* RFC 9293 3.10.7.4 (SND.WL1/WL2): an older segment's window is ignored */
     unsigned challenge_ack_limit; /* RFC 5961 section 7: challenge ACKs per second at most (0: no limit) */
-    bool time_wait_backoff;       /* each FIN repeated in TIME-WAIT doubles the linger (tcp_connection.c) */
+    bool time_wait_backoff;       /* each FIN repeated in TIME-WAIT doubles the linger (connection_modern.c) */
     /* RFC 1122 4.2.3.6, RFC 9293 3.10.7.4: keep-alives and the linger restart only for a
      * segment the connection accepts, in TIME-WAIT only for a retransmitted FIN (lab mode,
      * CS144: for any segment received) */

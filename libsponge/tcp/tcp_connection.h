@@ -6,7 +6,6 @@
  * Pure state machine: segments in, segments queued out, time only through tick(). */
 
 #include "tcp/tcp_config.h"
-#include "tcp/tcp_negotiation.h"
 #include "tcp/tcp_receiver.h"
 #include "tcp/tcp_sender.h"
 #include "wire/tcp.h"
@@ -50,37 +49,52 @@ struct tcp_connection_counters {
     uint64_t window_updates;            /* ACKs queued because the application's reads opened the window */
 };
 
+struct tcp_connection_ops;
+struct connection_modern;
+
 struct tcp_connection {
     struct tcp_connection_counters counters; /* read freely */
-    /* private: implementation-defined; see tcp_connection.c */
+    /* private. Given code: */
     struct tcp_config cfg;
     struct tcp_sender sender;
     struct tcp_receiver receiver;
-    bool active;
-    bool linger_after_streams_finish;
-    bool reset;
-    uint64_t time_since_last_segment_received;
-    uint64_t idle_ms; /* the idle clock of keep-alives and the linger (see restart_idle_clock) */
+    const struct tcp_connection_ops *ops; /* modern mode's hooks (connection_modern.h); NULL in lab mode */
+    struct connection_modern *ext;        /* ... and their state; NULL in lab mode */
+    bool advertised;                      /* a segment with an ACK has gone out: adv_edge is set */
+    struct wrap32 adv_edge;               /* right edge of the window last advertised (ackno + window) */
     bool destroyed;
     bool final_rst_pending; /* a RST queued by destroy, still poppable after it */
     struct tcp_segment final_rst;
-    struct tcp_negotiation neg;    /* handshake options (modern mode) */
-    uint64_t clock_ms;             /* sum of ticks: the timestamps' clock */
-    struct wrap32 last_data_seqno; /* seqno of the latest segment with payload (first SACK block) */
-    unsigned delack_segments;      /* in-order data segments not yet acknowledged (delayed ACK) */
-    uint64_t delack_elapsed;       /* ms since the first of them */
-    unsigned keepalives_sent;      /* since the idle clock last restarted */
-
-    uint64_t challenge_window_start;   /* clock_ms when the current second of challenge ACKs began */
-    unsigned challenge_acks_in_window; /* challenge ACKs sent in that second */
-    bool advertised;                   /* a segment with an ACK has gone out: adv_edge is set */
-    struct wrap32 adv_edge;            /* right edge of the window last advertised (ackno + window) */
-    unsigned time_wait_repeats;        /* FINs repeated by the peer in TIME-WAIT (time_wait_backoff) */
+    /* LAB4 BEGIN: the connection's state (yours to choose) */
+    bool active;                               /* not yet closed or reset */
+    bool linger_after_streams_finish;          /* an active close: linger before closing */
+    bool reset;                                /* ended by a RST (sent or received) */
+    uint64_t time_since_last_segment_received; /* ms */
+    /* LAB4 END */
 };
 
-/** Creates a connection in LISTEN. Returns SPONGE_OK, SPONGE_ERR_NO_MEMORY, or SPONGE_ERR_SYSTEM
- *  (no random ISN available); on failure nothing is left to free. */
+/** What the connection did with an arriving segment (tcp_connection_segment_arrived); the
+ *  counters are derived from it. */
+enum tcp_disposition {
+    TCP_ACCEPTED,             /* processed (sender, receiver, replies) */
+    TCP_DROP_NOT_ACTIVE,      /* the connection has ended */
+    TCP_DROP_IN_LISTEN,       /* not a bare SYN in LISTEN (RFC 793 p. 65) */
+    TCP_DROP_IN_SYN_SENT,     /* no SYN, or an ACK of something else, in SYN-SENT */
+    TCP_RST_ACCEPTED,         /* a RST that reset the connection */
+    TCP_RST_IGNORED,          /* a RST outside the window, in TIME-WAIT, or of another SYN */
+    TCP_CHALLENGED,           /* a RST in the window or a SYN when synchronized: challenge ACK (RFC 5961) */
+    TCP_CHALLENGE_SUPPRESSED, /* ... not sent: over cfg.challenge_ack_limit this second */
+    TCP_DROP_ACK_UNSENT,      /* acknowledges data we never sent: answered with an ACK */
+    TCP_DROP_OPTIONS,         /* modern mode: an old timestamp (PAWS) or none when agreed */
+};
+
+/** Creates a connection in LISTEN: sender, receiver, and (connection_modern_wanted) the modern
+ *  hooks, then tcp_connection_init_state. Returns SPONGE_OK, SPONGE_ERR_NO_MEMORY, or
+ *  SPONGE_ERR_SYSTEM (no random ISN available); on failure nothing is left to free. */
 enum sponge_err tcp_connection_init(struct tcp_connection *c, const struct tcp_config *cfg);
+
+/** Lab 4: sets up the LAB4 state (CS144's constructor), the given parts being ready. */
+void tcp_connection_init_state(struct tcp_connection *c);
 
 /** Frees the connection. If it is still active and has a peer (it has left LISTEN), a RST is
  *  queued first; that one segment can still be popped with tcp_connection_segments_out after
@@ -136,7 +150,11 @@ void tcp_connection_cc_trace(const struct tcp_connection *c, struct congestion_t
 /** The connection's counters (see tcp_connection_counters). */
 const struct tcp_connection_counters *tcp_connection_counters(const struct tcp_connection *c);
 
-/** Handles a segment from the peer (the segment is not kept). */
+/** Lab 4 (CS144's segment_received): handles a segment from the peer (not kept) and says
+ *  what it did. */
+enum tcp_disposition tcp_connection_segment_arrived(struct tcp_connection *c, const struct tcp_segment *seg);
+
+/** tcp_connection_segment_arrived, counted in the connection's counters. */
 void tcp_connection_segment_received(struct tcp_connection *c, const struct tcp_segment *seg);
 
 /** `ms` milliseconds have passed. */

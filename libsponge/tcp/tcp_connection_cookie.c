@@ -29,8 +29,8 @@ enum sponge_err tcp_connection_init_from_cookie(struct tcp_connection *c, const 
         /* our SYN+ACK: the cookie's went out long ago */
     }
     /* Karn's rule in spirit (RFC 6298 3): the replayed SYN+ACK was not sent now, so its ACK is
-     * no RTT sample. The sender's timing is the one private field touched here. */
-    c->sender.timing = false;
+     * no RTT sample. */
+    tcp_sender_forget_rtt_sample(&c->sender);
     in = *ack;
     in.header.opts.ts_ecr = 0; /* the echo is the cookie's TSval: no RTT sample either (RFC 7323 4) */
     tcp_connection_segment_received(c, &in);

@@ -1,5 +1,6 @@
 #include "tcp/tcp_icmp.h"
 
+#include "tcp/connection_modern.h"
 #include "tcp/sender_pmtu.h"
 #include "wire/icmp.h"
 #include "wire/tcp.h"
@@ -96,9 +97,9 @@ static enum tcp_icmp_result frag_needed(struct tcp_connection *c, const struct t
     }
     size_t pmtu = mtu < TCP_ICMP_MIN_PMTU ? TCP_ICMP_MIN_PMTU : mtu;
     /* The negotiated limit already takes the timestamps out of the peer's MSS (RFC 6691); the
-     * path's limit counts every byte of the datagram. c->neg is this module's own state. */
-    size_t payload = pmtu - HEADERS_LEN - (c->neg.timestamps ? TIMESTAMPS_LEN : 0);
-    size_t agreed = tcp_negotiation_max_payload(&c->neg);
+     * path's limit counts every byte of the datagram. c->ext is set: modern mode. */
+    size_t payload = pmtu - HEADERS_LEN - (c->ext->neg.timestamps ? TIMESTAMPS_LEN : 0);
+    size_t agreed = tcp_negotiation_max_payload(&c->ext->neg);
     if (agreed < payload) {
         payload = agreed;
     }

@@ -6,17 +6,27 @@ const struct tcp_receiver_counters *tcp_receiver_counters(const struct tcp_recei
     return &r->counters;
 }
 
-const char *tcp_receiver_state(const struct tcp_receiver *r) {
+enum tcp_receiver_state tcp_receiver_state_of(const struct tcp_receiver *r) {
     /* stream_out is not const (it hands the stream to its reader); nothing is changed here. */
     const struct byte_stream *in = tcp_receiver_stream_out((struct tcp_receiver *)r);
     struct wrap32 ackno;
     if (byte_stream_error(in)) {
-        return "ERROR";
+        return TCP_RECEIVER_ERROR;
     }
     if (!tcp_receiver_ackno(r, &ackno)) {
-        return "LISTEN";
+        return TCP_RECEIVER_LISTEN;
     }
-    return byte_stream_input_ended(in) ? "FIN_RECV" : "SYN_RECV";
+    return byte_stream_input_ended(in) ? TCP_RECEIVER_FIN_RECV : TCP_RECEIVER_SYN_RECV;
+}
+
+const char *tcp_receiver_state(const struct tcp_receiver *r) {
+    static const char *const names[] = {
+        [TCP_RECEIVER_LISTEN] = "LISTEN",
+        [TCP_RECEIVER_SYN_RECV] = "SYN_RECV",
+        [TCP_RECEIVER_FIN_RECV] = "FIN_RECV",
+        [TCP_RECEIVER_ERROR] = "ERROR",
+    };
+    return names[tcp_receiver_state_of(r)];
 }
 
 size_t tcp_receiver_sack_blocks(const struct tcp_receiver *r, struct tcp_sack_block *blocks, size_t max) {
@@ -35,6 +45,13 @@ size_t tcp_receiver_sack_blocks(const struct tcp_receiver *r, struct tcp_sack_bl
         blocks[i].right = wrap32_add(ackno, (uint32_t)(right[i] - first));
     }
     return n;
+}
+
+void tcp_receiver_segment_received(struct tcp_receiver *r, const struct tcp_segment *seg) {
+    enum tcp_receiver_disposition d = tcp_receiver_segment_arrived(r, seg);
+    r->counters.segments_received++;
+    r->counters.drop_before_syn += d == TCP_RECEIVER_DROP_BEFORE_SYN;
+    r->counters.drop_out_of_window += d == TCP_RECEIVER_OUT_OF_WINDOW;
 }
 
 /* LAB2 BEGIN: TCPReceiver, segments into the reassembler, ackno and window */
@@ -124,13 +141,11 @@ static bool outside_window(const struct tcp_receiver *r, const struct tcp_segmen
     return first + len <= start || first >= end;
 }
 
-/* Counts, then handles the segment (receive). */
-void tcp_receiver_segment_received(struct tcp_receiver *r, const struct tcp_segment *seg) {
-    r->counters.segments_received++;
+enum tcp_receiver_disposition tcp_receiver_segment_arrived(struct tcp_receiver *r, const struct tcp_segment *seg) {
     if (!r->syn_received && !seg->header.syn) {
-        r->counters.drop_before_syn++;
-    } else if (outside_window(r, seg)) {
-        r->counters.drop_out_of_window++;
+        return TCP_RECEIVER_DROP_BEFORE_SYN;
     }
+    bool outside = outside_window(r, seg);
     receive(r, seg);
+    return outside ? TCP_RECEIVER_OUT_OF_WINDOW : TCP_RECEIVER_TAKEN;
 }

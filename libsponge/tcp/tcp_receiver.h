@@ -34,8 +34,19 @@ struct tcp_receiver {
 enum sponge_err tcp_receiver_init(struct tcp_receiver *r, size_t capacity);
 void tcp_receiver_destroy(struct tcp_receiver *r);
 
-/** Handles one arriving segment: nothing is accepted before a SYN; data outside the window
- *  is dropped; payload is copied into the inbound stream (the segment is not kept). */
+/** What the receiver did with a segment (tcp_receiver_segment_arrived). */
+enum tcp_receiver_disposition {
+    TCP_RECEIVER_TAKEN,           /* given to the reassembler */
+    TCP_RECEIVER_DROP_BEFORE_SYN, /* no SYN yet and this is not one (CS144 LISTEN) */
+    TCP_RECEIVER_OUT_OF_WINDOW,   /* occupies sequence space wholly outside [ackno, ackno + window) */
+};
+
+/** Lab 2 (CS144's segment_received): handles one arriving segment: nothing is accepted before
+ *  a SYN; data outside the window is dropped; payload is copied into the inbound stream (the
+ *  segment is not kept). Returns what it did. */
+enum tcp_receiver_disposition tcp_receiver_segment_arrived(struct tcp_receiver *r, const struct tcp_segment *seg);
+
+/** tcp_receiver_segment_arrived, counted in the receiver's counters. */
 void tcp_receiver_segment_received(struct tcp_receiver *r, const struct tcp_segment *seg);
 
 /** The receiver's drop counters. */
@@ -57,7 +68,18 @@ size_t tcp_receiver_sack_blocks(const struct tcp_receiver *r, struct tcp_sack_bl
 /** The inbound stream (owned by the receiver). */
 struct byte_stream *tcp_receiver_stream_out(struct tcp_receiver *r);
 
-/** CS144 state name: "LISTEN", "SYN_RECV", "FIN_RECV" or "ERROR". */
+/** CS144's receiver states, from the receiver's functions (tcp_receiver_state). */
+enum tcp_receiver_state {
+    TCP_RECEIVER_LISTEN,   /* no SYN yet */
+    TCP_RECEIVER_SYN_RECV, /* receiving */
+    TCP_RECEIVER_FIN_RECV, /* the inbound stream has ended */
+    TCP_RECEIVER_ERROR,
+};
+
+/** The CS144 state, from ackno and the inbound stream. */
+enum tcp_receiver_state tcp_receiver_state_of(const struct tcp_receiver *r);
+
+/** Its name: "LISTEN", "SYN_RECV", "FIN_RECV" or "ERROR". */
 const char *tcp_receiver_state(const struct tcp_receiver *r);
 
 #endif

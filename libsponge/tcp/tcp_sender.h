@@ -19,9 +19,6 @@
 
 #include "tcp/byte_stream.h"
 #include "tcp/congestion.h"
-#include "tcp/rate_sample.h"
-#include "tcp/rtt_estimator.h"
-#include "tcp/sack_scoreboard.h"
 #include "tcp/sender_segments.h"
 #include "tcp/tcp_config.h"
 #include "tcp/wrapping_integers.h"
@@ -31,102 +28,98 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct tcp_sender_ops;
+struct sender_modern;
+
 struct tcp_sender {
-    /* private: see tcp_sender.c */
-    struct byte_stream stream; /* readable: unsent bytes; retained: sent, not yet released */
-    struct tcp_config cfg;
-    struct wrap32 isn;
-    uint64_t next_seqno;  /* absolute seqno of the next new byte */
-    uint64_t acked_seqno; /* highest absolute ackno accepted */
-    uint64_t window;      /* peer's last advertised window (1 until the first ack) */
-    bool wl_set;          /* cfg.ignore_stale_windows: wl1/wl2 name the window's segment */
-    struct wrap32 wl1;    /* RFC 9293 SND.WL1: seqno (peer's space) of the segment the window came from */
-    uint64_t wl2;         /* SND.WL2: its absolute ackno */
-    bool syn_sent, fin_sent;
+    /* private. Given code: */
+    struct byte_stream stream;        /* readable: unsent bytes; retained: sent, not yet released */
+    struct tcp_config cfg;            /* cfg.max_payload may shrink (tcp_sender_set_max_payload) */
+    struct wrap32 isn;                /* cfg.fixed_isn, or random */
+    struct segment_ring queue;        /* segments made, waiting for the caller to pop */
+    const struct tcp_sender_ops *ops; /* modern mode's hooks (sender_modern.h); NULL in lab mode */
+    struct sender_modern *ext;        /* ... and their state; NULL in lab mode */
+    /* LAB3 BEGIN: the sender's state (yours to choose) */
+    uint64_t next_seqno;             /* absolute seqno of the next new byte */
+    uint64_t acked_seqno;            /* highest absolute ackno accepted */
+    uint64_t window;                 /* peer's last advertised window (1 until the first ack) */
+    bool syn_sent, fin_sent;         /* SYN and FIN made */
     struct segment_ring outstanding; /* sent, not fully acknowledged, in seqno order */
-    struct segment_ring queue;       /* made, waiting for the caller to pop */
-    /* the one retransmission timer (RFC 6298), for the oldest outstanding segment */
-    bool timer_running;
-    uint64_t timer_elapsed;
-    uint64_t rto;
-    unsigned consecutive_retx;
-    /* modern mode: RFC 6298 estimation from one timed segment at a time (Karn's rule) */
-    uint64_t now; /* sum of ticks, ms */
-    struct rtt_estimator rtt;
-    bool timing;                   /* a segment is being timed */
-    uint64_t timed_end;            /* absolute seqno just past it: an ack reaching this ends the timing */
-    uint64_t timed_at;             /* when it was sent */
-    bool echo_pending;             /* the ACK being processed echoes a timestamp (RFC 7323 RTTM) */
-    uint64_t echo_rtt;             /* ... giving this RTT */
-    struct congestion cc;          /* modern mode: NewReno or CUBIC; TCP_CC_NONE in the labs */
-    struct sack_scoreboard sacked; /* modern mode: what the peer reported by SACK */
-    bool sack_news;                /* the ACK being processed SACKs data not SACKed before */
-    bool probe_sent;               /* a tail loss probe went out since the last new ACK */
-    bool timeout_recovery;         /* recovering from a timeout: unsent-again segments are lost */
-    uint64_t rexmit_high;          /* end of the highest hole resent in this recovery */
-    struct rate_sampler rate;      /* modern mode: delivery-rate samples for congestion control */
+    bool timer_running;              /* the retransmission timer, for the oldest outstanding */
+    uint64_t timer_elapsed;          /* ms since it (re)started */
+    uint64_t rto;                    /* current retransmission timeout, ms */
+    unsigned consecutive_retx;       /* timeouts in a row since the last new ACK */
+    /* LAB3 END */
+};
+
+/** CS144's sender states, from the sender's functions (tcp_sender_state). */
+enum tcp_sender_state {
+    TCP_SENDER_CLOSED,
+    TCP_SENDER_SYN_SENT,
+    TCP_SENDER_SYN_ACKED,
+    TCP_SENDER_FIN_SENT,
+    TCP_SENDER_FIN_ACKED,
+    TCP_SENDER_ERROR,
 };
 
 /** Creates a sender with an outbound stream of cfg->send_capacity bytes (its ring has room for
- *  cfg->max_in_flight sent bytes besides, plus one segment); the ISN is
- *  cfg->fixed_isn if set, else random (getrandom(2)). Returns SPONGE_OK,
- *  SPONGE_ERR_NO_MEMORY, or SPONGE_ERR_SYSTEM if no random ISN could be drawn. */
+ *  cfg->max_in_flight sent bytes besides, plus one segment); the ISN is cfg->fixed_isn if set,
+ *  else random (getrandom(2)). Modern configurations (sender_modern_wanted) get the modern
+ *  hooks. Then calls tcp_sender_init_state. Returns SPONGE_OK, SPONGE_ERR_NO_MEMORY, or
+ *  SPONGE_ERR_SYSTEM if no random ISN could be drawn; on failure nothing is left to free. */
 enum sponge_err tcp_sender_init(struct tcp_sender *s, const struct tcp_config *cfg);
 void tcp_sender_destroy(struct tcp_sender *s);
+
+/** Lab 3: sets up the LAB3 state (CS144's constructor), called by tcp_sender_init once the
+ *  given parts (stream, cfg, isn, queue) are ready. Returns SPONGE_OK or SPONGE_ERR_NO_MEMORY. */
+enum sponge_err tcp_sender_init_state(struct tcp_sender *s);
+/** Lab 3: frees what tcp_sender_init_state allocated (called by tcp_sender_destroy). */
+void tcp_sender_destroy_state(struct tcp_sender *s);
 
 /** The outbound stream: the application writes here; the sender reads what it sends. Its
  *  remaining capacity counts unsent bytes only (CS144), unless cfg.max_in_flight is 0: then
  *  it counts unacknowledged bytes too (as a kernel's send buffer does). */
 struct byte_stream *tcp_sender_stream_in(struct tcp_sender *s);
 
-/** The peer acknowledged everything before `ackno` and offers `window` bytes past it.
- *  Returns false (and changes nothing) if ackno acknowledges data never sent. */
-bool tcp_sender_ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t window);
-
-/** One arriving ACK, with what the connection knows about its segment. */
+/** One arriving ACK: everything its segment tells the sender. */
 struct tcp_sender_ack {
     struct wrap32 ackno;
-    uint64_t window;     /* the peer's window, bytes (scaled) */
-    bool pure;           /* no data, SYN or FIN: an unchanged ackno and window make it a duplicate ACK */
-    bool has_seqno;      /* `seqno` is set */
-    struct wrap32 seqno; /* the segment's own seqno (the peer's sequence space) */
+    uint64_t window;                   /* the peer's window, bytes (scaled) */
+    bool pure;                         /* no data, SYN or FIN: may be a duplicate ACK (RFC 5681 2) */
+    bool has_seqno;                    /* `seqno` is set */
+    struct wrap32 seqno;               /* the segment's own seqno (the peer's sequence space) */
+    const struct tcp_sack_block *sack; /* its SACK blocks (RFC 2018), `sack_count` of them */
+    size_t sack_count;                 /* (0 unless SACK was agreed) */
+    bool has_echo_rtt;                 /* it echoes one of our timestamps (RFC 7323 4), ... */
+    uint64_t echo_rtt;                 /* ... sent this many ms ago */
 };
 
-/** As ack_received, for the connection, which knows more about the segment. A pure ACK with
- *  an unchanged ackno and window is a duplicate ACK (RFC 5681 section 2) for congestion
- *  control; ack_received treats every ACK as pure. An unchanged ackno whose SACK blocks (given
- *  just before) report new data is a duplicate too, whatever its window (RFC 6675 section 2).
- *  With cfg.ignore_stale_windows and the seqno given, the window is taken only from a segment
- *  at least as new as the one it was last taken from (RFC 9293 3.10.7.4, SND.WL1/SND.WL2);
- *  otherwise (CS144) from every ACK not older than the last. Returns false (and changes
- *  nothing) if the ackno acknowledges data never sent. */
-bool tcp_sender_ack_received_ext(struct tcp_sender *s, const struct tcp_sender_ack *ack);
+/** Lab 3 (CS144's ack_received): the peer acknowledged everything before ack->ackno and offers
+ *  ack->window bytes past it. Returns false (and changes nothing) if the ackno acknowledges
+ *  data never sent; an ACK older than the last one changes nothing. The rest of the struct is
+ *  for the modern hooks: a pure ACK with an unchanged ackno and window is a duplicate ACK for
+ *  congestion control, SACK blocks feed loss recovery, a timestamp echo gives an RTT sample,
+ *  and with cfg.ignore_stale_windows the window is taken only from a segment at least as new
+ *  as the one it was last taken from (RFC 9293 3.10.7.4, SND.WL1/SND.WL2). */
+bool tcp_sender_ack_arrived(struct tcp_sender *s, const struct tcp_sender_ack *ack);
 
-/** SACK blocks (RFC 2018) from an arriving segment, given before its ack: recorded in the
- *  scoreboard so that loss recovery resends only the holes (RFC 6675). Implausible blocks
- *  (outside the unacknowledged data) are ignored. */
-void tcp_sender_sack_received(struct tcp_sender *s, const struct tcp_sack_block *blocks, size_t count);
-
-/** The ACK about to be passed to ack_received(_ext) echoes one of our timestamps, `rtt_ms`
- *  ago (RFC 7323 section 4): if it acknowledges new data, this is the RTT sample, valid even
- *  for retransmitted segments. Applies to that one ACK only. */
-void tcp_sender_timestamp_echo(struct tcp_sender *s, uint64_t rtt_ms);
+/** tcp_sender_ack_arrived with a pure ACK of `ackno` and `window`. */
+bool tcp_sender_ack_received(struct tcp_sender *s, struct wrap32 ackno, uint64_t window);
 
 /** Queues a keep-alive: no payload, seqno one before the next (not tracked). */
 void tcp_sender_send_keepalive(struct tcp_sender *s);
 
-/** Queues a segment with no payload and no SYN/FIN at the next seqno (not tracked for
+/** Lab 3: queues a segment with no payload and no SYN/FIN at the next seqno (not tracked for
  *  retransmission): for pure ACKs and RSTs made by the connection. */
 void tcp_sender_send_empty_segment(struct tcp_sender *s, bool rst);
 
-/** Makes segments until the window (at most cfg.max_in_flight if that is set) is full or
- *  there is nothing left to send. A zero window is treated as one byte (probe). */
+/** Lab 3: makes segments until the window (at most cfg.max_in_flight if that is set) is full
+ *  or there is nothing left to send. A zero window is treated as one byte (probe). */
 void tcp_sender_fill_window(struct tcp_sender *s);
 
-/** `ms` milliseconds have passed: retransmits the oldest outstanding segment if its timer
- *  expired (doubling the RTO if the window is non-zero; if the caller has left the queue full,
- *  at the first tick that finds room, and only then counted and backed off). With cfg.tail_loss_probe, first
- *  sends one new segment (beyond the congestion window) if no ACK came for 2 SRTT. */
+/** Lab 3: `ms` milliseconds have passed: retransmits the oldest outstanding segment if its
+ *  timer expired, doubling the RTO if the window is non-zero (if the caller has left the queue
+ *  full, at the first tick that finds room, and only then counted and backed off). */
 void tcp_sender_tick(struct tcp_sender *s, uint64_t ms);
 
 /** Limits the payload of segments made from now on to `max_payload` (> 0, at most
@@ -134,9 +127,14 @@ void tcp_sender_tick(struct tcp_sender *s, uint64_t ms);
  *  (congestion_set_mss), except that an initial window not used yet becomes the new size's. */
 void tcp_sender_set_max_payload(struct tcp_sender *s, size_t max_payload);
 
-/** Sequence numbers sent but not yet acknowledged (SYN and FIN count). */
+/** The next ACK is no RTT sample (Karn's rule in spirit, RFC 6298 3: for a segment replayed,
+ *  not sent now). Nothing in lab mode, which takes no samples. */
+void tcp_sender_forget_rtt_sample(struct tcp_sender *s);
+
+/** Lab 3: sequence numbers sent but not yet acknowledged (SYN and FIN count). */
 uint64_t tcp_sender_bytes_in_flight(const struct tcp_sender *s);
 
+/** Lab 3: retransmissions by timeout since the last ACK of new data. */
 unsigned tcp_sender_consecutive_retransmissions(const struct tcp_sender *s);
 
 /** Pops the oldest queued segment into `seg` (ackno/window fields unset: the connection fills
@@ -150,16 +148,23 @@ bool tcp_sender_segments_out(struct tcp_sender *s, struct tcp_segment *seg);
 bool tcp_sender_has_segments(const struct tcp_sender *s);
 
 /** Whole ms (at least 1) until pacing lets a waiting segment go, UINT64_MAX if none is
- *  waiting: an event loop's poll timeout, so that it ticks the sender in time. */
+ *  waiting (or no pacing: lab mode): an event loop's poll timeout, so that it ticks the sender
+ *  in time. */
 uint64_t tcp_sender_pacing_delay(const struct tcp_sender *s);
 
-/** What congestion control is doing now (congestion.h), for a trace. */
+/** What congestion control is doing now (congestion.h), for a trace (zeros but in_flight in
+ *  lab mode). */
 void tcp_sender_cc_trace(const struct tcp_sender *s, struct congestion_trace *out);
 
+/** Lab 3: the absolute seqno of the next new byte (0 before the SYN). */
 uint64_t tcp_sender_next_seqno_absolute(const struct tcp_sender *s);
+/** Lab 3: the same, wrapped. */
 struct wrap32 tcp_sender_next_seqno(const struct tcp_sender *s);
 
-/** CS144 state name: "CLOSED", "SYN_SENT", "SYN_ACKED", "FIN_SENT", "FIN_ACKED" or "ERROR". */
+/** The CS144 state, from next_seqno_absolute, bytes_in_flight and the stream. */
+enum tcp_sender_state tcp_sender_state_of(const struct tcp_sender *s);
+
+/** Its name: "CLOSED", "SYN_SENT", "SYN_ACKED", "FIN_SENT", "FIN_ACKED" or "ERROR". */
 const char *tcp_sender_state(const struct tcp_sender *s);
 
 #endif

@@ -7,6 +7,7 @@
 #include "sender_steps.h"
 #include "tcp/congestion.h"
 #include "tcp/congestion_bbr.h"
+#include "tcp/sender_modern.h"
 #include "tcp/tcp_sender.h"
 
 #define MSS 1000
@@ -287,7 +288,7 @@ static void sender_reports(struct harness *h) {
     STEP(h, "20 ms later the SYN is acknowledged (window 60000): the RTT sample reaches the model");
     tcp_sender_tick(&s, RTT);
     tcp_sender_ack_received(&s, wrap(1, (struct wrap32){0}), 60000);
-    EXPECT_EQ(h, "min RTT", RTT, bbr_min_rtt(&s.cc.bbr));
+    EXPECT_EQ(h, "min RTT", RTT, bbr_min_rtt(&s.ext->cc.bbr));
     STEP(h, "the initial window goes paced: 2 segments at once, one per ms after");
     tcp_sender_fill_window(&s);
     EXPECT_EQ(h, "segments", 2, sender_pop_all(&s));
@@ -308,8 +309,9 @@ static void sender_reports(struct harness *h) {
     STEP(h, "at 45 ms a duplicate ACK SACKs [3001, 5001) (sent at 22 and 40 ms): delivered, out of the flight");
     tcp_sender_tick(&s, 5);
     struct tcp_sack_block block = {wrap(3001, (struct wrap32){0}), wrap(5001, (struct wrap32){0})};
-    tcp_sender_sack_received(&s, &block, 1);
-    tcp_sender_ack_received(&s, wrap(1001, (struct wrap32){0}), 60000);
+    struct tcp_sender_ack sack_ack = {
+        .ackno = wrap(1001, (struct wrap32){0}), .window = 60000, .pure = true, .sack = &block, .sack_count = 1};
+    tcp_sender_ack_arrived(&s, &sack_ack);
     tcp_sender_cc_trace(&s, &t);
     EXPECT_EQ(h, "rate: 2000 B since 40 ms over the send interval (40 - 20 ms; the ACK's is 5)", 100000,
               t.delivery_rate);

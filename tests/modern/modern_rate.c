@@ -174,7 +174,7 @@ static void through_sender(struct harness *h) {
     struct tcp_sender s;
     STEP(h, "NewReno sender, 2000 bytes written: SYN sent, ACKed 20 ms later (window 60000)");
     sender_start(h, &s, TCP_CC_NEWRENO, MSS, 2000, 20);
-    EXPECT_EQ(h, "delivered (data only: the SYN is not sampled)", 0, rate_sampler_delivered(&s.rate));
+    EXPECT_EQ(h, "delivered (data only: the SYN is not sampled)", 0, rate_sampler_delivered(&s.ext->rate));
     STEP(h, "the 2000 bytes are sent: the window has room left, so the sender is app-limited");
     tcp_sender_fill_window(&s);
     EXPECT_EQ(h, "segments", 2, sender_pop_all(&s));
@@ -188,7 +188,7 @@ static void through_sender(struct harness *h) {
     EXPECT_EQ(h, "in flight", 0, t.in_flight);
     EXPECT_EQ(h, "retransmissions", 0, t.retransmissions);
     EXPECT_EQ(h, "bbr state (not BBR)", (uint64_t)-1, (uint64_t)t.bbr_state);
-    EXPECT_TRUE(h, "app-limited phase open (ends past 2000 delivered)", s.rate.app_limited != 0);
+    EXPECT_TRUE(h, "app-limited phase open (ends past 2000 delivered)", s.ext->rate.app_limited != 0);
     tcp_sender_destroy(&s);
     harness_end(h);
 }

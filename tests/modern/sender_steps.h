@@ -4,6 +4,7 @@
 /* Steps for the modern-mode tests that drive a TCPSender alone (rate samples, pacing, BBR). */
 
 #include "modern_steps.h"
+#include "tcp/sender_modern.h"
 #include "tcp/tcp_sender.h"
 
 #define SENDER_STEPS_BYTES 50000

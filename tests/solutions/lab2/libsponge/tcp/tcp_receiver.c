@@ -22,15 +22,13 @@ static uint64_t ack_absolute(struct tcp_receiver *r) {
     return a;
 }
 
-void tcp_receiver_segment_received(struct tcp_receiver *r, const struct tcp_segment *seg) {
+enum tcp_receiver_disposition tcp_receiver_segment_arrived(struct tcp_receiver *r, const struct tcp_segment *seg) {
     const struct tcp_header *h = &seg->header;
     size_t payload_len = seg->payload.part[0].len + seg->payload.part[1].len;
-    r->counters.segments_received++;
     uint64_t ack = 0; /* the first SYN's own place */
     if (!r->syn_received) {
         if (!h->syn) {
-            r->counters.drop_before_syn++;
-            return;
+            return TCP_RECEIVER_DROP_BEFORE_SYN;
         }
         r->syn_received = true;
         r->isn = h->seqno;
@@ -44,15 +42,16 @@ void tcp_receiver_segment_received(struct tcp_receiver *r, const struct tcp_segm
     uint64_t length = payload_len + (h->syn ? 1 : 0) + (h->fin ? 1 : 0);
     struct byte_stream *in = stream_reassembler_stream_out(&r->reassembler);
     uint64_t window_end = 1 + byte_stream_bytes_read(in) + r->capacity;
+    enum tcp_receiver_disposition result = TCP_RECEIVER_TAKEN;
     if (length > 0 && (seqno + length <= ack || seqno >= window_end)) {
-        r->counters.drop_out_of_window++;
+        result = TCP_RECEIVER_OUT_OF_WINDOW;
     }
 
     if (h->syn && seqno != 0) {
-        return; /* a SYN somewhere else than the first one's seqno */
+        return result; /* a SYN somewhere else than the first one's seqno */
     }
     if (!h->syn && seqno == 0) {
-        return; /* claims the SYN's place */
+        return result; /* claims the SYN's place */
     }
     uint64_t index = h->syn ? 0 : seqno - 1;
     const struct byte_view *p = seg->payload.part;
@@ -60,6 +59,7 @@ void tcp_receiver_segment_received(struct tcp_receiver *r, const struct tcp_segm
     if (p[1].len > 0) {
         stream_reassembler_push_substring(&r->reassembler, p[1].data, p[1].len, index + p[0].len, h->fin);
     }
+    return result;
 }
 
 bool tcp_receiver_ackno(const struct tcp_receiver *r, struct wrap32 *ackno) {

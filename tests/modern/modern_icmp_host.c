@@ -2,7 +2,7 @@
  * and counts what it did: a router's Fragmentation Needed about a segment the host sent lowers
  * the segment size, one quoting a sequence number not in flight is ignored (RFC 5927 4.1), port
  * unreachable ends a connect, and an error about no connection of ours is a drop. */
-#include "host_steps.h"
+#include "../lab4/host_steps.h"
 #include "net/icmp_reply.h"
 #include "wire/icmp.h"
 #include "wire/ipv4_datagram.h"

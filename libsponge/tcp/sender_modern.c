@@ -1,0 +1,409 @@
+/* The sender's modern hooks (sender_modern.h). The lab's sender owns the timer, the window and
+ * the outstanding segments; this file keeps its own copy of the outstanding segments (for loss
+ * recovery, which resends holes) and queues its retransmissions on the sender's queue. */
+
+#include "tcp/sender_modern.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* RFC 8985 7.2: the worst-case delayed ACK added to the probe timeout when one segment is in
+ * flight, and a floor for the timeout (a very small SRTT would probe needlessly). */
+#define TLP_DELAYED_ACK_MS 200
+#define TLP_MIN_TIMEOUT_MS 10
+/* RFC 6675 section 2: DupThresh, the SACKed segments above a hole that make it lost. */
+#define DUPACK_SEGMENTS 3
+/* Ring slots beyond window / max_payload (as the lab's sender). */
+#define MODERN_RING_SLACK 8
+
+static uint64_t min_u64(uint64_t a, uint64_t b) {
+    return a < b ? a : b;
+}
+
+/* The highest ackno the lab's sender accepted. */
+static uint64_t acked_seqno(const struct tcp_sender *s) {
+    return tcp_sender_next_seqno_absolute(s) - tcp_sender_bytes_in_flight(s);
+}
+
+static uint64_t segment_end(const struct tcp_sender_segment *seg) {
+    return seg->seqno + tcp_sender_segment_length(seg);
+}
+
+/* Queues a retransmission of `seg` (if the caller has left room) and stops RTT timing (Karn's
+ * rule: an ack after a retransmission cannot tell which copy it answers). */
+static void resend(struct tcp_sender *s, const struct tcp_sender_segment *seg) {
+    if (segment_ring_reserve(&s->queue)) {
+        segment_ring_push(&s->queue, seg);
+    }
+    s->ext->timing = false;
+}
+
+/* The part of the peer's window the sender fills (as the lab's: at most max_in_flight). */
+static uint64_t usable_window(const struct tcp_sender *s) {
+    uint64_t limit = s->cfg.max_in_flight;
+    return limit && s->ext->window > limit ? limit : s->ext->window;
+}
+
+static uint64_t send_window(struct tcp_sender *s, uint64_t window) {
+    if (s->ext->probing || s->cfg.congestion == TCP_CC_NONE) {
+        return window; /* a tail loss probe goes whatever the congestion window */
+    }
+    return min_u64(window, congestion_window(&s->ext->cc)); /* RFC 5681: min(cwnd, rwnd) */
+}
+
+static bool may_send(struct tcp_sender *s, const struct tcp_sender_segment *seg) {
+    struct sender_modern *m = s->ext;
+    if (!segment_ring_reserve(&m->outstanding)) {
+        return false;
+    }
+    if (m->probing) {
+        return !m->probe_sent; /* one probe */
+    }
+    /* Nagle (RFC 1122 4.2.3.4): while data is unacknowledged, a segment shorter than the
+     * maximum waits for more bytes or for the ACK (the FIN still goes). */
+    if (s->cfg.nagle && seg->payload_len < s->cfg.max_payload && !seg->fin && !seg->syn &&
+        tcp_sender_bytes_in_flight(s) > 0) {
+        return false;
+    }
+    /* Paced (BBR): the tick calls fill_window again when the gate opens. Last: it takes credit. */
+    return seg->syn || congestion_pace(&m->cc, seg->payload_len);
+}
+
+static void starved(struct tcp_sender *s) {
+    rate_sampler_app_limited(&s->ext->rate, tcp_sender_bytes_in_flight(s)); /* room, no data */
+}
+
+static void sent(struct tcp_sender *s, const struct tcp_sender_segment *seg) {
+    struct sender_modern *m = s->ext;
+    segment_ring_push(&m->outstanding, seg); /* may_send reserved the slot */
+    m->probe_sent |= m->probing;
+    if (s->cfg.rtt_estimation && !m->timing) {
+        m->timing = true;
+        m->timed_end = segment_end(seg);
+        m->timed_at = m->now;
+    }
+}
+
+/* With cfg.ignore_stale_windows, only a segment at least as new as the one the window was last
+ * taken from updates it (RFC 9293 3.10.7.4: SND.WL1 < SEG.SEQ, or SND.WL1 = SEG.SEQ and
+ * SND.WL2 =< SEG.ACK), so that a reordered older segment cannot shrink (or grow) it; then it
+ * becomes that segment. Otherwise (CS144) every ACK not older than the last does. */
+static bool take_window(struct tcp_sender *s, const struct tcp_sender_ack *ack, uint64_t abs_ackno) {
+    struct sender_modern *m = s->ext;
+    m->window_before = m->window;
+    if (s->cfg.ignore_stale_windows && ack->has_seqno) {
+        if (m->wl_set && (seq_lt(ack->seqno, m->wl1) || (seq_eq(ack->seqno, m->wl1) && abs_ackno < m->wl2))) {
+            return false;
+        }
+        m->wl_set = true;
+        m->wl1 = ack->seqno;
+        m->wl2 = abs_ackno;
+    }
+    m->window = ack->window;
+    return true;
+}
+
+/* RFC 6675-style hole filling: resends the first outstanding segment after rexmit_high that
+ * the peer has not SACKed and that lies below the highest SACKed byte (data beyond it may
+ * simply still be in flight). One per ACK, so that ACKs pace the recovery. Returns false if
+ * there was no such hole. */
+static bool retransmit_next_hole(struct tcp_sender *s) {
+    struct sender_modern *m = s->ext;
+    uint64_t highest = sack_scoreboard_highest(&m->sacked);
+    for (size_t i = 0; i < segment_ring_count(&m->outstanding); i++) {
+        const struct tcp_sender_segment *seg = segment_ring_at(&m->outstanding, i);
+        uint64_t end = segment_end(seg);
+        if (seg->seqno >= highest) {
+            return false;
+        }
+        if (end <= m->rexmit_high || sack_scoreboard_covers(&m->sacked, seg->seqno, end)) {
+            continue;
+        }
+        resend(s, seg);
+        m->rexmit_high = end;
+        return true;
+    }
+    return false;
+}
+
+/* After a timeout every outstanding segment not SACKed is presumed lost (RFC 6675 5.1 (5),
+ * BSD's snd_nxt = snd_una): they are resent in order as the congestion window, growing in
+ * slow start, allows; only what was resent since the timeout counts as in flight. Without
+ * this a lost tail (no SACK above it, so no holes to fill) would be resent one segment per
+ * RTO, the RTO doubling each time (Karn's rule gives no sample to reset it). */
+static void resend_after_timeout(struct tcp_sender *s) {
+    struct sender_modern *m = s->ext;
+    uint64_t cwnd = congestion_window(&m->cc);
+    for (size_t i = 0; i < segment_ring_count(&m->outstanding); i++) {
+        const struct tcp_sender_segment *seg = segment_ring_at(&m->outstanding, i);
+        uint64_t end = segment_end(seg);
+        if (end <= m->rexmit_high || sack_scoreboard_covers(&m->sacked, seg->seqno, end)) {
+            m->rexmit_high = end > m->rexmit_high ? end : m->rexmit_high;
+            continue;
+        }
+        if (end - acked_seqno(s) > cwnd || !segment_ring_reserve(&s->queue)) {
+            return;
+        }
+        resend(s, seg);
+        m->rexmit_high = end;
+    }
+}
+
+/* Loss detected (duplicate ACKs, or a partial ACK without SACK information): the oldest
+ * segment is resent first. */
+static void start_recovery(struct tcp_sender *s) {
+    struct sender_modern *m = s->ext;
+    if (!segment_ring_count(&m->outstanding)) {
+        m->timing = false;
+        return;
+    }
+    const struct tcp_sender_segment *oldest = segment_ring_at(&m->outstanding, 0);
+    resend(s, oldest);
+    m->rexmit_high = segment_end(oldest);
+}
+
+/* SACK blocks (RFC 2018) of the ACK, judged against the ackno before it (`prev_acked`):
+ * recorded so that loss recovery resends only the holes (RFC 6675). Implausible blocks
+ * (outside the unacknowledged data) are ignored. */
+static void sack_received(struct tcp_sender *s, const struct tcp_sender_ack *ack, uint64_t prev_acked) {
+    struct sender_modern *m = s->ext;
+    uint64_t next = tcp_sender_next_seqno_absolute(s);
+    m->sack_news = false;
+    for (size_t i = 0; i < ack->sack_count; i++) {
+        uint64_t left = unwrap(ack->sack[i].left, s->isn, next);
+        uint64_t right = unwrap(ack->sack[i].right, s->isn, next);
+        if (prev_acked < left && left < right && right <= next) {
+            m->sack_news |= !sack_scoreboard_covers(&m->sacked, left, right);
+            sack_scoreboard_add(&m->sacked, left, right);
+            rate_sampler_on_sack(&m->rate, left, right, m->now);
+        }
+    }
+}
+
+/* Congestion control for an ACK that repeats the cumulative ackno. A duplicate ACK (RFC 5681
+ * section 2) carries nothing and keeps the window; a zero window's answers to probes are not
+ * duplicates. One that SACKs new data is a duplicate even if the window moved (RFC 6675
+ * section 2): a receiver growing its buffer (Linux's autotuning) changes the window in every
+ * ACK, and without this no loss would be detected before the RTO. */
+static void same_ack(struct tcp_sender *s, const struct tcp_sender_ack *ack, uint64_t abs_ackno) {
+    struct sender_modern *m = s->ext;
+    bool duplicate = (ack->pure && ack->window == m->window_before && ack->window) || m->sack_news;
+    if (duplicate && segment_ring_count(&m->outstanding) &&
+        congestion_on_dupack(&m->cc, abs_ackno, tcp_sender_bytes_in_flight(s), tcp_sender_next_seqno_absolute(s)) ==
+            CONGESTION_RETRANSMIT) {
+        start_recovery(s);
+    } else if (congestion_recovering(&m->cc, abs_ackno)) {
+        /* a duplicate in recovery: SACK may show the next holes (BBR: one per segment it SACKed) */
+        for (uint64_t n = congestion_holes_per_ack(&m->cc, rate_sampler_pending(&m->rate));
+             n && retransmit_next_hole(s);) {
+            n--;
+        }
+    }
+}
+
+/* Congestion control for an ACK of `acked` new sequence numbers (up to abs_ackno). */
+static void new_ack(struct tcp_sender *s, uint64_t abs_ackno, uint64_t acked) {
+    struct sender_modern *m = s->ext;
+    sack_scoreboard_ack(&m->sacked, abs_ackno);
+    /* The SYN's acknowledgement opens no congestion window: only data counts. */
+    bool syn_acked = abs_ackno == acked;
+    if (syn_acked && acked == 1) {
+        return;
+    }
+    if (congestion_on_ack(&m->cc, abs_ackno, acked - syn_acked, m->now, rtt_estimator_srtt(&m->rtt)) ==
+        CONGESTION_RETRANSMIT) {
+        /* A partial ACK: the next hole (RFC 6582 step 5), known more exactly with SACK. */
+        if (!retransmit_next_hole(s) && segment_ring_count(&m->outstanding) &&
+            segment_ring_at(&m->outstanding, 0)->seqno >= m->rexmit_high) {
+            start_recovery(s); /* no SACK information: the oldest is the hole */
+        }
+    } else if (m->timeout_recovery && congestion_recovering(&m->cc, abs_ackno)) {
+        resend_after_timeout(s);
+    }
+    m->timeout_recovery = m->timeout_recovery && congestion_recovering(&m->cc, abs_ackno);
+}
+
+static void acked(struct tcp_sender *s, const struct tcp_sender_ack *ack, uint64_t abs_ackno, uint64_t newly_acked) {
+    struct sender_modern *m = s->ext;
+    sack_received(s, ack, abs_ackno - newly_acked);
+    bool cc = s->cfg.congestion != TCP_CC_NONE;
+    if (cc && newly_acked == 0) {
+        same_ack(s, ack, abs_ackno);
+    }
+    m->sampled = false; /* an RTT measurement, of rtt_ms */
+    uint64_t rtt_ms = 0;
+    if (newly_acked) {
+        while (segment_ring_count(&m->outstanding) && segment_end(segment_ring_at(&m->outstanding, 0)) <= abs_ackno) {
+            segment_ring_pop(&m->outstanding);
+        }
+        bool echo = s->cfg.rtt_estimation && ack->has_echo_rtt;
+        m->sampled = echo || (m->timing && abs_ackno >= m->timed_end);
+        rtt_ms = echo ? ack->echo_rtt : m->now - m->timed_at;
+        if (m->sampled) {
+            rtt_estimator_sample(&m->rtt, rtt_ms);
+            m->timing = m->timing && abs_ackno < m->timed_end;
+        }
+        m->probe_sent = false;
+        if (cc) {
+            new_ack(s, abs_ackno, newly_acked);
+        }
+    }
+    if (cc) {
+        struct congestion_sample sample = {.now = m->now,
+                                           .ackno = abs_ackno,
+                                           .sacked = sack_scoreboard_bytes(&m->sacked),
+                                           .lost = rate_sampler_lost(&m->rate, DUPACK_SEGMENTS),
+                                           .in_flight = tcp_sender_bytes_in_flight(s),
+                                           .has_rtt = m->sampled,
+                                           .rtt_ms = rtt_ms,
+                                           .rate = rate_sampler_on_ack(&m->rate, abs_ackno, m->now)};
+        congestion_on_sample(&m->cc, &sample);
+    }
+}
+
+/* RFC 6298 (5.3, 5.7) with estimation: the estimator's RTO, except that a backed-off RTO stays
+ * until a new measurement (RFC 6298 section 5's note, Karn's algorithm): an ACK after a
+ * retransmission says nothing about the RTT. */
+static uint64_t rto(struct tcp_sender *s, uint64_t current) {
+    struct sender_modern *m = s->ext;
+    uint64_t next = current;
+    if (!s->cfg.rtt_estimation) {
+        next = s->cfg.rt_timeout;
+    } else if (m->sampled || m->backoffs == 0) {
+        next = rtt_estimator_rto(&m->rtt);
+    }
+    m->backoffs = 0;
+    return next;
+}
+
+/* Tail loss probe (RFC 8985 section 7, the new-data case only): no ACK for the probe
+ * timeout, PTO = 2 SRTT (plus the peer's delayed-ACK allowance if one segment is in flight),
+ * may mean the last segments or their ACKs were lost; a lost ACK of a whole window (a
+ * receiver that reads in bursts ACKs a burst once) would otherwise cost an RTO and a loss
+ * window of 1 MSS. One new segment, sent whatever the congestion window, makes the receiver
+ * ACK again; a lost tail shows up in its SACK. When no new data can go, the RTO stays in
+ * charge (the RFC's retransmission probe is not done), so no congestion response is due. */
+static bool tail_loss_probe(struct tcp_sender *s, uint64_t elapsed, uint64_t current_rto) {
+    struct sender_modern *m = s->ext;
+    uint64_t acked_abs = acked_seqno(s);
+    if (!s->cfg.tail_loss_probe || m->probe_sent || m->backoffs || !rtt_estimator_srtt(&m->rtt) || acked_abs == 0 ||
+        sack_scoreboard_highest(&m->sacked) || congestion_recovering(&m->cc, acked_abs)) {
+        return false;
+    }
+    uint64_t pto = 2 * rtt_estimator_srtt(&m->rtt);
+    if (tcp_sender_bytes_in_flight(s) <= s->cfg.max_payload) {
+        pto += TLP_DELAYED_ACK_MS;
+    }
+    pto = pto > TLP_MIN_TIMEOUT_MS ? pto : TLP_MIN_TIMEOUT_MS;
+    if (elapsed < pto || pto >= current_rto || byte_stream_buffer_size(&s->stream) == 0 ||
+        tcp_sender_next_seqno_absolute(s) >= acked_abs + usable_window(s)) {
+        return false;
+    }
+    m->probing = true;
+    tcp_sender_fill_window(s);
+    m->probing = false;
+    return m->probe_sent; /* 7.3: the RTO timer restarts with the probe */
+}
+
+static bool tick(struct tcp_sender *s, uint64_t ms, bool timer_running, uint64_t elapsed, uint64_t current_rto) {
+    s->ext->now += ms;
+    if (congestion_tick(&s->ext->cc, ms)) {
+        tcp_sender_fill_window(s); /* the pacing gate opened */
+    }
+    return timer_running && tail_loss_probe(s, elapsed, current_rto);
+}
+
+static uint64_t expired(struct tcp_sender *s, const struct tcp_sender_segment *oldest, bool back_off, uint64_t next) {
+    struct sender_modern *m = s->ext;
+    m->timing = false; /* Karn's rule */
+    /* The lab queued its oldest outstanding segment; ours is the same unless the path MTU was
+     * lowered (sender_pmtu.h): then ours is split, and the oldest unacknowledged piece is what
+     * goes (the lab keeps the segment whole, its first pieces perhaps acknowledged). */
+    struct tcp_sender_segment *resent = segment_ring_at(&s->queue, segment_ring_count(&s->queue) - 1);
+    if (segment_ring_count(&m->outstanding)) {
+        *resent = *segment_ring_at(&m->outstanding, 0);
+    }
+    oldest = resent;
+    if (!back_off && s->cfg.persist_backoff) {
+        /* Persist timer (RFC 1122 4.2.2.17): probes of a zero window back off too, but do not
+         * count towards giving up: a peer that keeps answering keeps the connection. */
+        next = next * 2 < s->cfg.max_rto ? next * 2 : s->cfg.max_rto;
+    }
+    if (back_off) {
+        congestion_on_timeout(&m->cc, tcp_sender_bytes_in_flight(s), tcp_sender_next_seqno_absolute(s));
+        m->timeout_recovery = s->cfg.congestion != TCP_CC_NONE;
+        m->rexmit_high = segment_end(oldest);
+        m->backoffs++;
+        /* RFC 6298 5.5 allows a maximum on the backed-off RTO (at least 60 s). */
+        if (s->cfg.rtt_estimation && next > s->cfg.max_rto) {
+            next = s->cfg.max_rto;
+        }
+    }
+    return next;
+}
+
+static const struct tcp_sender_ops modern_ops = {
+    .send_window = send_window,
+    .starved = starved,
+    .may_send = may_send,
+    .sent = sent,
+    .take_window = take_window,
+    .acked = acked,
+    .rto = rto,
+    .tick = tick,
+    .expired = expired,
+};
+
+bool sender_modern_wanted(const struct tcp_config *cfg) {
+    return cfg->congestion != TCP_CC_NONE || cfg->rtt_estimation || cfg->tail_loss_probe || cfg->nagle ||
+           cfg->persist_backoff || cfg->ignore_stale_windows;
+}
+
+enum sponge_err sender_modern_attach(struct tcp_sender *s) {
+    const struct tcp_config *cfg = &s->cfg;
+    struct sender_modern *m = calloc(1, sizeof *m);
+    if (!m) {
+        return SPONGE_ERR_NO_MEMORY;
+    }
+    /* As many segments as the lab's sender can have outstanding (tcp_sender_init_state). */
+    size_t max_tracked = cfg->send_capacity + cfg->max_in_flight + cfg->max_payload + 2;
+    size_t initial = min_u64(max_tracked / cfg->max_payload + MODERN_RING_SLACK, max_tracked);
+    if (segment_ring_init(&m->outstanding, initial, max_tracked) != SPONGE_OK) {
+        free(m);
+        return SPONGE_ERR_NO_MEMORY;
+    }
+    if (rate_sampler_init(&m->rate, initial, max_tracked) != SPONGE_OK) {
+        segment_ring_destroy(&m->outstanding);
+        free(m);
+        return SPONGE_ERR_NO_MEMORY;
+    }
+    m->window = 1;
+    rtt_estimator_init(&m->rtt, cfg->rt_timeout, cfg->min_rto, cfg->max_rto);
+    congestion_init(&m->cc, cfg->congestion, cfg->max_payload);
+    sack_scoreboard_init(&m->sacked);
+    s->ext = m;
+    s->ops = &modern_ops;
+    return SPONGE_OK;
+}
+
+void sender_modern_detach(struct tcp_sender *s) {
+    if (s->ext) {
+        segment_ring_destroy(&s->ext->outstanding);
+        rate_sampler_destroy(&s->ext->rate);
+        free(s->ext);
+    }
+    s->ext = NULL;
+    s->ops = NULL;
+}
+
+void sender_modern_set_mss(struct tcp_sender *s, size_t mss) {
+    struct sender_modern *m = s->ext;
+    /* Before anything is acknowledged or lost, the congestion state is just the initial window:
+     * RFC 5681's for the new size. After that it keeps what it learnt (after a lost SYN, a
+     * window of one segment: RFC 5681 3.1), its windows counted in segments. */
+    if (acked_seqno(s) == 0 && tcp_sender_consecutive_retransmissions(s) == 0) {
+        congestion_init(&m->cc, s->cfg.congestion, mss);
+    } else {
+        congestion_set_mss(&m->cc, mss);
+    }
+}
