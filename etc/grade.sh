@@ -19,8 +19,10 @@
 #    NAME is the submission directory's name.
 # Options: -s STAGE (0..7, default 1), -o OUT (default ./grades), -t SECONDS per test (default
 # 30), -m MIB of address space per test (default 1024), -d MIB of disk for the tree (default
-# 1024). Needs root (namespaces, mounts, setpriv). A student runs `make grade` instead (the same
-# scorecard from the public tests, no sandbox).
+# 1024). On Gradescope, run_autograder calls `etc/grade.sh -s N -o /tmp/grades
+# /autograder/submission` and copies /tmp/grades/submission/results.json to
+# /autograder/results/results.json. Needs root (namespaces, mounts, setpriv). A student runs
+# `make grade` instead (the same scorecard from the public tests, no sandbox).
 set -euo pipefail
 
 usage() {

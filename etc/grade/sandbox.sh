@@ -14,7 +14,9 @@ cp "$src/etc/grade/jail.sh" /mnt/jail.sh # read from here: the jail hides /tmp, 
 
 # The student's tree without its VCS data and build directories, then the instructor's files
 # over it: everything tracked but the files with student parts (and tests/solutions).
+# Symbolic links are dropped: one could lead the build or a test to a file outside the tree.
 tar -C "$sub" --exclude=.git --exclude='./build*' -cf - . | tar -C /mnt/tree -xf -
+find /mnt/tree -type l -delete
 rm -rf /mnt/tree/tests /mnt/tree/etc /mnt/tree/CMakeLists.txt
 (cd "$src" && tar --null -T "$work/instructor_files" -cf -) | tar -C /mnt/tree -xf -
 chown -R "$user:" /mnt/tree
