@@ -40,6 +40,36 @@ foreach(lab ${SPONGE_LABS} modern)
                              ENVIRONMENT "SPONGE_BUILD=${PROJECT_BINARY_DIR};SPONGE_SRC=${PROJECT_SOURCE_DIR}")
     endforeach()
 endforeach()
+# Instructor-only tests (tests/instructor/labN/NAME.c -> labN/instructor_NAME, labels labN and
+# instructor): etc/grade.sh grades with them; the student export leaves tests/instructor/ out.
+foreach(lab ${SPONGE_LABS})
+    file(GLOB instructor_tests CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/tests/instructor/${lab}/*.c")
+    foreach(src ${instructor_tests})
+        get_filename_component(name ${src} NAME_WE)
+        add_executable(${lab}_instructor_${name} ${src})
+        target_include_directories(${lab}_instructor_${name} PRIVATE "${PROJECT_SOURCE_DIR}/tests/${lab}")
+        target_link_libraries(${lab}_instructor_${name} sponge_harness)
+        add_test(NAME ${lab}/instructor_${name} COMMAND ${lab}_instructor_${name})
+        set_tests_properties(${lab}/instructor_${name} PROPERTIES LABELS "${lab};instructor" TIMEOUT 120)
+    endforeach()
+endforeach()
+
+# It builds and grades three submissions in namespaces: minutes on a busy host.
+if(TEST lab7/grade)
+    set_tests_properties(lab7/grade PROPERTIES TIMEOUT 900)
+endif()
+
+# make grade_labN: the scorecard etc/grade.sh gives for stage N, from the tests in this tree
+# (etc/grade_weights.txt), without its sandbox, after building; make grade: stage 7's (every stage).
+foreach(stage RANGE 0 7)
+    add_custom_target(grade_lab${stage}
+                      COMMAND ${CMAKE_COMMAND} --build ${PROJECT_BINARY_DIR}
+                      COMMAND python3 ${PROJECT_SOURCE_DIR}/etc/grade/run_tests.py --build ${PROJECT_BINARY_DIR}
+                              --stage ${stage} --weights ${PROJECT_SOURCE_DIR}/etc/grade_weights.txt --name lab${stage}
+                      USES_TERMINAL VERBATIM)
+endforeach()
+add_custom_target(grade DEPENDS grade_lab7)
+
 # It exports, builds and tests the starter tree of all seven stages, and builds and tests each
 # stage again with its minimal solution: minutes, many more on a busy host.
 if(TEST lab7/starter_code)
