@@ -34,10 +34,14 @@
 #   tests/mutants/, tests/instructor/   planted-bug patches and instructor-only tests (issue 15)
 #   tests/labM/, docs/labs/labM*  the tests and handout of every later stage M (they arrive with
 #                                 the merge of stage M's starter code)
+#   tests/modern/ before stage 4  the tests beyond the labs build on lab 4's test steps; they
+#                                 arrive with stage 4
 #   tests/lab7/{starter_code,stub_stage,student_repo}.sh   the checks of this export itself
 #   etc/export_stage.sh, etc/stub_stage.py   this exporter
 #   etc/grade*                    the instructor's grader and its weights
 #   etc/main_job.sh               the project's end-to-end job (benchmarks included)
+# SPONGE_EXPORT_LATER_TESTS=1 keeps the later stages' tests and tests/modern (lab7/starter_code
+# runs them against the reference with a stage's minimal solution).
 # The issue tracker's notes live outside the tree (the `issues` tool), so nothing to leave out.
 set -euo pipefail
 
@@ -88,6 +92,8 @@ excluded() {
         ;;
     esac
     [[ $bench_figures == *" $f "* ]] && return 0
+    [ "${SPONGE_EXPORT_LATER_TESTS:-0}" = 1 ] && return 1
+    [[ $f == tests/modern/* ]] && [ "$stage" -lt 4 ] && return 0
     if [[ $f =~ ^tests/lab([0-9]+)/ ]] || [[ $f =~ ^docs/labs/lab([0-9]+) ]]; then
         m=${BASH_REMATCH[1]}
         [ "$m" -gt "$stage" ] && [ "$m" -le 6 ] && return 0
@@ -105,9 +111,11 @@ This repository is your code for the labs, at stage $stage. The handout of this 
 how to test and debug. What every unit must provide (names, functions, behaviour) is in
 [docs/labs/units.md](docs/labs/units.md).
 
-The functions to write are stubs marked \`TODO(lab$stage)\` between \`/* LAB$stage BEGIN */\` and
-\`/* LAB$stage END */\` lines; keep those lines, so that the next stage's starter code merges
-cleanly. The parts of earlier stages are yours from before.
+The functions to write are stubs marked \`TODO(lab$stage)\` between the lines
+\`/* LAB$stage BEGIN: ... */\` and \`/* LAB$stage END */\`; keep those lines, so that the next
+stage's starter code merges cleanly. The parts of earlier stages are already written: yours,
+kept by the merge of this stage's starter code (or the reference, in a repository that
+starts at this stage).
 
 Build (C11, CMake; Debian: \`apt-get install build-essential cmake libpcap-dev python3\`):
 
@@ -119,10 +127,13 @@ Test this stage (and every earlier one):
 
 It prints a harness report for every failing test (the step, what was expected, what
 happened), a table per stage and a closing "N passed, N failed" line.
+EOF
+    [ "$stage" -lt 6 ] && cat <<EOF
 
 When the next stage's starter code is published, merge it into your repository and keep
 going: \`git fetch origin && git merge origin/stage$((stage + 1))\`.
 EOF
+    return 0
 }
 
 # make_tree DIR [PARENT]: the stage's files into DIR; with PARENT (a commit of the repository in

@@ -39,6 +39,10 @@ endforeach()
 if(TEST lab7/starter_code)
     set_tests_properties(lab7/starter_code PROPERTIES TIMEOUT 900)
 endif()
+# It builds a student's repository and rebuilds it after each merged stage.
+if(TEST lab7/student_repo)
+    set_tests_properties(lab7/student_repo PROPERTIES TIMEOUT 900)
+endif()
 
 file(GLOB doctest_sources CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/doctests/*.c")
 foreach(src ${doctest_sources})
