@@ -1,5 +1,5 @@
 /* impair_relay: forwards IP packets between two TUN devices, impairing them the way Linux's
- * netem would (the kernels here have no netem qdisc; CONTRACT.md section 3).
+ * netem would (the kernels here have no netem qdisc; docs/labs/units.md section 3).
  *
  *     impair_relay [-s SEED] [-l LOSS%] [-u DUP%] [-d DELAY_MS] [-j JITTER_MS] [-r REORDER%] [-q PACKETS]
  *                  [-b MBIT -Q PACKETS] [-T] DEV_A DEV_B

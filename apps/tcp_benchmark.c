@@ -1,5 +1,5 @@
 /* tcp_benchmark [--modern] [-n BYTES]: CPU-limited throughput of this TCP, two connections in
- * memory (CONTRACT.md). Moves 100 MiB (or BYTES) one way, then again with each round's segments
+ * memory (docs/labs/units.md section 2). Moves 100 MiB (or BYTES) one way, then again with each round's segments
  * delivered in reverse order, and prints both rates. Lab configuration by default; --modern
  * measures the modern set (tcp_config_set_modern). -n makes a short run (under valgrind, say).
  * Exits non-zero if the data arrives wrong or a connection misbehaves. */

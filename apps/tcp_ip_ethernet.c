@@ -1,6 +1,6 @@
 /* tcp_ip_ethernet: copies stdin to a TCP connection of ours and the connection to stdout, the
  * TCP segments carried in IPv4 datagrams in Ethernet frames: our NetworkInterface (with ARP)
- * on a TAP device, every datagram sent to the next hop (CONTRACT.md section 2).
+ * on a TAP device, every datagram sent to the next hop (docs/labs/units.md section 2).
  *   tcp_ip_ethernet [-l] [-a ADDR] [-s PORT] [-t RTO] [-w WIN] [-d TAPDEV] [-g NEXT_HOP]
  *                   [-Lu RATE] [-Ld RATE] HOST PORT
  * Defaults: device tap10, our address 169.254.10.9, next hop 169.254.10.1 (the kernel's side

@@ -1,5 +1,5 @@
 /* tcp_ipv4: copies stdin to a TCP connection of ours and the connection to stdout, the TCP
- * segments carried in IPv4 datagrams on a TUN device (CONTRACT.md section 2). */
+ * segments carried in IPv4 datagrams on a TUN device (docs/labs/units.md section 2). */
 #include "adapters/tcp_app.h"
 
 #include <signal.h>

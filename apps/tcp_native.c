@@ -1,5 +1,5 @@
 /* tcp_native: copies stdin to a connection of the operating system's TCP and the connection
- * to stdout; the reference peer for our TCP (CONTRACT.md section 2). */
+ * to stdout; the reference peer for our TCP (docs/labs/units.md section 2). */
 #include "adapters/app_args.h"
 #include "adapters/stream_copy.h"
 

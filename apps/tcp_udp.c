@@ -1,5 +1,5 @@
 /* tcp_udp: copies stdin to a TCP connection of ours and the connection to stdout, the TCP
- * segments carried in UDP datagrams (CONTRACT.md section 2). */
+ * segments carried in UDP datagrams (docs/labs/units.md section 2). */
 #include "adapters/tcp_app.h"
 
 #include <signal.h>

@@ -75,6 +75,11 @@ add_custom_target(grade DEPENDS grade_lab7)
 if(TEST lab7/starter_code)
     set_tests_properties(lab7/starter_code PROPERTIES TIMEOUT 1800)
 endif()
+# It builds a student's repository and rebuilds it after each merged stage; as root, make
+# check_lab4 and later run the end-to-end scripts too (minutes each).
+if(TEST lab7/student_repo)
+    set_tests_properties(lab7/student_repo PROPERTIES TIMEOUT 1800)
+endif()
 
 file(GLOB doctest_sources CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/doctests/*.c")
 foreach(src ${doctest_sources})

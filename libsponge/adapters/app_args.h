@@ -1,7 +1,7 @@
 #ifndef SPONGE_ADAPTERS_APP_ARGS_H
 #define SPONGE_ADAPTERS_APP_ARGS_H
 
-/* Command lines of the copy apps (CONTRACT.md section 2), parsed in one place:
+/* Command lines of the copy apps (docs/labs/units.md section 2), parsed in one place:
  *   tcp_native [-l] HOST PORT
  *   tcp_udp    [-l] [-t RTO] [-w WIN] [-Lu RATE] [-Ld RATE] HOST PORT
  *   tcp_ipv4   [-l] [-a ADDR] [-s PORT] [-t RTO] [-w WIN] [-d TUNDEV] [-Lu RATE] [-Ld RATE] HOST PORT

@@ -1,7 +1,7 @@
 #ifndef SPONGE_TCP_TCP_CONFIG_H
 #define SPONGE_TCP_TCP_CONFIG_H
 
-/* Configuration of one TCP connection. Defaults follow CS144 (CONTRACT.md section 1). */
+/* Configuration of one TCP connection. Defaults follow CS144 (docs/labs/units.md section 1). */
 
 #include <stdbool.h>
 #include <stddef.h>

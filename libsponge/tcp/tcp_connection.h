@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/** RFC 793 state names (CONTRACT.md), derived from the sender's and receiver's states. */
+/** RFC 793 state names (docs/labs/units.md section 1), derived from the sender's and receiver's states. */
 enum tcp_state {
     TCP_STATE_LISTEN,
     TCP_STATE_SYN_SENT,

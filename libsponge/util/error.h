@@ -1,7 +1,7 @@
 #ifndef SPONGE_UTIL_ERROR_H
 #define SPONGE_UTIL_ERROR_H
 
-/** The library's one error enum. Parsers return the first seven (CONTRACT.md); the rest are
+/** The library's one error enum. Parsers return the first seven (docs/labs/units.md section 1); the rest are
  *  for adapters and sockets. Bad network input is an error code, caller bugs are asserts. */
 enum sponge_err {
     SPONGE_OK = 0,               /* no error */
