@@ -69,7 +69,9 @@ print(sys.argv[1], stub_stage.parts_of(open(sys.argv[1]).read(), int(sys.argv[2]
 }
 
 checked=""
-for stage in 0 1 2 3 4 5 6; do
+# SPONGE_STUDENT_STAGES: how far the chain goes (0 1 2 by default: each stage builds a tree and
+# runs its make check_labN, lab 4's end-to-end scripts included; CI keeps to three).
+for stage in ${SPONGE_STUDENT_STAGES:-0 1 2}; do
     sol=$src/tests/solutions/lab$stage
     if [ ! -d "$sol" ]; then
         echo "lab$stage: NOT CHECKED: no minimal solution in tests/solutions/lab$stage (the chain stops here)"
