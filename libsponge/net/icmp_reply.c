@@ -1,7 +1,22 @@
 #include "net/icmp_reply.h"
 
+#include "util/checksum.h"
+
 #include <assert.h>
 #include <string.h>
+
+/* RFC 1624's incremental update (icmp_echo_request_to_reply) leaves 0x0000 in the checksum when
+ * every other word of the message is zero, where only 0xffff verifies (one's complement has two
+ * zeros; the fuzzer found it). `icmp` is the reply's 8-byte header, `data` the rest of the
+ * message: a 0x0000 checksum is computed again from both. */
+static void fix_negative_zero(uint8_t *icmp, const uint8_t *data, size_t data_len) {
+    if (icmp[2] != 0 || icmp[3] != 0) {
+        return;
+    }
+    uint16_t sum = checksum_finish(checksum_add(checksum_add(0, icmp, ICMP_HEADER_LEN), data, data_len));
+    icmp[2] = (uint8_t)(sum >> 8);
+    icmp[3] = (uint8_t)sum;
+}
 
 /* The checks of icmp_echo_answer: an unfragmented ICMP message with a valid checksum (*body its
  * data) whose type is echo request. */
@@ -28,6 +43,7 @@ enum sponge_err icmp_echo_answer(const struct ipv4_header *req, uint8_t *msg, si
     /* RFC 792 / RFC 1122 3.2.2.6: same identifier, sequence number and data, addresses
      * reversed; the reply's source is the specific address the request was sent to. */
     icmp_echo_request_to_reply(msg, len);
+    fix_negative_zero(msg, msg + ICMP_HEADER_LEN, len - ICMP_HEADER_LEN);
     ipv4_datagram_init(reply, IPV4_PROTO_ICMP, req->dst, req->src, msg, len);
     return SPONGE_OK;
 }
@@ -42,6 +58,7 @@ bool icmp_echo_reply_headers(const struct ipv4_datagram *req, uint32_t local,
     uint8_t *icmp = headers + IPV4_MIN_HEADER_LEN;
     memcpy(icmp, req->payload, ICMP_HEADER_LEN);
     icmp_echo_request_to_reply(icmp, ICMP_HEADER_LEN);
+    fix_negative_zero(icmp, data->data, data->len);
     struct ipv4_header ip;
     ipv4_header_init(&ip, IPV4_PROTO_ICMP, req->header.dst, req->header.src, (uint16_t)req->payload_len);
     size_t hlen = 0;
