@@ -14,6 +14,10 @@
 SPONGE_PACKAGES=(build-essential cmake clang-format clang libclang-rt-14-dev python3 python3-scapy socat curl
     iputils-ping iproute2 libpcap-dev tshark procps util-linux coreutils traceroute valgrind gnuplot-nox graphviz)
 
+# What only the benchmarks of etc/main_job.sh need: the lwIP anchor that bench/tun.sh builds to
+# compare against (without these it leaves out the lwIP rows, said on one line).
+SPONGE_BENCH_PACKAGES=(liblwip-dev libssl-dev pkg-config)
+
 # sponge_quiet LOG COMMAND...: runs COMMAND with its output appended to LOG; if it fails,
 # shows the last 40 lines of that output and returns its status.
 sponge_quiet() {

@@ -11,6 +11,7 @@
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 source etc/deps.sh
+SPONGE_PACKAGES+=("${SPONGE_BENCH_PACKAGES[@]}")
 sponge_setup main_job || exit 1
 
 summary=()
