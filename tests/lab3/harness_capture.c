@@ -1,8 +1,9 @@
 /* The failure capture of the TCP step harness: a failing sender test case leaves one pcap file
  * named after it in the capture directory (SPONGE_CAPTURE_DIR, by default the build directory's
  * captures/), stamped with the simulated time, without making the sender-only unit look like it
- * advertises a zero window; the next run replaces it and a passing run removes it. Each case
- * runs in a child process; the file it leaves is read back here. */
+ * advertises a zero window, and its report quotes the rule it cites; the next run replaces it and
+ * a passing run removes it. Each case runs in a child process; the file it leaves is read back
+ * here. */
 
 #include "child_run.h"
 #include "sender_expect.h"
@@ -17,8 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define VICTIM "harness capture victim"
-#define VICTIM_FILE "harness_capture_victim.pcap"
+#define VICTIM_FILE "harness_capture_victim_L3_R22.pcap"
 #define UNIT_ADDR 0xa9fe9009u /* 169.254.144.9, as tcp_capture.h says */
 
 struct scenario {
@@ -37,7 +37,7 @@ static void victim(void *arg) {
         unsetenv("SPONGE_CAPTURE_DIR");
     }
     struct sender_test t;
-    sender_test_begin(&t, VICTIM);
+    sender_test_begin(&t, "harness capture victim [L3.R22]");
     sender_test_start(&t, NULL);
     EXPECT_SEGMENT(&t);
     TIME_PASSES(&t, s->later_ms);
@@ -136,27 +136,29 @@ int main(void) {
     }
     snprintf(path, sizeof path, "%s/%s", dir, VICTIM_FILE);
 
-    harness_begin(&h, "harness capture: a failing case leaves <test name>.pcap stamped with the simulated time");
+    harness_begin(&h,
+                  "harness capture: a failing case leaves <test name>.pcap stamped with the simulated time [L3.R22]");
     run_victim(&h, r, &(struct scenario){dir, 250, true});
     char line[sizeof path + 16];
     snprintf(line, sizeof line, "capture: %s", path);
     expect_output(&h, r, line);
+    expect_output(&h, r, "checks L3.R22: A failing sender or connection step test writes");
     check_capture(&h, path, 250);
     harness_end(&h);
 
-    harness_begin(&h, "harness capture: the next failing run replaces the capture");
+    harness_begin(&h, "harness capture: the next failing run replaces the capture [L3.R22]");
     run_victim(&h, r, &(struct scenario){dir, 500, true});
     check_capture(&h, path, 500);
     EXPECT_EQ(&h, "files in the capture directory", 1, entries_in(dir));
     harness_end(&h);
 
-    harness_begin(&h, "harness capture: a passing run removes the capture of its failed run");
+    harness_begin(&h, "harness capture: a passing run removes the capture of its failed run [L3.R22]");
     run_victim(&h, r, &(struct scenario){dir, 500, false});
     EXPECT_BOOL(&h, "the capture file exists", false, file_exists(path));
     harness_end(&h);
     rmdir(dir);
 
-    harness_begin(&h, "harness capture: by default captures go to the build directory's captures/");
+    harness_begin(&h, "harness capture: by default captures go to the build directory's captures/ [L3.R22]");
 #ifdef SPONGE_CAPTURE_DIR
     snprintf(line, sizeof line, "capture: %s/%s", SPONGE_CAPTURE_DIR, VICTIM_FILE);
     run_victim(&h, r, &(struct scenario){NULL, 250, true});

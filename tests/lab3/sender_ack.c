@@ -6,7 +6,7 @@
 
 static int repeated_ack(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender ack: a repeated ack sends nothing");
+    sender_test_begin(&t, "sender ack: a repeated ack sends nothing [L3.R10]");
     sender_test_start(&t, NULL);
     EXPECT_SEGMENT(&t, .syn = TRI_YES, .seqno = OPT_U64(0));
     EXPECT_NO_SEGMENT(&t);
@@ -22,7 +22,7 @@ static int repeated_ack(void) {
 
 static int old_ack(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender ack: an old ack changes neither flight nor window");
+    sender_test_begin(&t, "sender ack: an old ack changes neither flight nor window [L3.R10 L3.R5]");
     sender_test_start(&t, NULL);
     EXPECT_SEGMENT(&t, .syn = TRI_YES, .seqno = OPT_U64(0));
     ACK_ARRIVES(&t, 1, 1000);
@@ -44,7 +44,7 @@ static int old_ack(void) {
 
 static int impossible_ack(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender ack: an ack of data never sent is refused and changes nothing");
+    sender_test_begin(&t, "sender ack: an ack of data never sent is refused and changes nothing [L3.R9]");
     sender_test_start(&t, NULL);
     EXPECT_SEGMENT(&t, .syn = TRI_YES, .seqno = OPT_U64(0));
     ACK_ARRIVES(&t, 1, 3);
@@ -62,7 +62,7 @@ static int impossible_ack(void) {
 
 static int partial_ack(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender ack: a partly acknowledged segment is kept and resent whole");
+    sender_test_begin(&t, "sender ack: a partly acknowledged segment is kept and resent whole [L3.R8 L3.R14]");
     sender_test_start(&t, NULL);
     uint64_t rto = t.cfg.rt_timeout;
     EXPECT_SEGMENT(&t, .syn = TRI_YES, .seqno = OPT_U64(0));
@@ -85,7 +85,7 @@ static int partial_ack(void) {
 
 static int cumulative_ack(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender ack: one ack removes every segment it covers");
+    sender_test_begin(&t, "sender ack: one ack removes every segment it covers [L3.R8 L3.R12]");
     sender_test_start(&t, NULL);
     uint64_t rto = t.cfg.rt_timeout;
     EXPECT_SEGMENT(&t, .syn = TRI_YES, .seqno = OPT_U64(0));
@@ -106,7 +106,7 @@ static int cumulative_ack(void) {
 
 static int ack_before_syn(void) {
     struct harness h;
-    harness_begin(&h, "sender ack: an ack before anything was sent acknowledges nothing");
+    harness_begin(&h, "sender ack: an ack before anything was sent acknowledges nothing [L3.R9 L3.R17]");
     struct tcp_config cfg;
     tcp_config_default(&cfg);
     cfg.fixed_isn_set = true;

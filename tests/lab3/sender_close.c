@@ -12,7 +12,7 @@ static void open_connection(struct sender_test *t) {
 
 static int fin_sent(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender close: closing sends a bare FIN");
+    sender_test_begin(&t, "sender close: closing sends a bare FIN [L3.R6 L3.R3]");
     open_connection(&t);
     APP_CLOSES(&t);
     EXPECT_STATE(&t, "FIN_SENT");
@@ -27,7 +27,7 @@ static int fin_sent(void) {
 
 static int fin_acked(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender close: an ack of the FIN moves to FIN_ACKED");
+    sender_test_begin(&t, "sender close: an ack of the FIN moves to FIN_ACKED [L3.R17 L3.R11]");
     open_connection(&t);
     APP_CLOSES(&t);
     EXPECT_SEGMENT(&t, .fin = TRI_YES, .seqno = OPT_U64(1));
@@ -42,7 +42,7 @@ static int fin_acked(void) {
 
 static int fin_not_acked(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender close: an ack short of the FIN keeps FIN_SENT");
+    sender_test_begin(&t, "sender close: an ack short of the FIN keeps FIN_SENT [L3.R17 L3.R8]");
     open_connection(&t);
     APP_CLOSES(&t);
     EXPECT_SEGMENT(&t, .fin = TRI_YES, .seqno = OPT_U64(1));
@@ -55,7 +55,7 @@ static int fin_not_acked(void) {
 
 static int fin_retransmitted(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender close: an unacknowledged FIN is resent after the RTO");
+    sender_test_begin(&t, "sender close: an unacknowledged FIN is resent after the RTO [L3.R12]");
     open_connection(&t);
     uint64_t rto = t.cfg.rt_timeout;
     APP_CLOSES(&t);
@@ -80,7 +80,7 @@ static int fin_retransmitted(void) {
 
 static int fin_after_data(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender close: a FIN after data in flight takes the next seqno");
+    sender_test_begin(&t, "sender close: a FIN after data in flight takes the next seqno [L3.R6 L3.R3]");
     open_connection(&t);
     APP_WRITES(&t, "abc");
     EXPECT_SEGMENT(&t, .fin = TRI_NO, .seqno = OPT_U64(1), .payload = PAYLOAD("abc"));
@@ -96,7 +96,7 @@ static int fin_after_data(void) {
 
 static int stream_error(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender close: an errored outbound stream shows as ERROR");
+    sender_test_begin(&t, "sender close: an errored outbound stream shows as ERROR [L3.R17]");
     open_connection(&t);
     STEP(&t.h, "the outbound stream is set to error (connection reset)");
     byte_stream_set_error(tcp_sender_stream_in(&t.sender));

@@ -4,7 +4,7 @@
 
 static int syn_is_first(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender connect: the first segment is a bare SYN");
+    sender_test_begin(&t, "sender connect: the first segment is a bare SYN [L3.R1 L3.R3]");
     sender_test_start(&t, NULL);
     EXPECT_STATE(&t, "SYN_SENT");
     EXPECT_SEGMENT(&t, .syn = TRI_YES, .fin = TRI_NO, .rst = TRI_NO, .seqno = OPT_U64(0), .payload = PAYLOAD(""));
@@ -16,7 +16,7 @@ static int syn_is_first(void) {
 
 static int syn_acked(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender connect: an ack of the SYN moves to SYN_ACKED");
+    sender_test_begin(&t, "sender connect: an ack of the SYN moves to SYN_ACKED [L3.R8 L3.R17]");
     sender_test_start(&t, NULL);
     EXPECT_SEGMENT(&t, .syn = TRI_YES, .seqno = OPT_U64(0));
     EXPECT_TRUE(&t.h, "ack accepted", ACK_ARRIVES(&t, 1, 1000));
@@ -28,7 +28,7 @@ static int syn_acked(void) {
 
 static int ack_of_isn_is_not_syn_ack(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender connect: an ackno equal to the ISN acknowledges nothing");
+    sender_test_begin(&t, "sender connect: an ackno equal to the ISN acknowledges nothing [L3.R10]");
     sender_test_start(&t, NULL);
     EXPECT_SEGMENT(&t, .syn = TRI_YES, .seqno = OPT_U64(0));
     ACK_ARRIVES(&t, 0, 1000);
@@ -40,7 +40,7 @@ static int ack_of_isn_is_not_syn_ack(void) {
 
 static int ack_beyond_syn_is_refused(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender connect: an ack past the SYN is refused and changes nothing");
+    sender_test_begin(&t, "sender connect: an ack past the SYN is refused and changes nothing [L3.R9]");
     sender_test_start(&t, NULL);
     EXPECT_SEGMENT(&t, .syn = TRI_YES, .seqno = OPT_U64(0));
     EXPECT_BOOL(&t.h, "ack accepted", false, ACK_ARRIVES(&t, 2, 1000));
@@ -52,7 +52,7 @@ static int ack_beyond_syn_is_refused(void) {
 
 static int data_waits_for_syn_ack(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender connect: data written before the SYN/ACK waits for it");
+    sender_test_begin(&t, "sender connect: data written before the SYN/ACK waits for it [L3.R1]");
     sender_test_start(&t, NULL);
     EXPECT_SEGMENT(&t, .syn = TRI_YES, .seqno = OPT_U64(0), .payload = PAYLOAD(""));
     APP_WRITES(&t, "abcdefgh");
@@ -74,7 +74,7 @@ static int data_waits_for_syn_ack(void) {
 static int random_isn_differs(void) {
     /* Two senders without a fixed ISN: getrandom(2) makes equal ISNs a 1 in 2^32 event. */
     struct harness h;
-    harness_begin(&h, "sender connect: without a fixed ISN the ISN is random");
+    harness_begin(&h, "sender connect: without a fixed ISN the ISN is random [L3.R2]");
     struct tcp_config cfg;
     tcp_config_default(&cfg);
     struct tcp_sender a, b;

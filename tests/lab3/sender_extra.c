@@ -16,9 +16,12 @@ static uint64_t open_with_random_rto(struct sender_test *t) {
     return cfg.rt_timeout;
 }
 
-static int timer_keeps_running(uint64_t late_by, const char *name) {
+/* Sends more while the timer runs; if `late`, the tick that reaches the RTO overshoots it by 200 ms. */
+static int timer_keeps_running(bool late) {
     struct sender_test t;
-    sender_test_begin(&t, name);
+    sender_test_begin(&t, late ? "sender extra: retransmission happens when a tick overshoots the RTO [L3.R12]"
+                               : "sender extra: a running timer is not restarted by sending more [L3.R11]");
+    uint64_t late_by = late ? 200 : 0;
     uint64_t rto = open_with_random_rto(&t);
     APP_WRITES(&t, "abc");
     EXPECT_SEGMENT(&t, .seqno = OPT_U64(1), .payload = PAYLOAD("abc"));
@@ -34,7 +37,7 @@ static int timer_keeps_running(uint64_t late_by, const char *name) {
 
 static int timer_restarts_on_new_ack(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender extra: an ack of new data restarts the timer");
+    sender_test_begin(&t, "sender extra: an ack of new data restarts the timer [L3.R14]");
     uint64_t rto = open_with_random_rto(&t);
     APP_WRITES(&t, "abc");
     EXPECT_SEGMENT(&t, .seqno = OPT_U64(1), .payload = PAYLOAD("abc"));
@@ -51,7 +54,7 @@ static int timer_restarts_on_new_ack(void) {
 
 static int timer_not_restarted_by_old_ack(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender extra: an ack of nothing new leaves the timer and back-off alone");
+    sender_test_begin(&t, "sender extra: an ack of nothing new leaves the timer and back-off alone [L3.R10 L3.R13]");
     uint64_t rto = open_with_random_rto(&t);
     APP_WRITES(&t, "abc");
     EXPECT_SEGMENT(&t, .seqno = OPT_U64(1), .payload = PAYLOAD("abc"));
@@ -72,7 +75,7 @@ static int timer_not_restarted_by_old_ack(void) {
 
 static int rto_resets_on_new_ack(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender extra: an ack of new data resets a backed-off RTO");
+    sender_test_begin(&t, "sender extra: an ack of new data resets a backed-off RTO [L3.R14 L3.R13]");
     uint64_t rto = open_with_random_rto(&t);
     APP_WRITES(&t, "abc");
     EXPECT_SEGMENT(&t, .seqno = OPT_U64(1), .payload = PAYLOAD("abc"));
@@ -102,7 +105,7 @@ static int rto_resets_on_new_ack(void) {
 
 static int big_window(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender extra: a big window is filled with full-size segments");
+    sender_test_begin(&t, "sender extra: a big window is filled with full-size segments [L3.R4 L3.R1]");
     sender_test_start(&t, NULL);
     size_t len = t.cfg.send_capacity;
     uint8_t *data = malloc(len);
@@ -131,7 +134,7 @@ static int big_window(void) {
 
 static int fin_segment_retransmitted(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender extra: a data+FIN segment is resent like any other");
+    sender_test_begin(&t, "sender extra: a data+FIN segment is resent like any other [L3.R12 L3.R6]");
     uint64_t rto = open_with_random_rto(&t);
     APP_WRITES(&t, "abc");
     APP_CLOSES(&t);
@@ -154,7 +157,7 @@ static int fin_segment_retransmitted(void) {
 
 static int fin_only_retransmitted(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender extra: a bare FIN is resent like any other segment");
+    sender_test_begin(&t, "sender extra: a bare FIN is resent like any other segment [L3.R12 L3.R13]");
     uint64_t rto = open_with_random_rto(&t);
     APP_WRITES(&t, "abc");
     EXPECT_SEGMENT(&t, .fin = TRI_NO, .seqno = OPT_U64(1), .payload = PAYLOAD("abc"));
@@ -176,8 +179,8 @@ static int fin_only_retransmitted(void) {
 
 static int fin_not_beyond_window(bool close_first) {
     struct sender_test t;
-    sender_test_begin(&t, close_first ? "sender extra: no FIN on a segment that fills the window"
-                                      : "sender extra: no bare FIN while the window is full");
+    sender_test_begin(&t, close_first ? "sender extra: no FIN on a segment that fills the window [L3.R6]"
+                                      : "sender extra: no bare FIN while the window is full [L3.R6]");
     sender_test_start(&t, NULL);
     EXPECT_SEGMENT(&t, .syn = TRI_YES, .seqno = OPT_U64(0));
     APP_WRITES(&t, "abc");
@@ -203,7 +206,7 @@ static int fin_not_beyond_window(bool close_first) {
 
 static int max_payload_limits_payload_only(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender extra: max_payload limits the payload, not the FIN");
+    sender_test_begin(&t, "sender extra: max_payload limits the payload, not the FIN [L3.R6]");
     sender_test_start(&t, NULL);
     size_t max = t.cfg.max_payload;
     uint8_t *data = malloc(max);
@@ -227,7 +230,7 @@ static int max_payload_limits_payload_only(void) {
 
 static int zero_window_probes(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender extra: a zero window is probed one byte at a time without back-off");
+    sender_test_begin(&t, "sender extra: a zero window is probed one byte at a time without back-off [L3.R7 L3.R13]");
     struct tcp_config cfg;
     tcp_config_default(&cfg);
     cfg.rt_timeout = 30 + (uint32_t)sponge_rng_below(&t.rng, 9970);
@@ -267,7 +270,7 @@ static int zero_window_probes(void) {
 
 static int full_nonzero_window_backs_off(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender extra: a full window of one byte is respected and backs off");
+    sender_test_begin(&t, "sender extra: a full window of one byte is respected and backs off [L3.R7 L3.R13]");
     struct tcp_config cfg;
     tcp_config_default(&cfg);
     cfg.rt_timeout = 30 + (uint32_t)sponge_rng_below(&t.rng, 9970);
@@ -298,7 +301,7 @@ static int full_nonzero_window_backs_off(void) {
 
 static int stale_acks_harmless(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender extra: repeated and outdated acks are harmless");
+    sender_test_begin(&t, "sender extra: repeated and outdated acks are harmless [L3.R10]");
     uint64_t rto = open_with_random_rto(&t);
     APP_WRITES(&t, "abcdefg");
     EXPECT_SEGMENT(&t, .seqno = OPT_U64(1), .payload = PAYLOAD("abcdefg"));
@@ -330,7 +333,7 @@ static int stale_acks_harmless(void) {
 
 static int empty_segments(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender extra: empty segments take the next seqno and are never resent");
+    sender_test_begin(&t, "sender extra: empty segments take the next seqno and are never resent [L3.R16]");
     uint64_t rto = open_with_random_rto(&t);
     EMPTY_SEGMENT_REQUESTED(&t, false);
     EXPECT_SEGMENT(&t, .syn = TRI_NO, .fin = TRI_NO, .rst = TRI_NO, .seqno = OPT_U64(1), .payload = PAYLOAD(""));
@@ -349,11 +352,44 @@ static int empty_segments(void) {
     return sender_test_end(&t);
 }
 
+/* An empty segment made while data is outstanding does not touch the timer, and one made when
+ * nothing is outstanding does not start it. */
+static int empty_segments_leave_timer_alone(void) {
+    struct sender_test t;
+    sender_test_begin(&t, "sender extra: an empty segment neither starts nor restarts the timer [L3.R16 L3.R11]");
+    uint64_t rto = open_with_random_rto(&t);
+    APP_WRITES(&t, "abc");
+    EXPECT_SEGMENT(&t, .seqno = OPT_U64(1), .payload = PAYLOAD("abc"));
+    TIME_PASSES(&t, rto - 5);
+    EMPTY_SEGMENT_REQUESTED(&t, false);
+    EXPECT_SEGMENT(&t, .seqno = OPT_U64(4), .payload = PAYLOAD(""));
+    TIME_PASSES(&t, 5);
+    EXPECT_SEGMENT(&t, .seqno = OPT_U64(1), .payload = PAYLOAD("abc"));
+    EXPECT_NO_SEGMENT(&t);
+    EXPECT_RETX(&t, 1);
+    ACK_ARRIVES(&t, 4, 1000);
+    EXPECT_IN_FLIGHT(&t, 0);
+    STEP(&t.h, "nothing outstanding: an empty segment, then data %llu ms later", (unsigned long long)(rto - 1));
+    EMPTY_SEGMENT_REQUESTED(&t, false);
+    EXPECT_SEGMENT(&t, .seqno = OPT_U64(4), .payload = PAYLOAD(""));
+    TIME_PASSES(&t, rto - 1);
+    EXPECT_NO_SEGMENT(&t);
+    APP_WRITES(&t, "d");
+    EXPECT_SEGMENT(&t, .seqno = OPT_U64(4), .payload = PAYLOAD("d"));
+    TIME_PASSES(&t, 1);
+    EXPECT_NO_SEGMENT(&t);
+    TIME_PASSES(&t, rto - 2);
+    EXPECT_NO_SEGMENT(&t);
+    TIME_PASSES(&t, 1);
+    EXPECT_SEGMENT(&t, .seqno = OPT_U64(4), .payload = PAYLOAD("d"));
+    EXPECT_NO_SEGMENT(&t);
+    return sender_test_end(&t);
+}
+
 int main(void) {
-    return timer_keeps_running(0, "sender extra: a running timer is not restarted by sending more") |
-           timer_keeps_running(200, "sender extra: retransmission happens when a tick overshoots the RTO") |
-           timer_restarts_on_new_ack() | timer_not_restarted_by_old_ack() | rto_resets_on_new_ack() | big_window() |
-           fin_segment_retransmitted() | fin_only_retransmitted() | fin_not_beyond_window(true) |
-           fin_not_beyond_window(false) | max_payload_limits_payload_only() | zero_window_probes() |
-           full_nonzero_window_backs_off() | stale_acks_harmless() | empty_segments();
+    return timer_keeps_running(false) | timer_keeps_running(true) | timer_restarts_on_new_ack() |
+           timer_not_restarted_by_old_ack() | rto_resets_on_new_ack() | big_window() | fin_segment_retransmitted() |
+           fin_only_retransmitted() | fin_not_beyond_window(true) | fin_not_beyond_window(false) |
+           max_payload_limits_payload_only() | zero_window_probes() | full_nonzero_window_backs_off() |
+           stale_acks_harmless() | empty_segments() | empty_segments_leave_timer_alone();
 }

@@ -2,20 +2,28 @@
 
 #include "sender_expect.h"
 
-static struct tcp_config random_rto_config(struct sender_test *t) {
+/* Starts a sender with a random RTO in [10, 10000] ms and takes its SYN; returns the RTO. */
+static uint64_t start_with_random_rto(struct sender_test *t) {
     struct tcp_config cfg;
     tcp_config_default(&cfg);
     cfg.rt_timeout = 10 + (uint32_t)sponge_rng_below(&t->rng, 9991);
-    return cfg;
+    sender_test_start(t, &cfg);
+    EXPECT_SEGMENT(t, .syn = TRI_YES, .seqno = OPT_U64(0), .payload = PAYLOAD(""));
+    return cfg.rt_timeout;
 }
 
-static int syn_retransmitted_with_backoff(void) {
+/* With `isn_acked`, an ACK of the ISN itself comes first: it acknowledges nothing but carries a
+ * zero window, and the SYN is still no window probe, so its retransmissions back off. */
+static int syn_retransmitted_with_backoff(bool isn_acked) {
     struct sender_test t;
-    sender_test_begin(&t, "sender retx: the SYN is resent after RTO, then after 2*RTO");
-    struct tcp_config cfg = random_rto_config(&t);
-    uint64_t rto = cfg.rt_timeout;
-    sender_test_start(&t, &cfg);
-    EXPECT_SEGMENT(&t, .syn = TRI_YES, .seqno = OPT_U64(0), .payload = PAYLOAD(""));
+    sender_test_begin(
+        &t, isn_acked ? "sender retx: the SYN backs off even after an ACK of the ISN with window 0 [L3.R13 L3.R10]"
+                      : "sender retx: the SYN is resent after RTO, then after 2*RTO [L3.R12 L3.R13 L3.R14]");
+    uint64_t rto = start_with_random_rto(&t);
+    if (isn_acked) {
+        EXPECT_TRUE(&t.h, "ack of the ISN accepted", ACK_ARRIVES(&t, 0, 0));
+        EXPECT_STATE(&t, "SYN_SENT");
+    }
     EXPECT_NO_SEGMENT(&t);
     TIME_PASSES(&t, rto - 1);
     EXPECT_NO_SEGMENT(&t);
@@ -40,12 +48,10 @@ static int syn_retransmitted_with_backoff(void) {
 
 static int syn_until_limit(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender retx: the SYN is resent with doubling RTOs until the limit is passed");
-    struct tcp_config cfg = random_rto_config(&t);
-    uint64_t rto = cfg.rt_timeout;
-    sender_test_start(&t, &cfg);
-    EXPECT_SEGMENT(&t, .syn = TRI_YES, .seqno = OPT_U64(0));
-    for (unsigned attempt = 0; attempt < cfg.max_retx_attempts; attempt++) {
+    sender_test_begin(&t,
+                      "sender retx: the SYN is resent with doubling RTOs until the limit is passed [L3.R13 L3.R15]");
+    uint64_t rto = start_with_random_rto(&t);
+    for (unsigned attempt = 0; attempt < t.cfg.max_retx_attempts; attempt++) {
         TIME_PASSES(&t, (rto << attempt) - 1);
         EXPECT_NO_SEGMENT(&t);
         EXPECT_RETX(&t, attempt);
@@ -54,21 +60,18 @@ static int syn_until_limit(void) {
         EXPECT_STATE(&t, "SYN_SENT");
         EXPECT_IN_FLIGHT(&t, 1);
     }
-    TIME_PASSES(&t, (rto << cfg.max_retx_attempts) - 1);
-    EXPECT_RETX(&t, cfg.max_retx_attempts);
+    TIME_PASSES(&t, (rto << t.cfg.max_retx_attempts) - 1);
+    EXPECT_RETX(&t, t.cfg.max_retx_attempts);
     TIME_PASSES(&t, 1);
     EXPECT_TRUE(&t.h, "consecutive retransmissions exceed the limit",
-                tcp_sender_consecutive_retransmissions(&t.sender) > cfg.max_retx_attempts);
+                tcp_sender_consecutive_retransmissions(&t.sender) > t.cfg.max_retx_attempts);
     return sender_test_end(&t);
 }
 
 static int data_retx_then_limit(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender retx: data resent, acked, then resent until the limit");
-    struct tcp_config cfg = random_rto_config(&t);
-    uint64_t rto = cfg.rt_timeout;
-    sender_test_start(&t, &cfg);
-    EXPECT_SEGMENT(&t, .syn = TRI_YES, .seqno = OPT_U64(0));
+    sender_test_begin(&t, "sender retx: data resent, acked, then resent until the limit [L3.R13 L3.R14 L3.R15]");
+    uint64_t rto = start_with_random_rto(&t);
     ACK_ARRIVES(&t, 1, 1000);
     APP_WRITES(&t, "abcd");
     EXPECT_SEGMENT(&t, .seqno = OPT_U64(1), .payload = PAYLOAD("abcd"));
@@ -87,7 +90,7 @@ static int data_retx_then_limit(void) {
     APP_WRITES(&t, "ijkl");
     EXPECT_SEGMENT(&t, .seqno = OPT_U64(9), .payload = PAYLOAD("ijkl"));
     /* The RTO is back to its initial value after the ack of new data. */
-    for (unsigned attempt = 0; attempt < cfg.max_retx_attempts; attempt++) {
+    for (unsigned attempt = 0; attempt < t.cfg.max_retx_attempts; attempt++) {
         TIME_PASSES(&t, (rto << attempt) - 1);
         EXPECT_NO_SEGMENT(&t);
         TIME_PASSES(&t, 1);
@@ -96,21 +99,18 @@ static int data_retx_then_limit(void) {
         EXPECT_IN_FLIGHT(&t, 4);
         EXPECT_RETX(&t, attempt + 1);
     }
-    TIME_PASSES(&t, (rto << cfg.max_retx_attempts) - 1);
+    TIME_PASSES(&t, (rto << t.cfg.max_retx_attempts) - 1);
     EXPECT_NO_SEGMENT(&t);
     TIME_PASSES(&t, 1);
     EXPECT_SEGMENT(&t, .seqno = OPT_U64(9), .payload = PAYLOAD("ijkl"));
-    EXPECT_RETX(&t, cfg.max_retx_attempts + 1);
+    EXPECT_RETX(&t, t.cfg.max_retx_attempts + 1);
     return sender_test_end(&t);
 }
 
 static int only_oldest_is_resent(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender retx: an expiry resends only the oldest outstanding segment");
-    struct tcp_config cfg = random_rto_config(&t);
-    uint64_t rto = cfg.rt_timeout;
-    sender_test_start(&t, &cfg);
-    EXPECT_SEGMENT(&t, .syn = TRI_YES, .seqno = OPT_U64(0));
+    sender_test_begin(&t, "sender retx: an expiry resends only the oldest outstanding segment [L3.R12]");
+    uint64_t rto = start_with_random_rto(&t);
     ACK_ARRIVES(&t, 1, 1000);
     APP_WRITES(&t, "abc");
     APP_WRITES(&t, "def");
@@ -130,5 +130,6 @@ static int only_oldest_is_resent(void) {
 }
 
 int main(void) {
-    return syn_retransmitted_with_backoff() | syn_until_limit() | data_retx_then_limit() | only_oldest_is_resent();
+    return syn_retransmitted_with_backoff(false) | syn_retransmitted_with_backoff(true) | syn_until_limit() |
+           data_retx_then_limit() | only_oldest_is_resent();
 }

@@ -6,7 +6,7 @@
 
 static int ring_order_and_bound(void) {
     struct harness h;
-    harness_begin(&h, "sender segments: the ring keeps FIFO order while growing from a wrapped state");
+    harness_begin(&h, "sender segments: the ring keeps FIFO order while growing from a wrapped state [L3.R21]");
     struct segment_ring r;
     STEP(&h, "ring with 3 slots, at most 20");
     EXPECT_EQ(&h, "init", SPONGE_OK, segment_ring_init(&r, 3, 20));
@@ -40,7 +40,7 @@ static int ring_order_and_bound(void) {
 
 static int unpopped_queue_is_bounded(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender segments: a caller that never pops cannot grow the queue without bound");
+    sender_test_begin(&t, "sender segments: a caller that never pops cannot grow the queue without bound [L3.R21]");
     struct tcp_config cfg;
     tcp_config_default(&cfg);
     cfg.send_capacity = 4;
@@ -67,8 +67,8 @@ static int unpopped_queue_is_bounded(void) {
  * counted and the RTO does not back off; it goes at the first tick after the caller pops. */
 static int retransmission_waits_for_room(void) {
     struct sender_test t;
-    sender_test_begin(&t,
-                      "sender segments: a retransmission the full queue cannot take is neither counted nor backed off");
+    sender_test_begin(
+        &t, "sender segments: a retransmission the full queue cannot take is neither counted nor backed off [L3.R21]");
     struct tcp_config cfg;
     tcp_config_default(&cfg);
     cfg.send_capacity = 4;

@@ -11,7 +11,7 @@
  * bytes in small pieces before any ACK. Every byte is accepted and sent. */
 static int window_larger_than_capacity(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender buffer: a window of 65000 is filled from a 64000-byte stream");
+    sender_test_begin(&t, "sender buffer: a window of 65000 is filled from a 64000-byte stream [L3.R18]");
     sender_test_start(&t, NULL);
     EXPECT_SEGMENT(&t, .syn = TRI_YES, .seqno = OPT_U64(0));
     ACK_ARRIVES(&t, 1, 65000);
@@ -55,7 +55,7 @@ static int window_larger_than_capacity(void) {
 /* Small numbers: capacity 10, window 25. */
 static int capacity_counts_unsent_bytes(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender buffer: write accepts send_capacity unsent bytes whatever is in flight");
+    sender_test_begin(&t, "sender buffer: write accepts send_capacity unsent bytes whatever is in flight [L3.R18]");
     struct tcp_config cfg;
     tcp_config_default(&cfg);
     cfg.send_capacity = 10;
@@ -89,7 +89,7 @@ static int capacity_counts_unsent_bytes(void) {
  * refilled with new bytes still carry the old ones. */
 static int retransmission_after_refill(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender buffer: a retransmission carries its bytes after the stream was refilled");
+    sender_test_begin(&t, "sender buffer: a retransmission carries its bytes after the stream was refilled [L3.R19]");
     struct tcp_config cfg;
     tcp_config_default(&cfg);
     cfg.send_capacity = 4;
@@ -120,7 +120,7 @@ static int retransmission_after_refill(void) {
  * 16-bit field offers), so the sender fills no more of a larger window. */
 static int in_flight_limit(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender buffer: at most max_in_flight bytes of a larger window are filled");
+    sender_test_begin(&t, "sender buffer: at most max_in_flight bytes of a larger window are filled [L3.R18]");
     struct tcp_config cfg;
     tcp_config_default(&cfg);
     EXPECT_EQ(&t.h, "default max_in_flight", 65535, cfg.max_in_flight);

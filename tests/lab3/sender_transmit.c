@@ -4,7 +4,7 @@
 
 static int short_writes(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender transmit: three short writes become three segments");
+    sender_test_begin(&t, "sender transmit: three short writes become three segments [L3.R4 L3.R3]");
     sender_test_start(&t, NULL);
     EXPECT_SEGMENT(&t, .syn = TRI_YES, .seqno = OPT_U64(0));
     ACK_ARRIVES(&t, 1, 1000);
@@ -20,10 +20,12 @@ static int short_writes(void) {
     return sender_test_end(&t);
 }
 
-/* Writes `rounds` blocks of 1..10 bytes; acks each one at once, or all at the end. */
-static int many_writes(const char *name, unsigned rounds, bool ack_each) {
+/* Writes blocks of 1..10 bytes: 10000 acked each at once, or 1000 acked all at the end. */
+static int many_writes(bool ack_each) {
     struct sender_test t;
-    sender_test_begin(&t, name);
+    sender_test_begin(&t, ack_each ? "sender transmit: 10000 short writes, each acked at once [L3.R4 L3.R3]"
+                                   : "sender transmit: 1000 short writes, one ack at the end [L3.R4 L3.R3]");
+    unsigned rounds = ack_each ? 10000 : 1000;
     sender_test_start(&t, NULL);
     EXPECT_SEGMENT(&t, .syn = TRI_YES, .seqno = OPT_U64(0));
     ACK_ARRIVES(&t, 1, 65000);
@@ -52,7 +54,7 @@ static int many_writes(const char *name, unsigned rounds, bool ack_each) {
 
 static int window_filling(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender transmit: a window of 3 is filled again after each ack");
+    sender_test_begin(&t, "sender transmit: a window of 3 is filled again after each ack [L3.R4]");
     sender_test_start(&t, NULL);
     EXPECT_SEGMENT(&t, .syn = TRI_YES, .seqno = OPT_U64(0));
     ACK_ARRIVES(&t, 1, 3);
@@ -78,7 +80,7 @@ static int window_filling(void) {
 
 static int writes_respect_window(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender transmit: a later write only gets what is left of the window");
+    sender_test_begin(&t, "sender transmit: a later write only gets what is left of the window [L3.R4]");
     sender_test_start(&t, NULL);
     EXPECT_SEGMENT(&t, .syn = TRI_YES, .seqno = OPT_U64(0));
     ACK_ARRIVES(&t, 1, 3);
@@ -98,7 +100,7 @@ static int writes_respect_window(void) {
 static int outbound_capacity_counts_unacked(void) {
     struct sender_test t;
     sender_test_begin(&t, "sender transmit: with max_in_flight 0, unacknowledged bytes hold stream capacity until "
-                          "their segment is acked");
+                          "their segment is acked [L3.R20]");
     struct tcp_config cfg;
     tcp_config_default(&cfg);
     cfg.send_capacity = 10;
@@ -123,7 +125,6 @@ static int outbound_capacity_counts_unacked(void) {
 }
 
 int main(void) {
-    return short_writes() | many_writes("sender transmit: 10000 short writes, each acked at once", 10000, true) |
-           many_writes("sender transmit: 1000 short writes, one ack at the end", 1000, false) | window_filling() |
-           writes_respect_window() | outbound_capacity_counts_unacked();
+    return short_writes() | many_writes(true) | many_writes(false) | window_filling() | writes_respect_window() |
+           outbound_capacity_counts_unacked();
 }

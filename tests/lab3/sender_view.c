@@ -18,7 +18,7 @@ static struct tcp_config small_stream(size_t capacity) {
 
 static int ack_before_retransmission_popped(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender view: a resent segment keeps its bytes when its ack arrives before the pop");
+    sender_test_begin(&t, "sender view: a resent segment keeps its bytes when its ack arrives before the pop [L3.R19]");
     struct tcp_config cfg = small_stream(8);
     sender_test_start(&t, &cfg);
     EXPECT_SEGMENT(&t, .syn = TRI_YES, .seqno = OPT_U64(0));
@@ -43,7 +43,7 @@ static int ack_before_retransmission_popped(void) {
 
 static int ack_before_first_pop(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender view: a new segment acked before it was ever popped keeps its bytes");
+    sender_test_begin(&t, "sender view: a new segment acked before it was ever popped keeps its bytes [L3.R19]");
     struct tcp_config cfg = small_stream(6);
     sender_test_start(&t, &cfg);
     EXPECT_SEGMENT(&t, .syn = TRI_YES, .seqno = OPT_U64(0));
@@ -58,7 +58,7 @@ static int ack_before_first_pop(void) {
 
 static int popped_views_survive_pops_and_writes(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender view: popped views stay valid across more pops and writes");
+    sender_test_begin(&t, "sender view: popped views stay valid across more pops and writes [L3.R19]");
     struct tcp_config cfg = small_stream(9);
     sender_test_start(&t, &cfg);
     EXPECT_SEGMENT(&t, .syn = TRI_YES, .seqno = OPT_U64(0));
@@ -81,9 +81,11 @@ static int popped_views_survive_pops_and_writes(void) {
 /* Random operations against a model that remembers every byte written: each popped segment
  * must carry exactly the bytes written at its sequence numbers. A small stream makes the ring
  * wrap and reuse its space constantly; windows up to 39 bytes exceed a max_in_flight of 25. */
-static int random_operations(const char *name, size_t max_in_flight) {
+static int random_operations(size_t max_in_flight) {
     struct sender_test t;
-    sender_test_begin(&t, name);
+    sender_test_begin(
+        &t, max_in_flight ? "sender view: the same with CS144's send buffer (max_in_flight 25) [L3.R19 L3.R18]"
+                          : "sender view: random writes, acks, ticks and pops keep payloads correct [L3.R19 L3.R20]");
     struct tcp_config cfg = small_stream(64);
     cfg.max_in_flight = max_in_flight;
     cfg.max_payload = 7;
@@ -142,6 +144,5 @@ static int random_operations(const char *name, size_t max_in_flight) {
 
 int main(void) {
     return ack_before_retransmission_popped() | ack_before_first_pop() | popped_views_survive_pops_and_writes() |
-           random_operations("sender view: random writes, acks, ticks and pops keep payloads correct", 0) |
-           random_operations("sender view: the same with CS144's send buffer (max_in_flight 25)", 25);
+           random_operations(0) | random_operations(25);
 }

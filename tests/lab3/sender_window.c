@@ -4,9 +4,13 @@
 
 #include <string.h>
 
-static int window_respected(uint64_t window, const char *expected, const char *name) {
+/* The first ACK offers 4 or 6 bytes; a 7-byte write fills exactly that much. */
+static int window_respected(bool four) {
     struct sender_test t;
-    sender_test_begin(&t, name);
+    sender_test_begin(&t, four ? "sender window: the first advertised window (4) is respected [L3.R4]"
+                               : "sender window: the first advertised window (6) is respected [L3.R4]");
+    uint64_t window = four ? 4 : 6;
+    const char *expected = four ? "abcd" : "abcdef";
     sender_test_start(&t, NULL);
     EXPECT_SEGMENT(&t, .syn = TRI_YES, .seqno = OPT_U64(0));
     ACK_ARRIVES(&t, 1, window);
@@ -20,7 +24,7 @@ static int window_respected(uint64_t window, const char *expected, const char *n
 
 static int random_windows(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender window: 300 random windows of 5..99 bytes are filled exactly");
+    sender_test_begin(&t, "sender window: 300 random windows of 5..99 bytes are filled exactly [L3.R4]");
     static const char big[2000] = {0};
     for (unsigned i = 0; i < 300; i++) {
         uint64_t window = 5 + sponge_rng_below(&t.rng, 95);
@@ -38,7 +42,7 @@ static int random_windows(void) {
 
 static int window_growth(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender window: a larger window is used at once");
+    sender_test_begin(&t, "sender window: a larger window is used at once [L3.R5]");
     sender_test_start(&t, NULL);
     EXPECT_SEGMENT(&t, .syn = TRI_YES, .seqno = OPT_U64(0));
     ACK_ARRIVES(&t, 1, 4);
@@ -52,7 +56,7 @@ static int window_growth(void) {
 
 static int window_shrink(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender window: a window smaller than what is in flight sends nothing");
+    sender_test_begin(&t, "sender window: a window smaller than what is in flight sends nothing [L3.R5]");
     sender_test_start(&t, NULL);
     EXPECT_SEGMENT(&t, .syn = TRI_YES, .seqno = OPT_U64(0));
     ACK_ARRIVES(&t, 1, 10);
@@ -69,8 +73,9 @@ static int window_shrink(void) {
 
 static int fin_needs_room(bool ack_advances) {
     struct sender_test t;
-    sender_test_begin(&t, ack_advances ? "sender window: the FIN waits for room in the window (new ack)"
-                                       : "sender window: the FIN waits for room in the window (window update)");
+    sender_test_begin(&t, ack_advances
+                              ? "sender window: the FIN waits for room in the window (new ack) [L3.R6]"
+                              : "sender window: the FIN waits for room in the window (window update) [L3.R6 L3.R5]");
     sender_test_start(&t, NULL);
     EXPECT_SEGMENT(&t, .syn = TRI_YES, .seqno = OPT_U64(0));
     ACK_ARRIVES(&t, 1, 7);
@@ -92,7 +97,7 @@ static int fin_needs_room(bool ack_advances) {
 
 static int fin_piggybacks(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender window: the FIN rides on the last data segment when it fits");
+    sender_test_begin(&t, "sender window: the FIN rides on the last data segment when it fits [L3.R6]");
     sender_test_start(&t, NULL);
     EXPECT_SEGMENT(&t, .syn = TRI_YES, .seqno = OPT_U64(0));
     ACK_ARRIVES(&t, 1, 3);
@@ -107,8 +112,6 @@ static int fin_piggybacks(void) {
 }
 
 int main(void) {
-    return window_respected(4, "abcd", "sender window: the first advertised window (4) is respected") |
-           window_respected(6, "abcdef", "sender window: the first advertised window (6) is respected") |
-           random_windows() | window_growth() | window_shrink() | fin_needs_room(true) | fin_needs_room(false) |
-           fin_piggybacks();
+    return window_respected(true) | window_respected(false) | random_windows() | window_growth() | window_shrink() |
+           fin_needs_room(true) | fin_needs_room(false) | fin_piggybacks();
 }

@@ -6,7 +6,7 @@
 
 static int wrap_in_first_segment(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender wrap: ISN 2^32-3, data and acks across the wrap");
+    sender_test_begin(&t, "sender wrap: ISN 2^32-3, data and acks across the wrap [L3.R2 L3.R9]");
     struct tcp_config cfg;
     tcp_config_default(&cfg);
     cfg.fixed_isn_set = true;
@@ -33,7 +33,7 @@ static int wrap_in_first_segment(void) {
 
 static int stream_across_wrap(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender wrap: 200 kB streamed from an ISN a few bytes below 2^32");
+    sender_test_begin(&t, "sender wrap: 200 kB streamed from an ISN a few bytes below 2^32 [L3.R2]");
     struct tcp_config cfg;
     tcp_config_default(&cfg);
     cfg.fixed_isn_set = true;
