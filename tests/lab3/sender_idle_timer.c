@@ -5,8 +5,8 @@
 
 static int idle_then_send(void) {
     struct sender_test t;
-    sender_test_begin(&t,
-                      "sender idle timer: a segment sent after everything was acked and time passed waits a full RTO");
+    sender_test_begin(
+        &t, "sender idle timer: a segment sent after everything was acked and time passed waits a full RTO [L3.R11]");
     sender_test_start(&t, NULL);
     uint64_t rto = t.cfg.rt_timeout;
     EXPECT_SEGMENT(&t, .syn = TRI_YES, .seqno = OPT_U64(0));

@@ -7,7 +7,8 @@
 
 static int timeout_resends_one_segment(void) {
     struct sender_test t;
-    sender_test_begin(&t, "sender payload limit: a window of three segments loses the first: only it is resent");
+    sender_test_begin(
+        &t, "sender payload limit: a window of three segments loses the first: only it is resent [L3.R4 L3.R12]");
     sender_test_start(&t, NULL);
     size_t max = t.cfg.max_payload;
     uint64_t rto = t.cfg.rt_timeout;

@@ -5,8 +5,10 @@
 
 static int data_waits_despite_window(bool close_too) {
     struct sender_test t;
-    sender_test_begin(&t, close_too ? "sender syn wait: no data and no FIN before the SYN is acked, whatever the window"
-                                    : "sender syn wait: no data before the SYN is acked, whatever the window");
+    sender_test_begin(
+        &t, close_too
+                ? "sender syn wait: no data and no FIN before the SYN is acked, whatever the window [L3.R1 L3.R10]"
+                : "sender syn wait: no data before the SYN is acked, whatever the window [L3.R1 L3.R10]");
     sender_test_start(&t, NULL);
     EXPECT_SEGMENT(&t, .syn = TRI_YES, .seqno = OPT_U64(0), .payload = PAYLOAD(""));
     APP_WRITES(&t, "abcdefgh");
