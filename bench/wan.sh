@@ -45,7 +45,8 @@
 #      KERNEL_CC (the kernel sender's congestion control; default: the host's);
 #      MODERN_OPTS (tun_throughput options for modern mode in the relayed cases; default
 #      "--cc bbr"; "--cc newreno" or "--cc cubic" for the loss-based ones);
-#      MODERN_LOSS_OPTS (added after MODERN_OPTS in the loss phase; default none);
+#      MODERN_LOSS_OPTS (added after MODERN_OPTS in the loss and shallow phases; default
+#      "--no-offload", see below);
 #      SHALLOW_MBIT (100), SHALLOW_BYTES (26214400), SHALLOW_QUEUE (packets; default 1/4 BDP);
 #      TRACE (1; 0: no figures), FIGURES (where they go);
 #      PHASES ("delay loss shallow clean") and PROGS ("kernel modern lab") pick a subset.
@@ -84,7 +85,12 @@ KERNEL_RMEM_MAX=${KERNEL_RMEM_MAX:-33554432}
 KERNEL_WMEM_MAX=${KERNEL_WMEM_MAX:-33554432}
 PHASES=${PHASES:-delay loss shallow clean}
 read -ra MODERN_OPTS <<<"${MODERN_OPTS---cc bbr}"
-read -ra MODERN_LOSS_OPTS <<<"${MODERN_LOSS_OPTS:-}"
+# --no-offload where segments are lost: the kernel sender is held to one segment per packet
+# (gso_max_segs 1), and ours with TSO makes 64 KiB super-segments, each one unit for its pacing,
+# RACK and retransmission (one lost 1500-byte packet resends 64 KiB); in front of the shallow
+# 42-packet queue a resent super-segment's burst lost its tail every time and the transfer
+# stalled in timeouts until reset. Without loss the super-segments stay (fewer system calls).
+read -ra MODERN_LOSS_OPTS <<<"${MODERN_LOSS_OPTS---no-offload}"
 SHALLOW_MBIT=${SHALLOW_MBIT:-100}
 SHALLOW_BYTES=${SHALLOW_BYTES:-26214400}
 TRACE=${TRACE:-1}
@@ -280,7 +286,7 @@ relayed() {
     # shellcheck disable=SC2034 # used through a nameref
     local -a rx=("${B[@]}" "${PEER[@]}" recv 169.254.145.1 "$PORT")
     local -a tx modern_opts=("${MODERN_OPTS[@]}")
-    [ "${case#t-}" = loss ] && modern_opts+=("${MODERN_LOSS_OPTS[@]}")
+    [ "${case#t-}" = loss ] || [ "${case#t-}" = shallow ] && modern_opts+=("${MODERN_LOSS_OPTS[@]}")
     if [ -n "$TRACE_TO" ] && [ "$prog" = kernel ]; then
         spawn sstrace "${C[@]}" python3 "$HERE/ss_trace.py" 169.254.145.1 "$TRACE_TO" 10
     fi
@@ -344,7 +350,7 @@ echo "== wan: $RUNS rounds, interleaved; 20 ms RTT (relay -d $DELAY_MS each way)
     "senders on cpu$SENDER_CPU; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "   kernel: cc $TCP_CONGESTION, receiver tcp_rmem max $KERNEL_RMEM_MAX," \
     "sender tcp_wmem max $KERNEL_WMEM_MAX, $OFFLOADS; ours: modern window $WINDOW (-w)${MODERN_OPTS[*]:+ ${MODERN_OPTS[*]}}," \
-    "with loss adding '${MODERN_LOSS_OPTS[*]}'; lab 64000"
+    "with loss (and shallow) adding '${MODERN_LOSS_OPTS[*]}'; lab 64000"
 echo "   bytes: $BYTES (delay, clean), $LOSS_BYTES (loss: kernel, modern), $LAB_LOSS_BYTES (loss: lab)," \
     "$SHALLOW_BYTES (shallow: relay -b $SHALLOW_MBIT -Q $SHALLOW_QUEUE)"
 for r in $(seq 1 "$RUNS"); do

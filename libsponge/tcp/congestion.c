@@ -5,8 +5,11 @@
 #define CUBIC_BETA 0.7
 #define DUPACK_THRESHOLD 3
 /* The pacing gate keeps up to this many ms of credit (at least 2 segments): an event loop that
- * wakes a little late catches up, and the burst stays well under a shallow queue. */
-#define PACING_BURST_MS 2
+ * wakes a little late catches up, and the burst stays under a shallow queue (1/4 BDP at 20 ms is
+ * 5 ms). With 2 ms, on a host so loaded that the loop woke every 2.3 ms on average (often after
+ * 4-10 ms), BBR sent at about 64 % of its pacing rate, so its own delivery-rate samples pulled
+ * the bandwidth estimate down round after round (bench/wan.sh, shallow case). */
+#define PACING_BURST_MS 4
 
 static uint64_t max_u64(uint64_t a, uint64_t b) {
     return a > b ? a : b;
@@ -51,11 +54,16 @@ void congestion_set_mss(struct congestion *cc, uint64_t mss) {
     bbr_set_mss(&cc->bbr, mss);
 }
 
-uint64_t congestion_window(const struct congestion *cc) {
+uint64_t congestion_pipe_window(const struct congestion *cc) {
     if (cc->algo == TCP_CC_BBR) {
-        return bbr_window(&cc->bbr) + cc->sacked + cc->lost;
+        return bbr_window(&cc->bbr);
     }
     return cc->algo == TCP_CC_NONE ? UINT64_MAX : cc->cwnd;
+}
+
+uint64_t congestion_window(const struct congestion *cc) {
+    uint64_t pipe = congestion_pipe_window(cc);
+    return cc->algo == TCP_CC_BBR ? pipe + cc->sacked + cc->lost : pipe;
 }
 
 void congestion_on_sample(struct congestion *cc, const struct congestion_sample *sample) {
@@ -73,15 +81,12 @@ void congestion_on_sample(struct congestion *cc, const struct congestion_sample 
                           .rs = sample->rate,
                           .in_flight = pipe,
                           .has_rtt = sample->has_rtt,
-                          .rtt_ms = sample->rtt_ms};
+                          .rtt_ms = sample->rtt_ms,
+                          .in_recovery = congestion_recovering(cc, sample->ackno),
+                          .newly_lost = sample->newly_lost};
     bbr_on_ack(&cc->bbr, &ack);
     uint64_t rate = bbr_pacing_rate(&cc->bbr);
     pacing_set_rate(&cc->pacing, rate, max_u64(rate * PACING_BURST_MS / 1000, 2 * cc->mss));
-}
-
-uint64_t congestion_holes_per_ack(const struct congestion *cc, uint64_t delivered) {
-    uint64_t segments = cc->mss ? delivered / cc->mss : 0;
-    return cc->algo == TCP_CC_BBR && segments > 1 ? segments : 1;
 }
 
 bool congestion_pace(struct congestion *cc, uint64_t bytes) {
@@ -157,11 +162,9 @@ enum congestion_action congestion_on_ack(struct congestion *cc, uint64_t ackno, 
     cc->dupacks = 0;
     cc->after_timeout = false;
     if (cc->algo == TCP_CC_BBR) {
-        /* The model sets the window (congestion_on_sample); recovery (RFC 6582 3.2 steps 3
-         * and 5) only resends. */
-        bool partial = cc->in_recovery && ackno <= cc->recover;
-        cc->in_recovery = partial;
-        return partial ? CONGESTION_RETRANSMIT : CONGESTION_NONE;
+        /* The model sets the window (congestion_on_sample); recovery ends with the full ACK. */
+        cc->in_recovery = cc->in_recovery && ackno <= cc->recover;
+        return CONGESTION_NONE;
     }
     if (cc->in_recovery) {
         if (ackno > cc->recover) {
@@ -199,9 +202,8 @@ enum congestion_action congestion_on_dupack(struct congestion *cc, uint64_t ackn
         return CONGESTION_NONE;
     }
     if (cc->in_recovery) {
-        /* RFC 6582 3.2 step 4: each further duplicate means a segment has left the network
-         * (BBR counts SACKed bytes instead). */
-        cc->cwnd += cc->algo == TCP_CC_BBR ? 0 : cc->mss;
+        /* RFC 6582 3.2 step 4: each further duplicate means a segment has left the network. */
+        cc->cwnd += cc->mss;
         return CONGESTION_NONE;
     }
     if (++cc->dupacks != DUPACK_THRESHOLD) {
@@ -214,13 +216,17 @@ enum congestion_action congestion_on_dupack(struct congestion *cc, uint64_t ackn
     }
     cc->recover = snd_nxt - 1;
     cc->in_recovery = true;
-    if (cc->algo == TCP_CC_BBR) {
-        return CONGESTION_RETRANSMIT; /* random loss is not congestion: the window stays */
-    }
     cc->ssthresh = reduced_window(cc, flight);
     cc->cwnd = cc->ssthresh + DUPACK_THRESHOLD * cc->mss;
     cc->acked_in_ca = 0;
     return CONGESTION_RETRANSMIT;
+}
+
+void congestion_on_loss(struct congestion *cc, uint64_t ackno, uint64_t snd_nxt) {
+    if (!congestion_recovering(cc, ackno)) {
+        cc->recover = snd_nxt - 1;
+        cc->in_recovery = true;
+    }
 }
 
 bool congestion_recovering(const struct congestion *cc, uint64_t ackno) {

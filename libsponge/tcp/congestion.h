@@ -3,10 +3,12 @@
 
 /* Sender congestion control (modern mode): NewReno (RFC 5681 with RFC 6582's recovery) or
  * CUBIC (RFC 9438) for the congestion-avoidance growth and the multiplicative decrease, or a
- * model-based BBR (congestion_bbr.h) that keeps its window through losses and paces its
- * sending (pacing.h) from per-ACK delivery-rate samples (rate_sample.h).
- * Both share slow start, fast retransmit on the third duplicate ACK and fast recovery;
- * a timeout is handled separately (cwnd back to one MSS). All sizes in bytes, times in ms.
+ * model-based BBR (congestion_bbr.h) that paces its sending (pacing.h) from per-ACK
+ * delivery-rate samples (rate_sample.h) and keeps its model through losses.
+ * NewReno and CUBIC share slow start, fast retransmit on the third duplicate ACK and fast
+ * recovery; with BBR the sender's RACK (rack.h) finds losses and starts recovery
+ * (congestion_on_loss). A timeout is handled separately (cwnd back to one MSS). All sizes in
+ * bytes, times in ms.
  * The sender sends at most min(cwnd, the peer's window) past the oldest unacknowledged byte. */
 
 #include "tcp/congestion_bbr.h"
@@ -43,13 +45,14 @@ struct congestion {
 
 /** Everything one accepted ACK tells congestion control (after the sender processed it). */
 struct congestion_sample {
-    uint64_t now;       /* the sender's clock, ms */
-    uint64_t ackno;     /* the cumulative ACK (absolute) */
-    uint64_t sacked;    /* bytes SACKed above it */
-    uint64_t lost;      /* bytes presumed lost and not yet resent (rate_sampler_lost) */
-    uint64_t in_flight; /* bytes sent and not acknowledged (SACKed and lost bytes included) */
-    bool has_rtt;       /* an RTT measured from this ACK by the sender ... */
-    uint64_t rtt_ms;    /* ... of this many ms */
+    uint64_t now;        /* the sender's clock, ms */
+    uint64_t ackno;      /* the cumulative ACK (absolute) */
+    uint64_t sacked;     /* bytes SACKed above it */
+    uint64_t lost;       /* bytes presumed lost and not yet resent (rate_sampler_lost_bytes) */
+    uint64_t newly_lost; /* bytes found lost since the last sample */
+    uint64_t in_flight;  /* bytes sent and not acknowledged (SACKed and lost bytes included) */
+    bool has_rtt;        /* an RTT measured from this ACK by the sender ... */
+    uint64_t rtt_ms;     /* ... of this many ms */
     struct rate_sample rate;
 };
 
@@ -86,13 +89,23 @@ uint64_t congestion_window(const struct congestion *cc);
 
 /** An ACK advanced the cumulative ackno to `ackno` (absolute), acknowledging `acked` new
  *  bytes; `now` is the sender's clock and `srtt` its smoothed RTT (0 if unknown).
- *  Returns RETRANSMIT for a partial ACK in recovery (RFC 6582 3.2 step 5). */
+ *  Returns RETRANSMIT for a partial ACK in recovery (RFC 6582 3.2 step 5; never with BBR,
+ *  whose sender resends what RACK finds lost). */
 enum congestion_action congestion_on_ack(struct congestion *cc, uint64_t ackno, uint64_t acked, uint64_t now,
                                          uint64_t srtt);
 
 /** A duplicate ACK (RFC 5681 section 2) with `flight` bytes outstanding and `snd_nxt` the next
- *  seqno. Returns RETRANSMIT on the third one (fast retransmit, RFC 6582 3.2 step 2). */
+ *  seqno. Returns RETRANSMIT on the third one (fast retransmit, RFC 6582 3.2 step 2). Not for
+ *  BBR (congestion_on_loss). */
 enum congestion_action congestion_on_dupack(struct congestion *cc, uint64_t ackno, uint64_t flight, uint64_t snd_nxt);
+
+/** Loss detection (RACK, with BBR) found segments lost with the cumulative ACK at `ackno` and
+ *  `snd_nxt` the next seqno: recovery starts unless it is already under way. */
+void congestion_on_loss(struct congestion *cc, uint64_t ackno, uint64_t snd_nxt);
+
+/** The most the pipe (bytes in flight less those SACKed or presumed lost) may hold: BBR's
+ *  window, or cwnd (UINT64_MAX with TCP_CC_NONE). */
+uint64_t congestion_pipe_window(const struct congestion *cc);
 
 /** True while losses found up to `recover` are being repaired: in fast recovery, or after a
  *  timeout until the data then outstanding is acknowledged (`ackno` is the cumulative ACK). */
@@ -101,12 +114,6 @@ bool congestion_recovering(const struct congestion *cc, uint64_t ackno);
 /** After each accepted ACK, what it told (see struct congestion_sample). Only TCP_CC_BBR uses
  *  it (its model, window and pacing rate); the others keep only the delivery rate. */
 void congestion_on_sample(struct congestion *cc, const struct congestion_sample *sample);
-
-/** How many holes a duplicate ACK in recovery may have resent, given the bytes its SACK blocks
- *  delivered: one (RFC 6675's ACK clock) except with TCP_CC_BBR, one per segment delivered, so
- *  that a burst of losses (a shallow queue overflowed) is repaired at the rate data leaves the
- *  network, as RFC 6675's pipe would allow, not one segment per round trip. */
-uint64_t congestion_holes_per_ack(const struct congestion *cc, uint64_t delivered);
 
 /** The pacing gate: may a segment of `bytes` be sent now? True (and charged) if so or if not
  *  paced; false: wait until congestion_tick says it may go. */

@@ -114,15 +114,17 @@ static uint64_t send_quantum(const struct bbr *b) {
 /* Draft 4.1.1: the round counter, and the bandwidth max filter. A sample whose interval is
  * shorter than the min RTT is discarded (delivery-rate draft 3.3: ACK compression would
  * inflate it); an app-limited one counts only if it raises the estimate (section 3.4). */
-static void update_bandwidth(struct bbr *b, const struct rate_sample *rs) {
+static void update_bandwidth(struct bbr *b, const struct bbr_ack *a) {
+    const struct rate_sample *rs = &a->rs;
     b->round_start = false;
     if (rs->newly_delivered == 0) {
         return;
     }
     if (rs->prior_delivered >= b->next_round_delivered) {
         b->next_round_delivered = rs->total_delivered;
-        b->round_count++;
+        b->round_count += !a->in_recovery; /* a recovery's rounds do not age the filter */
         b->round_start = true;
+        b->packet_conservation = false;
     }
     if (!rs->has_rate || (b->have_rtt && rs->interval_ms < b->min_rtt) ||
         (rs->is_app_limited && rs->delivery_rate < bbr_bandwidth(b))) {
@@ -227,29 +229,63 @@ static void update_pacing_rate(struct bbr *b) {
     }
 }
 
+/* Linux's bbr_save_cwnd: the window to come back to (the larger one if already saved). */
+static void save_window(struct bbr *b) {
+    b->prior_cwnd = b->recovering || b->state == BBR_PROBE_RTT ? max_u64(b->prior_cwnd, b->cwnd) : b->cwnd;
+}
+
+/* Draft 4.2.3.4, modulating the window in loss recovery. True while packets are conserved
+ * (the window then does not grow towards its target). */
+static bool update_recovery(struct bbr *b, const struct bbr_ack *a) {
+    uint64_t conserved = a->in_flight + a->rs.newly_delivered;
+    bool entering = a->in_recovery && !b->recovering;
+    if (entering) {
+        save_window(b); /* before the losses are taken off (Linux saves it when loss is detected) */
+    }
+    if (a->newly_lost) {
+        b->cwnd = a->newly_lost < b->cwnd ? max_u64(b->cwnd - a->newly_lost, b->mss) : b->mss;
+    }
+    if (entering) {
+        b->recovering = true;
+        b->packet_conservation = true;
+        b->next_round_delivered = a->rs.total_delivered; /* its first round starts now */
+        b->cwnd = max_u64(conserved, b->mss);
+    } else if (!a->in_recovery && b->recovering) {
+        b->recovering = false;
+        b->packet_conservation = false;
+        b->cwnd = max_u64(b->cwnd, b->prior_cwnd);
+    }
+    if (b->packet_conservation) {
+        b->cwnd = max_u64(b->cwnd, conserved);
+    }
+    return b->packet_conservation;
+}
+
 /* Draft 4.2.3: the window grows by what was delivered, up to window gain x BDP plus room for
  * bursts (in STARTUP without a cap until the model has a bandwidth); at least 4 segments, and
  * just that in PROBE_RTT. */
 static void update_window(struct bbr *b, const struct bbr_ack *a) {
-    uint64_t target = bdp(b, b->cwnd_gain);
-    if (target != UINT64_MAX) {
-        target += QUANTA_IN_WINDOW * send_quantum(b);
-    }
-    uint64_t grown = b->cwnd + a->rs.newly_delivered;
-    if (b->filled_pipe) {
-        b->cwnd = min_u64(grown, target);
-    } else if (b->cwnd < target) {
-        b->cwnd = grown;
-    }
     uint64_t floor = MIN_WINDOW_SEGMENTS * b->mss;
-    b->cwnd = max_u64(b->cwnd, floor);
+    if (!update_recovery(b, a)) {
+        uint64_t target = bdp(b, b->cwnd_gain);
+        if (target != UINT64_MAX) {
+            target += QUANTA_IN_WINDOW * send_quantum(b);
+        }
+        uint64_t grown = b->cwnd + a->rs.newly_delivered;
+        if (b->filled_pipe) {
+            b->cwnd = min_u64(grown, target);
+        } else if (b->cwnd < target) {
+            b->cwnd = grown;
+        }
+        b->cwnd = max_u64(b->cwnd, floor);
+    }
     if (b->state == BBR_PROBE_RTT) {
         b->cwnd = min_u64(b->cwnd, floor);
     }
 }
 
 void bbr_on_ack(struct bbr *b, const struct bbr_ack *a) {
-    update_bandwidth(b, &a->rs);
+    update_bandwidth(b, a);
     update_cycle(b, a);
     update_startup_and_drain(b, a);
     update_min_rtt(b, a);
@@ -258,5 +294,8 @@ void bbr_on_ack(struct bbr *b, const struct bbr_ack *a) {
 }
 
 void bbr_on_timeout(struct bbr *b) {
+    save_window(b);
+    b->recovering = true;
+    b->packet_conservation = false;
     b->cwnd = b->mss;
 }

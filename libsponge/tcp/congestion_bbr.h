@@ -16,9 +16,17 @@
  * 3/4 (drain what that queued) and six rounds of 1, each about one min RTT long, window gain 2;
  * PROBE_RTT when the min RTT is BBR_MIN_RTT_MS old: a 4-segment window until that is all in
  * flight, then for BBR_PROBE_RTT_MS and a round, so the sender's own queue cannot hide the
- * path's RTT. Loss is not a congestion signal here (unlike the draft's packet conservation in
- * recovery): only a retransmission timeout shrinks the window.
- * Bytes, ms; bandwidth and rates in bytes per second. */
+ * path's RTT.
+ *
+ * Loss recovery (draft section 4.2.3.4): loss is no signal for the model, but the window follows
+ * the recovery. On entering fast recovery the window is saved and becomes what is in flight plus
+ * what the ACK delivered; for the first round of recovery it only conserves packets (at least
+ * in flight plus delivered, so every delivered segment lets one go); bytes newly found lost are
+ * taken off it; at the end of recovery the saved window comes back if it was larger. A timeout
+ * saves the window too and drops it to one segment. While the sender is recovering (fast or
+ * after a timeout), completed rounds do not age the bandwidth filter: a recovery's rounds
+ * deliver mostly retransmissions and SACKed holes, and counting them let a long recovery forget
+ * the bottleneck's bandwidth. Bytes, ms; bandwidth and rates in bytes per second. */
 
 #include "tcp/rate_sample.h"
 
@@ -39,6 +47,8 @@ struct bbr_ack {
     uint64_t in_flight;    /* bytes still in the network after it (SACKed bytes not counted) */
     bool has_rtt;          /* the sender measured an RTT from this ACK (besides the sample's) */
     uint64_t rtt_ms;
+    bool in_recovery;    /* the sender is in loss recovery (fast, or after a timeout) */
+    uint64_t newly_lost; /* bytes found lost since the last ACK */
 };
 
 struct bbr {
@@ -49,7 +59,7 @@ struct bbr {
     struct {
         uint64_t round, bw;
     } bw_max[BBR_BW_ROUNDS];       /* each round's best sample, by round number mod the size */
-    uint64_t round_count;          /* rounds completed */
+    uint64_t round_count;          /* rounds completed outside loss recovery (the filter's clock) */
     uint64_t next_round_delivered; /* a sample sent after this much was delivered ends the round */
     bool round_start;              /* the ACK being processed ended a round */
     bool have_rtt;
@@ -63,6 +73,8 @@ struct bbr {
     uint64_t cycle_at;               /* when it began */
     uint64_t pacing_gain, cwnd_gain; /* per mille */
     uint64_t pacing_rate;
+    bool recovering;          /* in loss recovery as of the last ACK (or since a timeout) */
+    bool packet_conservation; /* the first round of fast recovery */
 };
 
 /** STARTUP with RFC 5681's initial window for `mss`, not paced until the first RTT. */
@@ -96,8 +108,8 @@ enum bbr_state bbr_state(const struct bbr *b);
 /** One ACK: updates the model, the state, the pacing rate and the window. */
 void bbr_on_ack(struct bbr *b, const struct bbr_ack *a);
 
-/** A retransmission timeout: back to one MSS (the model is kept, so the window regrows by the
- *  delivered bytes up to its target within a few round trips). */
+/** A retransmission timeout: the window is saved and drops to one MSS (the model is kept, so
+ *  the window regrows by the delivered bytes; the saved one returns when recovery ends). */
 void bbr_on_timeout(struct bbr *b);
 
 #endif

@@ -68,12 +68,20 @@ static size_t first_after(const struct rate_sampler *r, uint64_t seqno) {
 }
 
 /* Section 3.2: the connection's delivery state as the segment leaves. */
-static void snapshot(const struct rate_sampler *r, struct rate_record *p, uint64_t now) {
+static void snapshot(struct rate_sampler *r, struct rate_record *p, uint64_t now) {
     p->delivered = r->delivered;
     p->delivered_time = r->delivered_time;
     p->first_sent_time = r->first_sent_time;
     p->app_limited = r->app_limited != 0;
     p->sent_time = now;
+    p->order = r->sends++;
+}
+
+static void unmark_lost(struct rate_sampler *r, struct rate_record *p) {
+    if (p->lost) {
+        p->lost = false;
+        r->lost_bytes -= p->end - p->start;
+    }
 }
 
 void rate_sampler_on_send(struct rate_sampler *r, uint64_t start, uint64_t end, uint64_t now) {
@@ -91,6 +99,7 @@ void rate_sampler_on_send(struct rate_sampler *r, uint64_t start, uint64_t end, 
             struct rate_record *p = at(r, i);
             snapshot(r, p, now);
             p->retransmitted = true;
+            unmark_lost(r, p);
         }
         return;
     }
@@ -111,20 +120,23 @@ void rate_sampler_app_limited(struct rate_sampler *r, uint64_t in_flight) {
 
 /* Section 3.3, UpdateRateSample: a segment is delivered; the newest one sent of those this ACK
  * delivers sets the sample's start (Linux's tcp_rate_skb_delivered picks it by send time too). */
-static void delivered(struct rate_sampler *r, const struct rate_record *p, uint64_t now) {
+static void delivered(struct rate_sampler *r, struct rate_record *p, uint64_t now) {
+    unmark_lost(r, p);
     r->delivered += p->end - p->start;
     r->delivered_time = now;
     r->acc.newly_delivered += p->end - p->start;
-    if (r->acc_any && p->sent_time < r->acc_sent_time) {
+    r->fack = p->end > r->fack ? p->end : r->fack;
+    if (r->acc_any && p->order < r->acc.sent_order) {
         return;
     }
     r->acc_any = true;
-    r->acc_sent_time = p->sent_time;
+    r->acc.sent_time = p->sent_time;
+    r->acc.sent_order = p->order;
     r->acc.prior_delivered = p->delivered;
     r->acc.is_app_limited = p->app_limited;
     r->acc_send_elapsed = p->sent_time - p->first_sent_time;
     r->acc_ack_elapsed = now - p->delivered_time;
-    r->acc_retransmitted = p->retransmitted;
+    r->acc.retransmitted = p->retransmitted;
     r->first_sent_time = p->sent_time;
 }
 
@@ -134,6 +146,8 @@ void rate_sampler_on_sack(struct rate_sampler *r, uint64_t left, uint64_t right,
         if (!p->sacked && p->start >= left) {
             p->sacked = true;
             r->sacked_records++;
+            r->sacked_bytes += p->end - p->start;
+            r->acc.reordered |= !p->retransmitted && p->end < r->fack;
             delivered(r, p, now);
         }
     }
@@ -146,6 +160,7 @@ struct rate_sample rate_sampler_on_ack(struct rate_sampler *r, uint64_t ackno, u
             delivered(r, p, now);
         } else {
             r->sacked_records--;
+            r->sacked_bytes -= p->end - p->start;
         }
         r->head = r->head + 1 == r->cap ? 0 : r->head + 1;
         r->count--;
@@ -167,27 +182,46 @@ struct rate_sample rate_sampler_on_ack(struct rate_sampler *r, uint64_t ackno, u
     rs.has_rate = rs.interval_ms > 0 && rs.delivered > 0;
     rs.delivery_rate = rs.has_rate ? rs.delivered * 1000 / rs.interval_ms : 0;
     /* Karn: a retransmitted segment's ACK may answer either copy. */
-    rs.has_rtt = !r->acc_retransmitted;
-    rs.rtt_ms = now - r->acc_sent_time;
+    rs.has_rtt = !rs.retransmitted;
+    rs.rtt_ms = now - rs.sent_time;
     return rs;
 }
 
-uint64_t rate_sampler_lost(const struct rate_sampler *r, unsigned dupthresh) {
-    uint64_t lost = 0;
-    size_t sacked_above = 0;
-    for (size_t i = r->count; i > 0 && r->sacked_records > 0; i--) {
-        const struct rate_record *p = at(r, i - 1);
-        if (p->sacked) {
-            sacked_above++;
-        } else if (sacked_above >= dupthresh && !p->retransmitted) {
-            lost += p->end - p->start;
-        }
-    }
-    return lost;
+size_t rate_sampler_count(const struct rate_sampler *r) {
+    return r->count;
 }
 
-uint64_t rate_sampler_pending(const struct rate_sampler *r) {
-    return r->acc.newly_delivered;
+const struct rate_record *rate_sampler_record(const struct rate_sampler *r, size_t i) {
+    assert(i < r->count);
+    return at(r, i);
+}
+
+void rate_sampler_mark_lost(struct rate_sampler *r, size_t i) {
+    struct rate_record *p = at(r, i);
+    if (!p->lost && !p->sacked) {
+        p->lost = true;
+        r->lost_bytes += p->end - p->start;
+    }
+}
+
+void rate_sampler_resending(struct rate_sampler *r, size_t i, uint64_t now) {
+    struct rate_record *p = at(r, i);
+    unmark_lost(r, p);
+    p->sent_time = now;
+    p->order = r->sends++;
+    p->retransmitted = true;
+}
+
+uint64_t rate_sampler_lost_bytes(const struct rate_sampler *r) {
+    return r->lost_bytes;
+}
+
+size_t rate_sampler_sacked_segments(const struct rate_sampler *r) {
+    return r->sacked_records;
+}
+
+uint64_t rate_sampler_sacked_bytes(const struct rate_sampler *r) {
+    return r->sacked_bytes;
 }
 
 uint64_t rate_sampler_delivered(const struct rate_sampler *r) {

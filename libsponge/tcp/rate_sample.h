@@ -22,13 +22,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/** What the sampler remembers of one sent segment (private to rate_sample.c). */
+/** What the sampler remembers of one sent segment: written by rate_sample.c only; RACK
+ *  (rack.h) reads it as the sender's per-segment scoreboard. */
 struct rate_record {
     uint64_t start, end;                      /* absolute seqnos [start, end) */
     uint64_t delivered;                       /* P.delivered: C.delivered when sent */
     uint64_t delivered_time, first_sent_time; /* P.delivered_time, P.first_sent_time */
     uint64_t sent_time;                       /* P.sent_time (of the latest transmission) */
+    uint64_t order;                           /* place of that transmission in the send order */
     bool app_limited, sacked, retransmitted;
+    bool lost; /* marked lost (rate_sampler_mark_lost) and not resent since */
 };
 
 /** One ACK's sample (the draft's RS). */
@@ -43,6 +46,11 @@ struct rate_sample {
     uint64_t rtt_ms;
     uint64_t newly_delivered; /* bytes this ACK delivered (cumulatively or by SACK) */
     uint64_t total_delivered; /* C.delivered after this ACK */
+    /* The newest delivered segment (for RACK, rack.h): when and in what order it was last sent,
+     * whether that was a retransmission; and whether the ACK SACKed a segment sent once that
+     * lies below one delivered before (reordering, RFC 8985 6.2 step 1). */
+    uint64_t sent_time, sent_order;
+    bool retransmitted, reordered;
 };
 
 struct rate_sampler {
@@ -55,11 +63,14 @@ struct rate_sampler {
     uint64_t app_limited;     /* C.app_limited: 0, or the delivered count that ends the app-limited phase */
     uint64_t sent_end;        /* end of the highest range sent */
     uint64_t retransmissions; /* segments sent again (counted for the trace) */
+    uint64_t sends;           /* transmissions so far: the next record's order */
+    uint64_t fack;            /* end of the highest segment delivered so far */
+    uint64_t lost_bytes;      /* bytes of the records marked lost */
+    uint64_t sacked_bytes;    /* bytes of the records SACKed */
     size_t sacked_records;    /* records SACKed and not yet cumulatively acknowledged */
     struct rate_sample acc;   /* the sample the current ACK is building */
     bool acc_any;             /* some segment has been delivered in it */
-    uint64_t acc_sent_time, acc_send_elapsed, acc_ack_elapsed;
-    bool acc_retransmitted;
+    uint64_t acc_send_elapsed, acc_ack_elapsed;
 };
 
 /** Allocates room for `initial` records, growing up to `max_records` (1 <= initial <= max).
@@ -84,14 +95,28 @@ void rate_sampler_on_sack(struct rate_sampler *r, uint64_t left, uint64_t right,
  *  records below it are delivered and forgotten. Returns the ACK's sample (section 3.3). */
 struct rate_sample rate_sampler_on_ack(struct rate_sampler *r, uint64_t ackno, uint64_t now);
 
-/** Bytes presumed lost (RFC 6675 section 4, IsLost, counted by segment): sent once, neither
- *  acknowledged nor SACKed, with at least `dupthresh` SACKed segments above them. Such bytes
- *  have left the network, so a congestion control that counts what is in flight leaves them
- *  out until they are resent. O(outstanding segments) while any is SACKed, else O(1). */
-uint64_t rate_sampler_lost(const struct rate_sampler *r, unsigned dupthresh);
+/** Records of the segments sent and not cumulatively acknowledged, in seqno order. */
+size_t rate_sampler_count(const struct rate_sampler *r);
 
-/** Bytes the ACK being processed has delivered so far (by its SACK blocks, before on_ack). */
-uint64_t rate_sampler_pending(const struct rate_sampler *r);
+/** The i-th of them (i < rate_sampler_count). */
+const struct rate_record *rate_sampler_record(const struct rate_sampler *r, size_t i);
+
+/** Marks the i-th record lost (loss detection: RACK, or a retransmission timeout). */
+void rate_sampler_mark_lost(struct rate_sampler *r, size_t i);
+
+/** The i-th record's segment is queued again at `now`: no longer lost; for loss detection
+ *  it counts as sent now (rate_sampler_on_send refreshes it again when it leaves). */
+void rate_sampler_resending(struct rate_sampler *r, size_t i, uint64_t now);
+
+/** Bytes marked lost and not resent since. Such bytes have left the network, so a congestion
+ *  control that counts what is in flight leaves them out until they are resent. */
+uint64_t rate_sampler_lost_bytes(const struct rate_sampler *r);
+
+/** Records SACKed and not yet cumulatively acknowledged. */
+size_t rate_sampler_sacked_segments(const struct rate_sampler *r);
+
+/** Their bytes. */
+uint64_t rate_sampler_sacked_bytes(const struct rate_sampler *r);
 
 /** Bytes delivered (acknowledged or SACKed) so far. */
 uint64_t rate_sampler_delivered(const struct rate_sampler *r);

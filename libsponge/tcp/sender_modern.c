@@ -1,6 +1,11 @@
 /* The sender's modern hooks (sender_modern.h). The lab's sender owns the timer, the window and
  * the outstanding segments; this file keeps its own copy of the outstanding segments (for loss
- * recovery, which resends holes) and queues its retransmissions on the sender's queue. */
+ * recovery, which resends holes) and queues its retransmissions on the sender's queue.
+ *
+ * Two loss recoveries: NewReno and CUBIC count duplicate ACKs and fill SACK holes one per ACK
+ * (RFC 5681, 6582, 6675); BBR's sender finds losses with RACK (RFC 8985 section 6) over the
+ * rate sampler's per-segment records and resends what it marked lost as the window and the
+ * pacing gate allow, which also finds and resends lost retransmissions. */
 
 #include "tcp/sender_modern.h"
 
@@ -11,8 +16,6 @@
  * flight, and a floor for the timeout (a very small SRTT would probe needlessly). */
 #define TLP_DELAYED_ACK_MS 200
 #define TLP_MIN_TIMEOUT_MS 10
-/* RFC 6675 section 2: DupThresh, the SACKed segments above a hole that make it lost. */
-#define DUPACK_SEGMENTS 3
 /* Ring slots beyond window / max_payload (as the lab's sender). */
 #define MODERN_RING_SLACK 8
 
@@ -29,6 +32,11 @@ static uint64_t segment_end(const struct tcp_sender_segment *seg) {
     return seg->seqno + tcp_sender_segment_length(seg);
 }
 
+/* RACK drives the loss recovery of BBR (the model needs no loss signal, only the repair). */
+static bool rack_enabled(const struct tcp_sender *s) {
+    return s->cfg.congestion == TCP_CC_BBR;
+}
+
 /* Queues a retransmission of `seg` (if the caller has left room) and stops RTT timing (Karn's
  * rule: an ack after a retransmission cannot tell which copy it answers). */
 static void resend(struct tcp_sender *s, const struct tcp_sender_segment *seg) {
@@ -36,6 +44,76 @@ static void resend(struct tcp_sender *s, const struct tcp_sender_segment *seg) {
         segment_ring_push(&s->queue, seg);
     }
     s->ext->timing = false;
+}
+
+/* The rate sampler's records of `seg`, queued again, count as sent now (for RACK). */
+static void records_resending(struct tcp_sender *s, const struct tcp_sender_segment *seg) {
+    struct sender_modern *m = s->ext;
+    uint64_t end = segment_end(seg);
+    for (size_t i = 0; i < rate_sampler_count(&m->rate); i++) {
+        const struct rate_record *p = rate_sampler_record(&m->rate, i);
+        if (p->start >= end) {
+            break;
+        }
+        if (p->end > seg->seqno) {
+            rate_sampler_resending(&m->rate, i, m->now);
+        }
+    }
+}
+
+static void resend_recorded(struct tcp_sender *s, const struct tcp_sender_segment *seg) {
+    resend(s, seg);
+    records_resending(s, seg);
+}
+
+/* The segment a record covers, to resend (the FIN with the record that ends with it). */
+static struct tcp_sender_segment record_segment(const struct tcp_sender *s, const struct rate_record *p) {
+    const struct segment_ring *out = &s->ext->outstanding;
+    size_t n = segment_ring_count(out);
+    bool fin = n && segment_ring_at(out, n - 1)->fin && p->end == segment_end(segment_ring_at(out, n - 1));
+    return (struct tcp_sender_segment){
+        .seqno = p->start, .payload_len = (uint32_t)(p->end - p->start - fin), .fin = fin};
+}
+
+/* RFC 6675's NextSeg rule 1 with RACK's marks: resends the segments marked lost, oldest first,
+ * while the pipe (in flight less SACKed and lost bytes) stays within the window and the pacing
+ * gate lets them go, so that the retransmissions of a burst of losses leave at the pacing rate
+ * instead of overflowing again the queue that dropped the originals. */
+static void send_lost(struct tcp_sender *s) {
+    struct sender_modern *m = s->ext;
+    uint64_t left = rate_sampler_lost_bytes(&m->rate);
+    uint64_t gone = left + rate_sampler_sacked_bytes(&m->rate);
+    uint64_t in_flight = tcp_sender_bytes_in_flight(s);
+    uint64_t pipe = in_flight > gone ? in_flight - gone : 0;
+    uint64_t limit = congestion_pipe_window(&m->cc);
+    for (size_t i = 0; left && i < rate_sampler_count(&m->rate); i++) {
+        const struct rate_record *p = rate_sampler_record(&m->rate, i);
+        uint64_t len = p->end - p->start;
+        if (!p->lost) {
+            continue;
+        }
+        if (pipe + len > limit || !segment_ring_reserve(&s->queue) || !congestion_pace(&m->cc, len)) {
+            return; /* the rest when ACKs or the pacing gate make room */
+        }
+        struct tcp_sender_segment seg = record_segment(s, p);
+        resend(s, &seg);
+        rate_sampler_resending(&m->rate, i, m->now);
+        pipe += len;
+        left -= len;
+    }
+}
+
+/* RACK (RFC 8985 6.2 steps 3-5) with the cumulative ACK at `ackno`: marks what is lost, arms the
+ * reorder timer, and starts recovery if something was found. */
+static void rack_detect(struct tcp_sender *s, uint64_t ackno) {
+    struct sender_modern *m = s->ext;
+    uint64_t reo_wnd = rack_reo_wnd(&m->rack, congestion_recovering(&m->cc, ackno),
+                                    rate_sampler_sacked_segments(&m->rate), rtt_estimator_srtt(&m->rtt));
+    uint64_t lost = rack_detect_loss(&m->rack, &m->rate, m->now, reo_wnd);
+    if (lost) {
+        m->newly_lost += lost;
+        congestion_on_loss(&m->cc, ackno, tcp_sender_next_seqno_absolute(s));
+    }
 }
 
 /* The part of the peer's window the sender fills (as the lab's: at most max_in_flight). */
@@ -48,6 +126,12 @@ static uint64_t send_window(struct tcp_sender *s, uint64_t window) {
     if (s->ext->probing || s->cfg.congestion == TCP_CC_NONE) {
         return window; /* a tail loss probe goes whatever the congestion window */
     }
+    if (rack_enabled(s)) {
+        /* BBR's window bounds the pipe: the SACKed and lost bytes, as of now, are not in it */
+        const struct rate_sampler *r = &s->ext->rate;
+        uint64_t gone = rate_sampler_sacked_bytes(r) + rate_sampler_lost_bytes(r);
+        return min_u64(window, congestion_pipe_window(&s->ext->cc) + gone);
+    }
     return min_u64(window, congestion_window(&s->ext->cc)); /* RFC 5681: min(cwnd, rwnd) */
 }
 
@@ -58,6 +142,9 @@ static bool may_send(struct tcp_sender *s, const struct tcp_sender_segment *seg)
     }
     if (m->probing) {
         return !m->probe_sent; /* one probe */
+    }
+    if (rack_enabled(s) && rate_sampler_lost_bytes(&m->rate)) {
+        return false; /* lost segments go first (send_lost) */
     }
     /* Nagle (RFC 1122 4.2.3.4): while data is unacknowledged, a segment shorter than the
      * maximum waits for more bytes or for the ACK (the FIN still goes). */
@@ -193,11 +280,7 @@ static void same_ack(struct tcp_sender *s, const struct tcp_sender_ack *ack, uin
             CONGESTION_RETRANSMIT) {
         start_recovery(s);
     } else if (congestion_recovering(&m->cc, abs_ackno)) {
-        /* a duplicate in recovery: SACK may show the next holes (BBR: one per segment it SACKed) */
-        for (uint64_t n = congestion_holes_per_ack(&m->cc, rate_sampler_pending(&m->rate));
-             n && retransmit_next_hole(s);) {
-            n--;
-        }
+        retransmit_next_hole(s); /* a duplicate in recovery: SACK may show the next hole */
     }
 }
 
@@ -210,8 +293,12 @@ static void new_ack(struct tcp_sender *s, uint64_t abs_ackno, uint64_t acked) {
     if (syn_acked && acked == 1) {
         return;
     }
-    if (congestion_on_ack(&m->cc, abs_ackno, acked - syn_acked, m->now, rtt_estimator_srtt(&m->rtt)) ==
-        CONGESTION_RETRANSMIT) {
+    enum congestion_action action =
+        congestion_on_ack(&m->cc, abs_ackno, acked - syn_acked, m->now, rtt_estimator_srtt(&m->rtt));
+    if (rack_enabled(s)) {
+        return; /* RACK decides what to resend */
+    }
+    if (action == CONGESTION_RETRANSMIT) {
         /* A partial ACK: the next hole (RFC 6582 step 5), known more exactly with SACK. */
         if (!retransmit_next_hole(s) && segment_ring_count(&m->outstanding) &&
             segment_ring_at(&m->outstanding, 0)->seqno >= m->rexmit_high) {
@@ -226,8 +313,8 @@ static void new_ack(struct tcp_sender *s, uint64_t abs_ackno, uint64_t acked) {
 static void acked(struct tcp_sender *s, const struct tcp_sender_ack *ack, uint64_t abs_ackno, uint64_t newly_acked) {
     struct sender_modern *m = s->ext;
     sack_received(s, ack, abs_ackno - newly_acked);
-    bool cc = s->cfg.congestion != TCP_CC_NONE;
-    if (cc && newly_acked == 0) {
+    bool cc = s->cfg.congestion != TCP_CC_NONE, rack = rack_enabled(s);
+    if (cc && !rack && newly_acked == 0) {
         same_ack(s, ack, abs_ackno);
     }
     m->sampled = false; /* an RTT measurement, of rtt_ms */
@@ -249,15 +336,25 @@ static void acked(struct tcp_sender *s, const struct tcp_sender_ack *ack, uint64
         }
     }
     if (cc) {
+        struct rate_sample rs = rate_sampler_on_ack(&m->rate, abs_ackno, m->now);
+        if (rack) {
+            rack_on_ack(&m->rack, &rs, m->now);
+            rack_detect(s, abs_ackno);
+        }
         struct congestion_sample sample = {.now = m->now,
                                            .ackno = abs_ackno,
-                                           .sacked = sack_scoreboard_bytes(&m->sacked),
-                                           .lost = rate_sampler_lost(&m->rate, DUPACK_SEGMENTS),
+                                           .sacked = rate_sampler_sacked_bytes(&m->rate),
+                                           .lost = rate_sampler_lost_bytes(&m->rate),
+                                           .newly_lost = m->newly_lost,
                                            .in_flight = tcp_sender_bytes_in_flight(s),
                                            .has_rtt = m->sampled,
                                            .rtt_ms = rtt_ms,
-                                           .rate = rate_sampler_on_ack(&m->rate, abs_ackno, m->now)};
+                                           .rate = rs};
+        m->newly_lost = 0;
         congestion_on_sample(&m->cc, &sample);
+        if (rack) {
+            send_lost(s);
+        }
     }
 }
 
@@ -276,13 +373,14 @@ static uint64_t rto(struct tcp_sender *s, uint64_t current) {
     return next;
 }
 
-/* Tail loss probe (RFC 8985 section 7, the new-data case only): no ACK for the probe
- * timeout, PTO = 2 SRTT (plus the peer's delayed-ACK allowance if one segment is in flight),
- * may mean the last segments or their ACKs were lost; a lost ACK of a whole window (a
- * receiver that reads in bursts ACKs a burst once) would otherwise cost an RTO and a loss
- * window of 1 MSS. One new segment, sent whatever the congestion window, makes the receiver
- * ACK again; a lost tail shows up in its SACK. When no new data can go, the RTO stays in
- * charge (the RFC's retransmission probe is not done), so no congestion response is due. */
+/* Tail loss probe (RFC 8985 section 7): no ACK for the probe timeout, PTO = 2 SRTT (plus the
+ * peer's delayed-ACK allowance if one segment is in flight), may mean the last segments or
+ * their ACKs were lost; a lost ACK of a whole window (a receiver that reads in bursts ACKs a
+ * burst once) or a lost tail would otherwise cost an RTO and a loss window of 1 MSS. One new
+ * segment, sent whatever the congestion window, makes the receiver ACK again; if no new data
+ * can go (none written, or the peer's window is full), the most recently sent segment goes
+ * again (7.3). A lost tail then shows up in the ACK's SACK, where RACK finds it. Not done: the
+ * congestion response to a loss the probe repaired (7.4), which BBR does not need. */
 static bool tail_loss_probe(struct tcp_sender *s, uint64_t elapsed, uint64_t current_rto) {
     struct sender_modern *m = s->ext;
     uint64_t acked_abs = acked_seqno(s);
@@ -295,20 +393,34 @@ static bool tail_loss_probe(struct tcp_sender *s, uint64_t elapsed, uint64_t cur
         pto += TLP_DELAYED_ACK_MS;
     }
     pto = pto > TLP_MIN_TIMEOUT_MS ? pto : TLP_MIN_TIMEOUT_MS;
-    if (elapsed < pto || pto >= current_rto || byte_stream_buffer_size(&s->stream) == 0 ||
-        tcp_sender_next_seqno_absolute(s) >= acked_abs + usable_window(s)) {
+    if (elapsed < pto || pto >= current_rto || usable_window(s) == 0) {
         return false;
     }
-    m->probing = true;
-    tcp_sender_fill_window(s);
-    m->probing = false;
+    if (byte_stream_buffer_size(&s->stream) && tcp_sender_next_seqno_absolute(s) < acked_abs + usable_window(s)) {
+        m->probing = true;
+        tcp_sender_fill_window(s);
+        m->probing = false;
+    }
+    if (!m->probe_sent && segment_ring_count(&m->outstanding) && segment_ring_reserve(&s->queue)) {
+        resend_recorded(s, segment_ring_at(&m->outstanding, segment_ring_count(&m->outstanding) - 1));
+        m->probe_sent = true;
+    }
     return m->probe_sent; /* 7.3: the RTO timer restarts with the probe */
 }
 
 static bool tick(struct tcp_sender *s, uint64_t ms, bool timer_running, uint64_t elapsed, uint64_t current_rto) {
-    s->ext->now += ms;
-    if (congestion_tick(&s->ext->cc, ms)) {
-        tcp_sender_fill_window(s); /* the pacing gate opened */
+    struct sender_modern *m = s->ext;
+    m->now += ms;
+    bool go = congestion_tick(&m->cc, ms); /* the pacing gate opened */
+    if (rack_enabled(s) && rack_timer_expired(&m->rack, m->now)) {
+        rack_detect(s, acked_seqno(s)); /* RFC 8985 6.2: the reorder timer */
+        go = true;
+    }
+    if (go) {
+        if (rack_enabled(s)) {
+            send_lost(s);
+        }
+        tcp_sender_fill_window(s);
     }
     return timer_running && tail_loss_probe(s, elapsed, current_rto);
 }
@@ -329,9 +441,17 @@ static uint64_t expired(struct tcp_sender *s, const struct tcp_sender_segment *o
          * count towards giving up: a peer that keeps answering keeps the connection. */
         next = next * 2 < s->cfg.max_rto ? next * 2 : s->cfg.max_rto;
     }
+    if (back_off && rack_enabled(s)) {
+        /* RFC 8985 6.3: after a timeout what is not SACKed is lost; the oldest goes now, the
+         * others as the window (one segment, regrowing) allows. */
+        for (size_t i = 0; i < rate_sampler_count(&m->rate); i++) {
+            rate_sampler_mark_lost(&m->rate, i);
+        }
+        records_resending(s, oldest);
+    }
     if (back_off) {
         congestion_on_timeout(&m->cc, tcp_sender_bytes_in_flight(s), tcp_sender_next_seqno_absolute(s));
-        m->timeout_recovery = s->cfg.congestion != TCP_CC_NONE;
+        m->timeout_recovery = s->cfg.congestion != TCP_CC_NONE && !rack_enabled(s);
         m->rexmit_high = segment_end(oldest);
         m->backoffs++;
         /* RFC 6298 5.5 allows a maximum on the backed-off RTO (at least 60 s). */
@@ -379,6 +499,7 @@ enum sponge_err sender_modern_attach(struct tcp_sender *s) {
     }
     m->window = 1;
     rtt_estimator_init(&m->rtt, cfg->rt_timeout, cfg->min_rto, cfg->max_rto);
+    rack_init(&m->rack);
     congestion_init(&m->cc, cfg->congestion, cfg->max_payload);
     sack_scoreboard_init(&m->sacked);
     s->ext = m;

@@ -2,13 +2,15 @@
 #define SPONGE_TCP_SENDER_MODERN_H
 
 /* The sender beyond lab 3 (given code): congestion control (NewReno, CUBIC, BBR), RFC 6298
- * RTT estimation, SACK loss recovery (RFC 6675), tail loss probes (RFC 8985), Nagle, pacing
+ * RTT estimation, SACK loss recovery (RFC 6675; with BBR, RACK's loss detection, RFC 8985
+ * section 6, rack.h), tail loss probes (RFC 8985 section 7), Nagle, pacing
  * and delivery-rate samples (BBR), the persist backoff and SND.WL1/WL2 window updates. The lab's sender (tcp_sender.c)
  * calls the hooks below at named points of its CS144 algorithm and does the CS144 thing when the table is NULL (lab
  * mode). The hooks see the sender only through its functions and its given fields (stream, cfg, queue, ext): they keep
  * their own record of the outstanding segments. */
 
 #include "tcp/congestion.h"
+#include "tcp/rack.h"
 #include "tcp/rate_sample.h"
 #include "tcp/rtt_estimator.h"
 #include "tcp/sack_scoreboard.h"
@@ -57,7 +59,9 @@ struct sender_modern {
     unsigned backoffs;               /* timeouts backed off since the last new ACK */
     struct congestion cc;            /* NewReno, CUBIC or BBR (TCP_CC_NONE: none) */
     struct sack_scoreboard sacked;   /* what the peer reported by SACK */
-    struct rate_sampler rate;        /* delivery-rate samples for congestion control */
+    struct rate_sampler rate;        /* delivery-rate samples, and per-segment records for RACK */
+    struct rack rack;                /* RACK's state (BBR only) */
+    uint64_t newly_lost;             /* bytes RACK found lost since the last congestion sample */
     bool sack_news;                  /* the ACK being processed SACKs data not SACKed before */
     bool probe_sent;                 /* a tail loss probe went out since the last new ACK */
     bool probing;                    /* fill_window is sending that probe */

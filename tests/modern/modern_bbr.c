@@ -21,6 +21,7 @@ struct path {
     struct bbr b;
     uint64_t now, delivered, rtt;
     uint64_t hist[HIST];
+    bool in_recovery; /* the sender is in loss recovery */
 };
 
 static void path_init(struct path *p) {
@@ -34,7 +35,7 @@ static void path_ms(struct path *p, uint64_t bytes, uint64_t in_flight, bool app
     uint64_t prior = p->now >= p->rtt ? p->hist[(p->now - p->rtt) % HIST] : 0;
     p->delivered += bytes;
     p->hist[p->now % HIST] = p->delivered;
-    struct bbr_ack a = {.now = p->now, .in_flight = in_flight};
+    struct bbr_ack a = {.now = p->now, .in_flight = in_flight, .in_recovery = p->in_recovery};
     a.rs = (struct rate_sample){.has_rate = bytes > 0,
                                 .delivered = p->delivered - prior,
                                 .interval_ms = p->rtt,
@@ -224,9 +225,27 @@ static uint64_t probe_bw(struct harness *h, struct congestion *cc, uint64_t *now
     return ackno;
 }
 
+/* One ACK in loss recovery for congestion.h: cumulative `ackno`, `in_flight` bytes outstanding of
+ * which `sacked` are SACKed and `lost` presumed lost; `newly` delivered, `newly_lost` found lost. */
+static void recovery_sample(struct congestion *cc, uint64_t now, uint64_t ackno, uint64_t in_flight, uint64_t sacked,
+                            uint64_t lost, uint64_t newly, uint64_t newly_lost) {
+    struct congestion_sample cs = {
+        .now = now, .ackno = ackno, .sacked = sacked, .lost = lost, .newly_lost = newly_lost, .in_flight = in_flight};
+    cs.rate = (struct rate_sample){.has_rate = true,
+                                   .delivered = 20000,
+                                   .interval_ms = RTT,
+                                   .delivery_rate = 1000000,
+                                   .prior_delivered = ackno + sacked - 20000,
+                                   .has_rtt = true,
+                                   .rtt_ms = RTT,
+                                   .newly_delivered = newly,
+                                   .total_delivered = ackno + sacked};
+    congestion_on_sample(cc, &cs);
+}
+
 static void loss_and_timeout(struct harness *h) {
-    harness_begin(h, "bbr through congestion.h: loss keeps the window, SACKed bytes leave the flight, a timeout "
-                     "falls back");
+    harness_begin(h, "bbr through congestion.h: recovery conserves packets for a round, then regrows; the window "
+                     "comes back after it; a timeout falls back");
     struct congestion cc;
     uint64_t now = 0;
     STEP(h, "PROBE_BW (cruising) at 1,000,000 B/s and a 20 ms min RTT");
@@ -241,30 +260,30 @@ static void loss_and_timeout(struct harness *h) {
     EXPECT_EQ(h, "delivery rate", 1000000, t.delivery_rate);
     EXPECT_EQ(h, "state", BBR_PROBE_BW, t.bbr_state);
     uint64_t snd_nxt = ackno + 46000;
-    STEP(h, "two duplicate ACKs: nothing; the third: fast retransmit, the window stays");
-    EXPECT_EQ(h, "action", CONGESTION_NONE, congestion_on_dupack(&cc, ackno, 40000, snd_nxt));
-    EXPECT_EQ(h, "action", CONGESTION_NONE, congestion_on_dupack(&cc, ackno, 40000, snd_nxt));
-    EXPECT_EQ(h, "action", CONGESTION_RETRANSMIT, congestion_on_dupack(&cc, ackno, 40000, snd_nxt));
-    EXPECT_EQ(h, "window", 46000, congestion_window(&cc));
+    STEP(h, "loss detection (RACK) finds 2000 bytes lost: recovery starts");
+    congestion_on_loss(&cc, ackno, snd_nxt);
     EXPECT_TRUE(h, "recovering", congestion_recovering(&cc, ackno));
-    STEP(h, "further duplicates SACK 5000 bytes: the window counts them as delivered (+5000)");
-    for (int i = 0; i < 5; i++) {
-        EXPECT_EQ(h, "action", CONGESTION_NONE, congestion_on_dupack(&cc, ackno, 40000, snd_nxt));
-    }
-    sample(&cc, now, ackno, 5000, 5000);
-    EXPECT_EQ(h, "window", 51000, congestion_window(&cc));
-    EXPECT_EQ(h, "holes one duplicate ACK that SACKed 5000 bytes may have resent", 5,
-              congestion_holes_per_ack(&cc, 5000));
-    struct congestion reno;
-    congestion_init(&reno, TCP_CC_NEWRENO, MSS);
-    EXPECT_EQ(h, "... with NewReno (one per ACK)", 1, congestion_holes_per_ack(&reno, 5000));
-    STEP(h, "a partial ACK: resend the next hole; the window is not reduced");
-    EXPECT_EQ(h, "action", CONGESTION_RETRANSMIT, congestion_on_ack(&cc, ackno + 1000, 1000, now, RTT));
-    sample(&cc, now, ackno + 1000, 5000, 1000);
-    EXPECT_EQ(h, "window", 51000, congestion_window(&cc));
-    STEP(h, "the full ACK ends recovery, window 2 BDP + 3 quanta");
-    EXPECT_EQ(h, "action", CONGESTION_NONE, congestion_on_ack(&cc, snd_nxt, snd_nxt - ackno - 1000, now, RTT));
-    sample(&cc, now, snd_nxt, 0, snd_nxt - ackno - 6000);
+    STEP(h, "its ACK: 30000 in flight, 5000 SACKed (3000 newly), 2000 lost: pipe 23000; window = pipe + delivered");
+    recovery_sample(&cc, now, ackno, 30000, 5000, 2000, 3000, 2000);
+    EXPECT_EQ(h, "BBR's window (pipe)", 26000, congestion_pipe_window(&cc));
+    EXPECT_EQ(h, "window with the SACKed and lost bytes", 33000, congestion_window(&cc));
+    EXPECT_EQ(h, "the model is kept: bandwidth", 1000000, bbr_bandwidth(&cc.bbr));
+    STEP(h, "packet conservation: an ACK delivering 1000 with a pipe of 22000 keeps 26000 (no growth)");
+    recovery_sample(&cc, ++now, ackno, 30000, 6000, 2000, 1000, 0);
+    EXPECT_EQ(h, "BBR's window", 26000, congestion_pipe_window(&cc));
+    STEP(h, "a lost retransmission found in recovery (1000 bytes): taken off the window, recovery goes on");
+    congestion_on_loss(&cc, ackno, snd_nxt);
+    recovery_sample(&cc, ++now, ackno, 30000, 6000, 3000, 0, 1000);
+    EXPECT_EQ(h, "BBR's window", 25000, congestion_pipe_window(&cc));
+    STEP(h, "a partial ACK a round later (a segment sent since recovery began is delivered): the window regrows");
+    ackno += 30000;
+    EXPECT_EQ(h, "action", CONGESTION_NONE, congestion_on_ack(&cc, ackno, 30000, now, RTT));
+    recovery_sample(&cc, ++now, ackno, 16000, 0, 0, 10000, 0);
+    EXPECT_TRUE(h, "recovering", congestion_recovering(&cc, ackno));
+    EXPECT_EQ(h, "BBR's window: 25000 + 10000", 35000, congestion_pipe_window(&cc));
+    STEP(h, "the full ACK ends recovery: the window before it (46000) comes back");
+    EXPECT_EQ(h, "action", CONGESTION_NONE, congestion_on_ack(&cc, snd_nxt, snd_nxt - ackno, now, RTT));
+    sample(&cc, ++now, snd_nxt, 0, 1000);
     EXPECT_BOOL(h, "recovering", false, congestion_recovering(&cc, snd_nxt));
     EXPECT_EQ(h, "window", 46000, congestion_window(&cc));
     STEP(h, "a retransmission timeout: one MSS");
@@ -275,13 +294,31 @@ static void loss_and_timeout(struct harness *h) {
     EXPECT_EQ(h, "window", 4000, congestion_window(&cc));
     sample(&cc, now, snd_nxt + 5000, 0, 4000);
     EXPECT_EQ(h, "window", 8000, congestion_window(&cc));
-    sample(&cc, now, snd_nxt + 45000, 0, 40000);
+    STEP(h, "the ACK of all that was outstanding at the timeout ends its recovery: the saved window is back");
+    sample(&cc, now, snd_nxt + 46000, 0, 1000);
     EXPECT_EQ(h, "window", 46000, congestion_window(&cc));
     harness_end(h);
 }
 
+static void recovery_keeps_bandwidth(struct harness *h) {
+    harness_begin(h, "bbr: rounds in loss recovery do not age the bandwidth filter");
+    struct path p;
+    to_probe_bw(h, &p);
+    STEP(h, "15 rounds in recovery delivering half the bandwidth: the estimate stays");
+    p.in_recovery = true;
+    bottleneck(&p, 500, 20000, 15 * RTT);
+    EXPECT_EQ(h, "bw", 1000000, bbr_bandwidth(&p.b));
+    STEP(h, "recovery over, the same rate: the old maximum expires after 10 rounds");
+    p.in_recovery = false;
+    bottleneck(&p, 500, 20000, 5 * RTT);
+    EXPECT_EQ(h, "bw after 5 rounds", 1000000, bbr_bandwidth(&p.b));
+    bottleneck(&p, 500, 20000, 6 * RTT);
+    EXPECT_EQ(h, "bw after 11 rounds", 500000, bbr_bandwidth(&p.b));
+    harness_end(h);
+}
+
 static void sender_reports(struct harness *h) {
-    harness_begin(h, "bbr through the sender: RTT and rate samples, pacing, and SACKed bytes open the window");
+    harness_begin(h, "bbr through the sender: RTT and rate samples, pacing, SACKed and lost bytes leave the flight");
     struct tcp_sender s;
     STEP(h, "sender with ISN 0, BBR, MSS 1000; 50000 bytes written; the SYN goes out");
     sender_start(h, &s, TCP_CC_BBR, MSS, SENDER_STEPS_BYTES, 0);
@@ -289,11 +326,11 @@ static void sender_reports(struct harness *h) {
     tcp_sender_tick(&s, RTT);
     tcp_sender_ack_received(&s, wrap(1, (struct wrap32){0}), 60000);
     EXPECT_EQ(h, "min RTT", RTT, bbr_min_rtt(&s.ext->cc.bbr));
-    STEP(h, "the initial window goes paced: 2 segments at once, one per ms after");
+    STEP(h, "the initial window goes paced: 3 segments at once (4 ms of credit), the fourth 2 ms later");
     tcp_sender_fill_window(&s);
-    EXPECT_EQ(h, "segments", 2, sender_pop_all(&s));
+    EXPECT_EQ(h, "segments", 3, sender_pop_all(&s));
     tcp_sender_tick(&s, 1);
-    EXPECT_EQ(h, "segments", 1, sender_pop_all(&s));
+    EXPECT_EQ(h, "segments", 0, sender_pop_all(&s));
     tcp_sender_tick(&s, 1);
     EXPECT_EQ(h, "segments", 1, sender_pop_all(&s));
     STEP(h, "at 40 ms the first 1000 bytes are ACKed: 1000 B / 20 ms, the window grows to 5000");
@@ -316,14 +353,20 @@ static void sender_reports(struct harness *h) {
     EXPECT_EQ(h, "rate: 2000 B since 40 ms over the send interval (40 - 20 ms; the ACK's is 5)", 100000,
               t.delivery_rate);
     EXPECT_EQ(h, "bandwidth", 100000, t.bandwidth);
-    EXPECT_EQ(h, "cwnd: 7000 + the 2000 SACKed", 9000, t.cwnd);
-    STEP(h, "4 more segments fit: 2 now, the others on the next two ticks");
+    STEP(h, "RACK: [1001, 3001), sent 20 ms before [4001, 5001) and 25 ms ago, are lost; recovery conserves "
+            "packets: window = pipe (5000 - 2000 SACKed - 2000 lost) + 2000 delivered");
+    EXPECT_EQ(h, "cwnd: 3000 + the 2000 SACKed + the 2000 lost", 7000, t.cwnd);
+    STEP(h, "the two lost segments go again first, and nothing new (the pipe is full)");
     tcp_sender_fill_window(&s);
-    EXPECT_EQ(h, "segments", 2, sender_pop_all(&s));
+    struct tcp_segment seg;
+    for (uint32_t seqno = 1001; seqno <= 2001; seqno += 1000) {
+        EXPECT_TRUE(h, "a segment", tcp_sender_segments_out(&s, &seg));
+        EXPECT_EQ(h, "resent", seqno, seg.header.seqno.raw);
+    }
+    EXPECT_EQ(h, "segments", 0, sender_pop_all(&s));
     tcp_sender_tick(&s, 1);
-    tcp_sender_tick(&s, 1);
-    EXPECT_EQ(h, "segments", 2, sender_pop_all(&s));
-    EXPECT_EQ(h, "next seqno", 10001, tcp_sender_next_seqno_absolute(&s));
+    EXPECT_EQ(h, "segments", 0, sender_pop_all(&s));
+    EXPECT_EQ(h, "next seqno", 6001, tcp_sender_next_seqno_absolute(&s));
     tcp_sender_destroy(&s);
     harness_end(h);
 }
@@ -334,6 +377,7 @@ int main(void) {
     filters_and_cycle(&h);
     probe_rtt(&h);
     loss_and_timeout(&h);
+    recovery_keeps_bandwidth(&h);
     sender_reports(&h);
     return 0;
 }

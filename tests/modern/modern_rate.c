@@ -88,30 +88,47 @@ static void sack_once(struct harness *h) {
 }
 
 static void lost(struct harness *h) {
-    harness_begin(h, "rate: a segment is presumed lost under 3 SACKed segments (RFC 6675 IsLost), until resent");
+    harness_begin(h, "rate: the records count SACKed and lost bytes; a resent or delivered segment is no longer lost");
     struct rate_sampler r;
     init(h, &r, 8, 64);
-    STEP(h, "7 segments [1, 7001) at 0 ms; nothing SACKed: nothing lost");
+    STEP(h, "7 segments [1, 7001) at 0 ms, sent in order 0..6; nothing SACKed: nothing lost");
     send_run(&r, 1, 7, 0);
-    EXPECT_EQ(h, "lost", 0, rate_sampler_lost(&r, 3));
-    STEP(h, "SACK of [3001, 5001): 2 segments above the first three, not yet 3");
+    EXPECT_EQ(h, "records", 7, rate_sampler_count(&r));
+    EXPECT_EQ(h, "order of the last", 6, rate_sampler_record(&r, 6)->order);
+    EXPECT_EQ(h, "lost", 0, rate_sampler_lost_bytes(&r));
+    STEP(h, "SACK of [3001, 5001) and [6001, 7001): 3 segments, 3000 bytes");
     rate_sampler_on_sack(&r, 3001, 5001, 20);
-    rate_sampler_on_ack(&r, 1, 20);
-    EXPECT_EQ(h, "lost", 0, rate_sampler_lost(&r, 3));
-    STEP(h, "SACK of [6001, 7001) too: 3 above the first three (the one at 5001 has 1 above)");
-    rate_sampler_on_sack(&r, 6001, 7001, 21);
-    rate_sampler_on_ack(&r, 1, 21);
-    EXPECT_EQ(h, "lost", 3000, rate_sampler_lost(&r, 3));
-    STEP(h, "the first is resent: in flight again");
+    rate_sampler_on_sack(&r, 6001, 7001, 20);
+    struct rate_sample rs = rate_sampler_on_ack(&r, 1, 20);
+    EXPECT_EQ(h, "SACKed segments", 3, rate_sampler_sacked_segments(&r));
+    EXPECT_EQ(h, "SACKed bytes", 3000, rate_sampler_sacked_bytes(&r));
+    EXPECT_EQ(h, "the newest delivered: sent 7th", 6, rs.sent_order);
+    EXPECT_BOOL(h, "in order: no reordering", false, rs.reordered);
+    STEP(h, "all records marked lost: the SACKed ones are not");
+    for (size_t i = 0; i < rate_sampler_count(&r); i++) {
+        rate_sampler_mark_lost(&r, i);
+    }
+    EXPECT_EQ(h, "lost", 4000, rate_sampler_lost_bytes(&r));
+    STEP(h, "the first is queued again at 22 ms (order 7), then leaves (order 8)");
+    rate_sampler_resending(&r, 0, 22);
+    EXPECT_EQ(h, "lost", 3000, rate_sampler_lost_bytes(&r));
+    EXPECT_EQ(h, "order", 7, rate_sampler_record(&r, 0)->order);
     rate_sampler_on_send(&r, 1, 1001, 22);
-    EXPECT_EQ(h, "lost", 2000, rate_sampler_lost(&r, 3));
-    STEP(h, "ACK of 3001: the SACKed ones stay counted, the first two leave");
-    rate_sampler_on_ack(&r, 3001, 40);
-    EXPECT_EQ(h, "lost", 0, rate_sampler_lost(&r, 3));
-    STEP(h, "ACK of everything: no SACKed record is left");
+    EXPECT_EQ(h, "order", 8, rate_sampler_record(&r, 0)->order);
+    EXPECT_BOOL(h, "retransmitted", true, rate_sampler_record(&r, 0)->retransmitted);
+    STEP(h, "the second is sent again without being queued first: no longer lost either");
+    rate_sampler_on_send(&r, 1001, 2001, 23);
+    EXPECT_EQ(h, "lost", 2000, rate_sampler_lost_bytes(&r));
+    STEP(h, "SACK of [5001, 6001), sent once below [6001, 7001): reordering; it is no longer lost");
+    rate_sampler_on_sack(&r, 5001, 6001, 24);
+    rs = rate_sampler_on_ack(&r, 1, 24);
+    EXPECT_BOOL(h, "reordered", true, rs.reordered);
+    EXPECT_EQ(h, "lost", 1000, rate_sampler_lost_bytes(&r));
+    STEP(h, "ACK of everything: nothing lost or SACKed is left");
     rate_sampler_on_ack(&r, 7001, 41);
-    EXPECT_EQ(h, "lost", 0, rate_sampler_lost(&r, 3));
-    EXPECT_EQ(h, "SACKed records", 0, r.sacked_records);
+    EXPECT_EQ(h, "lost", 0, rate_sampler_lost_bytes(&r));
+    EXPECT_EQ(h, "SACKed records", 0, rate_sampler_sacked_segments(&r));
+    EXPECT_EQ(h, "SACKed bytes", 0, rate_sampler_sacked_bytes(&r));
     rate_sampler_destroy(&r);
     harness_end(h);
 }

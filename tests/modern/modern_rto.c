@@ -44,6 +44,7 @@ static void rto_from_handshake_and_karn(struct harness *h) {
     struct tcp_config cfg = modern_config(ISN);
     cfg.min_rto = 10;
     cfg.max_rto = 500;
+    cfg.tail_loss_probe = false; /* a probe would resend "def" at 2 SRTT + 200 ms, before the RTO */
     conn_begin(h, &c, "modern: the RTO follows the measured RTT; Karn's rule; back-off capped", &cfg);
     open_after(h, &c, 100); /* SRTT 100, RTTVAR 50: RTO 300 instead of the initial 1000 */
     WRITE(h, &c, "abc");

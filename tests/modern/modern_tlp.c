@@ -1,4 +1,4 @@
-/* Modern mode, RFC 8985 section 7: the tail loss probe (new data only). */
+/* Modern mode, RFC 8985 section 7: the tail loss probe (new data, or the last segment again). */
 #include "modern_steps.h"
 
 #define ISN 1000
@@ -76,10 +76,10 @@ static void probe_answered(struct harness *h) {
     conn_end(h, &c);
 }
 
-static void no_probe_without_new_data(struct harness *h) {
+static void probe_without_new_data(struct harness *h) {
     struct tcp_connection c;
     struct tcp_config cfg = tlp_config();
-    conn_begin(h, &c, "tlp: nothing unsent, or no room in the peer's window: no probe, the RTO acts", &cfg);
+    conn_begin(h, &c, "tlp: no room in the peer's window: the probe resends the last segment, then the RTO", &cfg);
     open_20ms(h, &c, 3000);
     static char data[4001];
     memset(data, 'r', 4000);
@@ -88,11 +88,40 @@ static void no_probe_without_new_data(struct harness *h) {
         EXPECT_SENT(h, &c, .seqno = OPT_U64(ISN + 1 + 1000 * i));
     }
     EXPECT_NOTHING_SENT(h, &c);
-    STEP(h, "the peer's window (3000) is full: 1000 bytes wait");
+    STEP(h, "the peer's window (3000) is full: 1000 bytes wait; at 2 SRTT the last segment goes again");
+    TICK(h, &c, 39);
+    EXPECT_NOTHING_SENT(h, &c);
+    TICK(h, &c, 1);
+    EXPECT_SENT(h, &c, .seqno = OPT_U64(ISN + 2001), .payload_len = OPT_U64(1000));
+    EXPECT_NOTHING_SENT(h, &c);
+    STEP(h, "one probe: the RTO follows 200 ms after it and resends the oldest");
     TICK(h, &c, 199);
     EXPECT_NOTHING_SENT(h, &c);
     TICK(h, &c, 1);
     EXPECT_SENT(h, &c, .seqno = OPT_U64(ISN + 1), .payload_len = OPT_U64(1000));
+    EXPECT_EQ(h, "that was a timeout", 1, tcp_sender_consecutive_retransmissions(&c.sender));
+    conn_end(h, &c);
+
+    cfg = tlp_config();
+    conn_begin(h, &c, "tlp: nothing left to send (the tail was lost): the probe resends the last segment", &cfg);
+    open_20ms(h, &c, 60000);
+    static char tail[2501];
+    memset(tail, 't', 2500);
+    WRITE(h, &c, tail);
+    EXPECT_SENT(h, &c, .seqno = OPT_U64(ISN + 1), .payload_len = OPT_U64(1000));
+    EXPECT_SENT(h, &c, .seqno = OPT_U64(ISN + 1001), .payload_len = OPT_U64(1000));
+    EXPECT_SENT(h, &c, .seqno = OPT_U64(ISN + 2001), .payload_len = OPT_U64(500));
+    TICK(h, &c, 39);
+    EXPECT_NOTHING_SENT(h, &c);
+    TICK(h, &c, 1);
+    EXPECT_SENT(h, &c, .seqno = OPT_U64(ISN + 2001), .payload_len = OPT_U64(500));
+    EXPECT_NOTHING_SENT(h, &c);
+    EXPECT_EQ(h, "no timeout", 0, tcp_sender_consecutive_retransmissions(&c.sender));
+    STEP(h, "the probe's ACK acknowledges everything: the flow is whole without a timeout");
+    TICK(h, &c, 20);
+    PEER_SENDS(h, &c, .ack = true, .seqno = PEER_ISN + 1, .ackno = ISN + 2501, .win = 60000);
+    EXPECT_EQ(h, "in flight", 0, tcp_sender_bytes_in_flight(&c.sender));
+    EXPECT_EQ(h, "no timeout", 0, tcp_sender_consecutive_retransmissions(&c.sender));
     conn_end(h, &c);
 
     cfg = tlp_config();
@@ -116,6 +145,6 @@ int main(void) {
     struct harness h;
     probe_after_two_srtt(&h);
     probe_answered(&h);
-    no_probe_without_new_data(&h);
+    probe_without_new_data(&h);
     return 0;
 }
