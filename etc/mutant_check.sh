@@ -13,16 +13,18 @@
 # The work happens in DIR/mutants/ (DIR defaults to build/): src/ is a copy of the tree's files
 # (tracked and untracked-but-not-ignored, as they are in the working tree), build/ its Release
 # build without sanitizers (Ninja if installed), configured once and rebuilt incrementally: per
-# mutant only the patched file and the stage's test executables. Before the mutants, the stage's tests run on
-# the unpatched copy: a stage whose tests fail there is reported and its mutants are not judged.
+# mutant only the patched file and the stage's test executables. Before the mutants, the stage's
+# tests run on the unpatched copy: a stage whose tests fail there is reported and its mutants are
+# not judged.
 #
 # A patch is `git diff` output from the repository root, preceded by a line "# bug: ..." (see
 # tests/mutants/README.md); it may change only code between the "LABN BEGIN" and "LABN END"
 # comment lines (or the end of the file) of its stage N.
 #
-# Output: one line per mutant, "caught  lab1/03-x (by lab1/reassembler_eof)" or
-# "SURVIVED lab1/03-x: <its bug line>", or a line saying why it could not be judged (it no
-# longer applies, does not compile, changes code outside its stage's parts, has no bug line);
+# Output: one line per mutant, "caught   lab1/03-x (by lab1/reassembler_eof)" or
+# "SURVIVED lab1/03-x: <its bug line>", or "BROKEN   lab1/03-x: ..." saying why it could not be
+# judged (it no longer applies, does not compile, changes code outside its stage's parts, has no
+# bug line);
 # then "N caught, N survived[, N broken]". Exit status 1 if any mutant survived or was broken,
 # or a stage's tests fail without a mutant; 2 on bad usage; 77 (skipped) outside a git checkout.
 set -uo pipefail
