@@ -256,7 +256,7 @@ for lab in "${labs[@]}"; do
             fi
         else
             echo "BROKEN   $id: $rel does not compile:"
-            grep -m 3 -E 'error|Error' "$work/build.log" | sed 's/^/    /'
+            grep -m 3 -E ': (fatal )?error:|undefined reference' "$work/build.log" | sed 's/^/    /'
             broken=$((broken + 1))
         fi
         git -C "$copy" apply -R "$patch" || {
