@@ -10,9 +10,11 @@
 # tshark (decoding captures); procps and coreutils (ps, kill, timeout, sha256sum); python3-scapy
 # (the hostile peer of tests/lab4/hostile_*.sh, run with Debian's /usr/bin/python3); traceroute
 # (tests/lab7/router_icmp.sh, etc/topology_run.sh); valgrind (tests/lab7/valgrind_apps.sh); gnuplot-nox
-# (bench/wan.sh's congestion-control figures); graphviz (the topology pictures of etc/topology_run.sh).
+# (bench/wan.sh's congestion-control figures); graphviz (the topology pictures of etc/topology_run.sh);
+# ninja-build (etc/mutant_check.sh rebuilds once per planted bug: Ninja's rebuilds cost far less than make's).
 SPONGE_PACKAGES=(build-essential cmake clang-format clang libclang-rt-14-dev python3 python3-scapy socat curl
-    iputils-ping iproute2 libpcap-dev tshark procps util-linux coreutils traceroute valgrind gnuplot-nox graphviz)
+    iputils-ping iproute2 libpcap-dev tshark procps util-linux coreutils traceroute valgrind gnuplot-nox graphviz
+    ninja-build)
 
 # What only the benchmarks of etc/main_job.sh need: the lwIP anchor that bench/tun.sh builds to
 # compare against (without these it leaves out the lwIP rows, said on one line).

@@ -32,6 +32,7 @@
 #                                 it references: the WAN figures); the bench/ programs stay
 #   tests/solutions/              the minimal solutions
 #   tests/mutants/, tests/instructor/   planted-bug patches and instructor-only tests (issue 15)
+#   etc/mutant_check.sh, etc/mutants.cmake   the check that the stage tests catch those bugs
 #   tests/labM/, docs/labs/labM*  the tests and handout of every later stage M (they arrive with
 #                                 the merge of stage M's starter code)
 #   tests/modern/ before stage 4  the tests beyond the labs build on lab 4's test steps; they
@@ -90,7 +91,8 @@ excluded() {
     README.md | .ci/* | docs/BENCHMARKS.md | tests/solutions/* | tests/mutants/* | tests/instructor/* | \
         tests/lab7/starter_code.sh | tests/lab7/stub_stage.sh | tests/lab7/student_repo.sh | \
         etc/export_stage.sh | etc/stub_stage.py | etc/grade.sh | etc/grade/sandbox.sh | etc/grade/jail.sh | \
-        etc/grade/gradebook.py | tests/lab7/grade.sh | tests/lab7/lib/plant_bugs.py | etc/main_job.sh)
+        etc/grade/gradebook.py | tests/lab7/grade.sh | tests/lab7/lib/plant_bugs.py | etc/main_job.sh | \
+        etc/mutant_check.sh | etc/mutants.cmake)
         return 0
         ;;
     esac

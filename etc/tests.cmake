@@ -106,3 +106,6 @@ add_custom_target(check_modern COMMAND bash ${PROJECT_SOURCE_DIR}/etc/check.sh "
                   WORKING_DIRECTORY ${PROJECT_BINARY_DIR} USES_TERMINAL VERBATIM)
 add_custom_target(check COMMAND bash ${PROJECT_SOURCE_DIR}/etc/check.sh "." WORKING_DIRECTORY ${PROJECT_BINARY_DIR}
                   USES_TERMINAL)
+
+# The check that the stage tests catch planted bugs (instructor material: absent from a student tree).
+include(mutants OPTIONAL)

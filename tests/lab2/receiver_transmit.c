@@ -56,6 +56,14 @@ int main(void) {
     EXPECT_READ(&h, &r, "hello world");
     receiver_end(&h, &r);
 
+    receiver_begin(&h, &r, "receiver transmit: a FIN after a payload in two view parts [L2.R13 L2.R7]", 4000);
+    ARRIVES(&h, &r, .syn = true, .seqno = 0);
+    ARRIVES(&h, &r, .seqno = 1, .payload = "hello world", .split = 5, .fin = true);
+    EXPECT_ACKNO(&h, &r, 13);
+    EXPECT_INPUT_ENDED(&h, &r, true);
+    EXPECT_READ(&h, &r, "hello world");
+    receiver_end(&h, &r);
+
     receiver_begin(&h, &r, "receiver transmit: empty segments after the SYN [L2.R6]", 4000);
     ARRIVES(&h, &r, .syn = true, .seqno = 0);
     ARRIVES(&h, &r, .ack = true, .seqno = 1);
