@@ -71,6 +71,11 @@ static uint64_t next_absolute(const struct tcp_receiver *r) {
     return 1 + byte_stream_bytes_written(in) + (byte_stream_input_ended(in) ? 1 : 0);
 }
 
+/* Absolute seqno of the first byte beyond the window: ackno + window. */
+static uint64_t window_end(const struct tcp_receiver *r) {
+    return 1 + byte_stream_bytes_read(&r->reassembler.out) + r->capacity;
+}
+
 static void receive(struct tcp_receiver *r, const struct tcp_segment *seg) {
     const struct tcp_header *hdr = &seg->header;
     if (!r->syn_received) {
@@ -97,12 +102,15 @@ static void receive(struct tcp_receiver *r, const struct tcp_segment *seg) {
     }
     uint64_t index = first_payload - 1; /* stream index = absolute seqno - 1 (the SYN) */
     const struct byte_view2 *p = &seg->payload;
+    /* The FIN's sequence number follows the payload; like any other, it counts only inside the
+     * window (at ackno + window it is just beyond, even if every byte before it fits). */
+    bool fin = hdr->fin && first_payload + p->part[0].len + p->part[1].len < window_end(r);
     if (p->part[1].len == 0) {
-        stream_reassembler_push_substring(&r->reassembler, p->part[0].data, p->part[0].len, index, hdr->fin);
+        stream_reassembler_push_substring(&r->reassembler, p->part[0].data, p->part[0].len, index, fin);
     } else {
         stream_reassembler_push_substring(&r->reassembler, p->part[0].data, p->part[0].len, index, false);
         stream_reassembler_push_substring(&r->reassembler, p->part[1].data, p->part[1].len, index + p->part[0].len,
-                                          hdr->fin);
+                                          fin);
     }
 }
 
@@ -136,9 +144,8 @@ static bool outside_window(const struct tcp_receiver *r, const struct tcp_segmen
     }
     struct wrap32 isn = r->syn_received ? r->isn : seg->header.seqno;
     uint64_t start = r->syn_received ? next_absolute(r) : 0;
-    uint64_t end = 1 + byte_stream_bytes_read(&r->reassembler.out) + r->capacity;
     uint64_t first = unwrap(seg->header.seqno, isn, start);
-    return first + len <= start || first >= end;
+    return first + len <= start || first >= window_end(r);
 }
 
 enum tcp_receiver_disposition tcp_receiver_segment_arrived(struct tcp_receiver *r, const struct tcp_segment *seg) {

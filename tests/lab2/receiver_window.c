@@ -85,6 +85,27 @@ int main(void) {
     EXPECT_READ(&h, &r, "abcd");
     receiver_end(&h, &r);
 
+    receiver_begin(&h, &r, "receiver window: a FIN at the window's right edge (ackno + window) is not taken [L2.R9]",
+                   4);
+    ARRIVES(&h, &r, .syn = true, .seqno = 0);
+    ARRIVES(&h, &r, .seqno = 1, .payload = "ab");
+    EXPECT_WINDOW(&h, &r, 2);
+    STEP(&h, "a bare FIN at 5 = ackno 3 + window 2, just beyond the window");
+    ARRIVES(&h, &r, .fin = true, .seqno = 5);
+    ARRIVES(&h, &r, .seqno = 3, .payload = "cd");
+    EXPECT_ACKNO(&h, &r, 5);
+    EXPECT_INPUT_ENDED(&h, &r, false);
+    STEP(&h, "with the window full (zero), a bare FIN at the ackno is beyond it too");
+    ARRIVES(&h, &r, .fin = true, .seqno = 5);
+    EXPECT_ACKNO(&h, &r, 5);
+    EXPECT_INPUT_ENDED(&h, &r, false);
+    STEP(&h, "once the application reads, the same FIN is inside the window and taken");
+    EXPECT_READ(&h, &r, "abcd");
+    ARRIVES(&h, &r, .fin = true, .seqno = 5);
+    EXPECT_ACKNO(&h, &r, 6);
+    EXPECT_INPUT_ENDED(&h, &r, true);
+    receiver_end(&h, &r);
+
     receiver_begin(&h, &r, "receiver window: data beyond the window is dropped even at a wrapping ISN [L2.R9 L2.R12]",
                    4);
     ARRIVES(&h, &r, .syn = true, .seqno = UINT32_MAX - 1);

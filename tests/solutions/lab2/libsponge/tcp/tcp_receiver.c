@@ -55,9 +55,11 @@ enum tcp_receiver_disposition tcp_receiver_segment_arrived(struct tcp_receiver *
     }
     uint64_t index = h->syn ? 0 : seqno - 1;
     const struct byte_view *p = seg->payload.part;
-    stream_reassembler_push_substring(&r->reassembler, p[0].data, p[0].len, index, h->fin && p[1].len == 0);
+    /* the FIN's seqno (right after the payload) must be inside the window too */
+    bool fin = h->fin && index + 1 + payload_len < window_end;
+    stream_reassembler_push_substring(&r->reassembler, p[0].data, p[0].len, index, fin && p[1].len == 0);
     if (p[1].len > 0) {
-        stream_reassembler_push_substring(&r->reassembler, p[1].data, p[1].len, index + p[0].len, h->fin);
+        stream_reassembler_push_substring(&r->reassembler, p[1].data, p[1].len, index + p[0].len, fin);
     }
     return result;
 }
