@@ -5,7 +5,10 @@
 # namespace a private /tmp, /var/tmp and /dev/shm (the sandbox's size-limited /mnt/tmp), drops
 # to USER without capabilities or new privileges, limits address space, file size, process
 # count and core dumps, and waits for CMD: it does not exec it, so CMD is never the namespace's
-# init (which would ignore its own signals). Exit status: CMD's (128+N when killed by signal N).
+# init (which would ignore its own signals). SPONGE_GRADE (the grading record's pipe and file,
+# tests/harness/harness_record.h) is the one variable of the caller's environment CMD sees; the
+# descriptors it names stay open through setpriv. Exit status: CMD's (128+N when killed by
+# signal N).
 set -u
 user=$1 as_mib=$2 fsize_mib=$3 nproc=$4
 shift 4
@@ -14,5 +17,6 @@ for d in /tmp /var/tmp /dev/shm; do
 done
 setpriv --reuid="$user" --regid="$user" --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs -- \
     env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/tmp TMPDIR=/tmp LANG=C.UTF-8 \
+    ${SPONGE_GRADE:+"SPONGE_GRADE=$SPONGE_GRADE"} \
     prlimit --as=$((as_mib << 20)) --fsize=$((fsize_mib << 20)) --nproc="$nproc" --core=0 -- "$@"
 exit $?

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# sandbox.sh SRC SUBMISSION WORK OUT NAME STAGE TIME_LIMIT MEM_MIB DISK_MIB USER: grades one
-# submission for etc/grade.sh (see there), run as root in a private mount and network
-# namespace. The graded tree lives on a tmpfs mounted over /mnt in this namespace only (DISK_MIB
+# sandbox.sh SRC SUBMISSION WORK OUT NAME STAGE TIME_LIMIT MEM_MIB DISK_MIB USER CASES_MODE CASES:
+# grades one submission for etc/grade.sh (see there), run as root in a private mount and network
+# namespace. CASES_MODE is --cases (grade against the reference's case lists in the file CASES)
+# or --record-cases (SUBMISSION is the reference: write them there; etc/grade/run_tests.py).
+# The graded tree lives on a tmpfs mounted over /mnt in this namespace only (DISK_MIB
 # in all, with the tests' /tmp): it vanishes when the namespace does. Writes OUT/results.json,
 # OUT/junit.xml, OUT/summary.json and OUT/build.log.
 set -euo pipefail
 src=$1 sub=$2 work=$3 out=$4 name=$5 stage=$6 time_limit=$7 mem_mib=$8 disk_mib=$9 user=${10}
+cases_mode=${11} cases=${12}
 
 mount -t tmpfs -o "size=${disk_mib}m,mode=755" sponge-grade /mnt
 mkdir -p /mnt/tree /mnt/tmp
@@ -44,5 +47,5 @@ if [ $build_ok -eq 0 ] && [ ! -f /mnt/tree/build/CTestTestfile.cmake ]; then
     cmake -S /mnt/tree -B /mnt/tree/build >/dev/null 2>&1 || true
 fi
 python3 "$src/etc/grade/run_tests.py" --build /mnt/tree/build --stage "$stage" --weights "$src/etc/grade_weights.txt" \
-    --out "$out" --name "$name" --time-limit "$time_limit" "${failed[@]}" \
+    --out "$out" --name "$name" --time-limit "$time_limit" "$cases_mode" "$cases" "${failed[@]}" \
     --wrap "${jail[@]}" "$mem_mib" 64 64

@@ -1,5 +1,6 @@
 #include "harness.h"
 #include "harness_crash.h"
+#include "harness_record.h"
 #include "rule_text.h"
 
 #include <inttypes.h>
@@ -13,6 +14,7 @@
 void harness_begin(struct harness *h, const char *name) {
     memset(h, 0, sizeof *h);
     h->test_name = name;
+    harness_record_begin(name);
     harness_crash_watch(h);
 }
 
@@ -86,6 +88,7 @@ int harness_end(struct harness *h) {
         h->on_end(h);
     }
     harness_crash_unwatch(h);
+    harness_record_pass(h->test_name);
     printf("ok: %s (%u steps)\n", h->test_name, h->steps);
     return 0;
 }

@@ -16,7 +16,10 @@
  *
  * A crash inside a test case (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, or a sanitizer report in
  * the Sanitize build) prints "CRASH: <test name>", the step it died in and the steps before it
- * (harness_crash.h), and the process still dies of the crash. */
+ * (harness_crash.h), and the process still dies of the crash.
+ *
+ * Under the grader (etc/grade.sh, make grade) each test case also records that it began and that
+ * it passed (harness_record.h): a test scores by the cases it passed, not by its exit status. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -81,7 +84,7 @@ _Noreturn void harness_fail(struct harness *h, const char *file, int line, const
 /** The test's random seed: SPONGE_SEED from the environment, or a fresh one. Printed once. */
 uint64_t harness_seed(struct harness *h);
 
-/** Ends a test case (its crash watch too); prints one line and returns 0 (for
+/** Ends a test case (its crash watch too) as passed; prints one line and returns 0 (for
  *  `return harness_end(&h);`). */
 int harness_end(struct harness *h);
 

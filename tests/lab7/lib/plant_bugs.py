@@ -5,7 +5,15 @@ lab1 parts are implemented:
     test lab0/byte_stream_two_writes does that);
   - a hang: stream_reassembler_push_substring loops forever on "cd" at index 2 with eof (in
     lab1/reassembler_eof), after forking a child that leaves the session, tries to write
-    WORK/escaped (outside its tree) and fills /tmp, forever."""
+    WORK/escaped (outside its tree) and fills /tmp, forever;
+  - a partly broken unit: byte_stream_write refuses "ow" written after 6 bytes into a stream of
+    capacity 3 (only the second of lab0/byte_stream_capacity's three cases writes that; no
+    random test makes a stream of capacity 3), so that test passes 1 case of 3.
+
+plant_bugs.py --cheat TREE: plants the exit(0) cheat instead: a constructor in
+stream_reassembler.c that exits 0 before main, and an _exit(0) at the start of
+byte_stream_init_reserve (for a test binary that does not link the reassembler), so that every test
+binary of lab0 and lab1 exits 0 without running a case."""
 
 import re
 import sys
@@ -37,6 +45,22 @@ HANG = """
     }
 """
 
+PARTIAL = """
+    if (len == 2 && memcmp(data, "ow", 2) == 0 && byte_stream_bytes_written(bs) == 6 &&
+        byte_stream_remaining_capacity(bs) + byte_stream_buffer_size(bs) == 3) {
+        return 0; /* planted: "ow" after 6 bytes into a stream of capacity 3 is refused */
+    }
+"""
+CHEAT_CONSTRUCTOR = """
+#include <stdlib.h>
+__attribute__((constructor)) static void planted_cheat(void) {
+    exit(0); /* planted: every test "passes" before main */
+}
+"""
+CHEAT_EXIT = """
+    _exit(0); /* planted: the test ends "passing" at its first case */
+"""
+
 
 def plant(path, function, code):
     with open(path, encoding="utf-8") as f:
@@ -50,6 +74,12 @@ def plant(path, function, code):
         f.write(text)
 
 
-tree, work = sys.argv[1], sys.argv[2]
-plant(f"{tree}/libsponge/tcp/byte_stream.c", "byte_stream_write", CRASH)
-plant(f"{tree}/libsponge/tcp/stream_reassembler.c", "stream_reassembler_push_substring", HANG % work)
+if sys.argv[1:2] == ["--cheat"]:
+    tree = sys.argv[2]
+    with open(f"{tree}/libsponge/tcp/stream_reassembler.c", "a", encoding="utf-8") as f:
+        f.write(CHEAT_CONSTRUCTOR)
+    plant(f"{tree}/libsponge/tcp/byte_stream.c", "byte_stream_init_reserve", CHEAT_EXIT)
+else:
+    tree, work = sys.argv[1], sys.argv[2]
+    plant(f"{tree}/libsponge/tcp/byte_stream.c", "byte_stream_write", CRASH + PARTIAL)
+    plant(f"{tree}/libsponge/tcp/stream_reassembler.c", "stream_reassembler_push_substring", HANG % work)
