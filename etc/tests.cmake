@@ -56,7 +56,7 @@ endforeach()
 
 # It builds and grades three submissions in namespaces: minutes on a busy host.
 if(TEST lab7/grade)
-    set_tests_properties(lab7/grade PROPERTIES TIMEOUT 900)
+    set_tests_properties(lab7/grade PROPERTIES TIMEOUT 1800)
 endif()
 
 # make grade_labN: the scorecard etc/grade.sh gives for stage N, from the tests in this tree

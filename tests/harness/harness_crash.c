@@ -9,11 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The test case a crash is reported for. This is the harness's one piece of file-scope mutable
- * state, kept because there is no other way to reach the test: a signal handler receives only
- * the signal number (and the fault's address and registers), and a sanitizer's death callback
- * receives nothing at all. Set by harness_begin, reset by harness_end (and by harness_fail, so
- * that a leak report at exit is not blamed on the last step). */
+/* The test case a crash is reported for. One of the harness's two pieces of file-scope mutable
+ * state (the other is the grading record's channel, harness_record.c), kept because there is no other way to reach the
+ * test: a signal handler receives only the signal number (and the fault's address and registers), and a sanitizer's
+ * death callback receives nothing at all. Set by harness_begin, reset by harness_end (and by harness_fail, so that a
+ * leak report at exit is not blamed on the last step). */
 static struct harness *running;
 
 /* Present only when linked with a sanitizer runtime (the Sanitize build, etc/build_type.cmake). */
