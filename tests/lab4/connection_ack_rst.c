@@ -35,18 +35,45 @@ static int run(size_t capacity) {
     EXPECT_STATE(&h, &c, TCP_STATE_RESET);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, CASE("RSTs outside the window are ignored, one in it is challenged (RFC 5961)"), &cfg);
+    conn_begin(&h, &c, CASE("RSTs outside the window are ignored, one at its last byte resets"), &cfg);
     establish_active(&h, &c, 0, 5000, 1000);
     PEER_SENDS(&h, &c, .rst = true, .seqno = 5000);
     PEER_SENDS(&h, &c, .rst = true, .seqno = 5001 + win);
     PEER_SENDS(&h, &c, .rst = true, .ack = true, .seqno = 5001 + win + 1000, .ackno = 1);
     EXPECT_STATE(&h, &c, TCP_STATE_ESTABLISHED);
     EXPECT_NOTHING_SENT(&h, &c);
+    STEP(&h, "a RST at the window's last seqno: in the window, so it resets (no challenge ACK in the lab)");
     PEER_SENDS(&h, &c, .rst = true, .seqno = 5001 + win - 1);
-    EXPECT_SENT(&h, &c, .ack = TRI_YES, .rst = TRI_NO, .ackno = OPT_U64(5001));
-    EXPECT_STATE(&h, &c, TCP_STATE_ESTABLISHED);
-    PEER_SENDS(&h, &c, .rst = true, .seqno = 5001);
+    EXPECT_NOTHING_SENT(&h, &c);
     EXPECT_STATE(&h, &c, TCP_STATE_RESET);
+    EXPECT_INBOUND_ERROR(&h, &c, true);
+    conn_end(&h, &c);
+
+    conn_begin(&h, &c, CASE("a RST one past the ackno, with an ACK, resets"), &cfg);
+    establish_passive(&h, &c, 0, 5000, 1000);
+    PEER_SENDS(&h, &c, .rst = true, .ack = true, .seqno = 5002, .ackno = 1);
+    EXPECT_NOTHING_SENT(&h, &c);
+    EXPECT_STATE(&h, &c, TCP_STATE_RESET);
+    conn_end(&h, &c);
+
+    conn_begin(&h, &c, CASE("a SYN once established is acknowledged like any segment and changes nothing"), &cfg);
+    establish_active(&h, &c, 0, 5000, 1000);
+    const uint32_t syn_seqnos[] = {5001, 5003, 4000, 5001 + win + 10};
+    for (size_t i = 0; i < sizeof syn_seqnos / sizeof syn_seqnos[0]; i++) {
+        PEER_SENDS(&h, &c, .syn = true, .seqno = syn_seqnos[i], .win = 1000);
+        EXPECT_SENT(&h, &c, .syn = TRI_NO, .rst = TRI_NO, .ack = TRI_YES, .seqno = OPT_U64(1), .ackno = OPT_U64(5001),
+                    .payload_len = OPT_U64(0));
+        EXPECT_NOTHING_SENT(&h, &c);
+        EXPECT_STATE(&h, &c, TCP_STATE_ESTABLISHED);
+    }
+    STEP(&h, "a SYN with data at the next seqno: the receiver takes none of it");
+    PEER_SENDS(&h, &c, .syn = true, .ack = true, .ackno = 1, .seqno = 5001, .win = 1000, .payload = "evil");
+    EXPECT_SENT(&h, &c, .ack = TRI_YES, .ackno = OPT_U64(5001));
+    EXPECT_READ(&h, &c, "");
+    EXPECT_UNASSEMBLED(&h, &c, 0);
+    PEER_SENDS(&h, &c, .ack = true, .seqno = 5001, .ackno = 1, .win = 1000, .payload = "ok");
+    EXPECT_SENT(&h, &c, .ack = TRI_YES, .ackno = OPT_U64(5003));
+    EXPECT_READ(&h, &c, "ok");
     conn_end(&h, &c);
 
     conn_begin(&h, &c, CASE("an ACK of data never sent is answered with an ACK and dropped"), &cfg);

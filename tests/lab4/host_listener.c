@@ -205,7 +205,7 @@ static int time_wait_freed(void) {
     FLUSH(&h, &host);
     EXPECT_OUT(&h, &m, NULL, .ack = TRI_YES, .ackno = OPT_U64(102));
     EXPECT_EQ(&h, "still there (TIME_WAIT)", 1, tcp_host_connection_count(&host));
-    STEP(&h, "a new SYN on the same tuple is not a new connection yet (challenge ACK)");
+    STEP(&h, "a new SYN on the same tuple is not a new connection yet: it is acknowledged like any segment");
     PEER(&h, &host, .src = PEER_A, .sport = 5000, .dport = 80, .flags = "S", .seq = 90000);
     FLUSH(&h, &host);
     EXPECT_OUT(&h, &m, NULL, .syn = TRI_NO, .ack = TRI_YES, .ackno = OPT_U64(102));
