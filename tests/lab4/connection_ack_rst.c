@@ -15,11 +15,11 @@ static int run(size_t capacity) {
     struct tcp_config cfg = test_config(0);
     cfg.recv_capacity = capacity;
     const uint32_t win = (uint32_t)advertised(capacity);
-    char names[16][128];
+    char names[16][192];
     int n = 0;
 #define CASE(title) (snprintf(names[n], sizeof names[n], "ack/rst, capacity %zu: %s", capacity, title), names[n++])
 
-    conn_begin(&h, &c, CASE("a RST in the window resets the connection"), &cfg);
+    conn_begin(&h, &c, CASE("a RST in the window resets the connection [L4.R7 L4.R8]"), &cfg);
     establish_active(&h, &c, 0, 5000, 1000);
     PEER_SENDS(&h, &c, .rst = true, .seqno = 5001);
     EXPECT_STATE(&h, &c, TCP_STATE_RESET);
@@ -35,7 +35,7 @@ static int run(size_t capacity) {
     EXPECT_STATE(&h, &c, TCP_STATE_RESET);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, CASE("RSTs outside the window are ignored, one at its last byte resets"), &cfg);
+    conn_begin(&h, &c, CASE("RSTs outside the window are ignored, one at its last byte resets [L4.R7]"), &cfg);
     establish_active(&h, &c, 0, 5000, 1000);
     PEER_SENDS(&h, &c, .rst = true, .seqno = 5000);
     PEER_SENDS(&h, &c, .rst = true, .seqno = 5001 + win);
@@ -49,14 +49,15 @@ static int run(size_t capacity) {
     EXPECT_INBOUND_ERROR(&h, &c, true);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, CASE("a RST one past the ackno, with an ACK, resets"), &cfg);
+    conn_begin(&h, &c, CASE("a RST one past the ackno, with an ACK, resets [L4.R7]"), &cfg);
     establish_passive(&h, &c, 0, 5000, 1000);
     PEER_SENDS(&h, &c, .rst = true, .ack = true, .seqno = 5002, .ackno = 1);
     EXPECT_NOTHING_SENT(&h, &c);
     EXPECT_STATE(&h, &c, TCP_STATE_RESET);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, CASE("a SYN once established is acknowledged like any segment and changes nothing"), &cfg);
+    conn_begin(&h, &c,
+               CASE("a SYN once established is acknowledged like any segment and changes nothing [L4.R9 L4.R6]"), &cfg);
     establish_active(&h, &c, 0, 5000, 1000);
     const uint32_t syn_seqnos[] = {5001, 5003, 4000, 5001 + win + 10};
     for (size_t i = 0; i < sizeof syn_seqnos / sizeof syn_seqnos[0]; i++) {
@@ -76,7 +77,7 @@ static int run(size_t capacity) {
     EXPECT_READ(&h, &c, "ok");
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, CASE("an ACK of data never sent is answered with an ACK and dropped"), &cfg);
+    conn_begin(&h, &c, CASE("an ACK of data never sent is answered with an ACK and dropped [L4.R5]"), &cfg);
     establish_active(&h, &c, 0, 5000, 1000);
     PEER_SENDS(&h, &c, .ack = true, .seqno = 5001, .ackno = 2, .win = 1000);
     EXPECT_SENT(&h, &c, .ack = TRI_YES, .seqno = OPT_U64(1), .ackno = OPT_U64(5001), .win = OPT_U64(win),
@@ -88,7 +89,7 @@ static int run(size_t capacity) {
     EXPECT_READ(&h, &c, "");
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, CASE("pure ACKs, old or current, are not answered"), &cfg);
+    conn_begin(&h, &c, CASE("pure ACKs, old or current, are not answered [L4.R6 L4.R5]"), &cfg);
     establish_active(&h, &c, 0, 5000, 1000);
     WRITE(&h, &c, "abc");
     EXPECT_SENT(&h, &c, .payload = "abc", .seqno = OPT_U64(1), .win = OPT_U64(win));
@@ -101,7 +102,7 @@ static int run(size_t capacity) {
     EXPECT_IN_FLIGHT(&h, &c, 0);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, CASE("data is acknowledged with the shrunken window"), &cfg);
+    conn_begin(&h, &c, CASE("data is acknowledged with the shrunken window [L4.R4 L4.R6]"), &cfg);
     establish_active(&h, &c, 0, 5000, 1000);
     PEER_SENDS(&h, &c, .ack = true, .seqno = 5001, .ackno = 1, .win = 1000, .payload = "0123456789");
     EXPECT_SENT(&h, &c, .ack = TRI_YES, .seqno = OPT_U64(1), .ackno = OPT_U64(5011),
@@ -112,7 +113,7 @@ static int run(size_t capacity) {
     EXPECT_SENT(&h, &c, .ackno = OPT_U64(5012), .win = OPT_U64(advertised(capacity - 1)));
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, CASE("segments outside the window are answered with the current ACK"), &cfg);
+    conn_begin(&h, &c, CASE("segments outside the window are answered with the current ACK [L4.R6]"), &cfg);
     establish_active(&h, &c, 0, 5000, 1000);
     PEER_SENDS(&h, &c, .ack = true, .seqno = 5001 + (uint32_t)capacity + 10, .ackno = 1, .win = 1000, .payload = "far");
     EXPECT_SENT(&h, &c, .ack = TRI_YES, .ackno = OPT_U64(5001), .win = OPT_U64(win));
@@ -126,7 +127,7 @@ static int run(size_t capacity) {
     EXPECT_READ(&h, &c, "abc");
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, CASE("a keep-alive (seqno = ackno - 1, no data) is answered"), &cfg);
+    conn_begin(&h, &c, CASE("a keep-alive (seqno = ackno - 1, no data) is answered [L4.R6]"), &cfg);
     establish_active(&h, &c, 0, 5000, 1000);
     PEER_SENDS(&h, &c, .ack = true, .seqno = 5000, .ackno = 1, .win = 1000);
     EXPECT_SENT(&h, &c, .ack = TRI_YES, .seqno = OPT_U64(1), .ackno = OPT_U64(5001), .payload_len = OPT_U64(0));
@@ -136,7 +137,7 @@ static int run(size_t capacity) {
     EXPECT_STATE(&h, &c, TCP_STATE_ESTABLISHED);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, CASE("abort sends a RST"), &cfg);
+    conn_begin(&h, &c, CASE("abort sends a RST [L4.R11]"), &cfg);
     establish_active(&h, &c, 0, 5000, 1000);
     WRITE(&h, &c, "pending");
     STEP(&h, "abort before the data is popped");
@@ -148,7 +149,7 @@ static int run(size_t capacity) {
     EXPECT_INBOUND_ERROR(&h, &c, true);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, CASE("destroying an active connection leaves one RST to send"), &cfg);
+    conn_begin(&h, &c, CASE("destroying an active connection leaves one RST to send [L4.R11]"), &cfg);
     establish_passive(&h, &c, 0, 5000, 1000);
     STEP(&h, "destroy");
     tcp_connection_destroy(&c);
@@ -160,7 +161,7 @@ static int run(size_t capacity) {
     EXPECT_NOTHING_SENT(&h, &c);
     harness_end(&h);
 
-    conn_begin(&h, &c, CASE("destroying a closed connection sends nothing"), &cfg);
+    conn_begin(&h, &c, CASE("destroying a closed connection sends nothing [L4.R11 L4.R13]"), &cfg);
     establish_passive(&h, &c, 0, 5000, 1000);
     PEER_SENDS(&h, &c, .fin = true, .ack = true, .seqno = 5001, .ackno = 1, .win = 1000);
     CLOSE(&h, &c);
@@ -173,7 +174,7 @@ static int run(size_t capacity) {
     EXPECT_NOTHING_SENT(&h, &c);
     harness_end(&h);
 
-    conn_begin(&h, &c, CASE("a RST in SYN-RCVD resets the connection"), &cfg);
+    conn_begin(&h, &c, CASE("a RST in SYN-RCVD resets the connection [L4.R7]"), &cfg);
     PEER_SENDS(&h, &c, .syn = true, .seqno = 5000, .win = 1000);
     EXPECT_SENT(&h, &c, .syn = TRI_YES, .ack = TRI_YES, .win = OPT_U64(win));
     PEER_SENDS(&h, &c, .rst = true, .seqno = 5001);
@@ -181,7 +182,7 @@ static int run(size_t capacity) {
     EXPECT_NOTHING_SENT(&h, &c);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, CASE("a RST during the close resets too"), &cfg);
+    conn_begin(&h, &c, CASE("a RST during the close resets too [L4.R7]"), &cfg);
     establish_active(&h, &c, 0, 5000, 1000);
     CLOSE(&h, &c);
     EXPECT_SENT(&h, &c, .fin = TRI_YES);

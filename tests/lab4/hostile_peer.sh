@@ -14,7 +14,7 @@
 #                    resets: the app exits with "connection reset by peer"
 # Every case but rst_window ends with a clean close and checks the bytes our app received.
 # Modern mode's RFC 5961 answers (challenge ACKs): tests/modern/hostile_rfc5961.sh.
-# rules: L4.R4 L4.R7 L4.R8 L4.R9 L4.R10
+# rules: L4.R25 L4.R7 L4.R9
 # shellcheck source=lib/netns.sh
 source "$(dirname "$0")/lib/netns.sh"
 HOSTILE_APP_FLAGS=(--lab)
