@@ -192,7 +192,28 @@ static int run(size_t capacity) {
     return conn_end(&h, &c);
 }
 
+/* With a zero window, the window holds no seqno: only a RST at exactly the ackno resets. */
+static int zero_window_rst(void) {
+    struct harness h;
+    struct tcp_connection c;
+    struct tcp_config cfg = test_config(0);
+    cfg.recv_capacity = 4;
+    conn_begin(&h, &c, "ack/rst: with a zero window only a RST at the ackno resets [L4.R7]", &cfg);
+    establish_active(&h, &c, 0, 5000, 1000);
+    PEER_SENDS(&h, &c, .ack = true, .seqno = 5001, .ackno = 1, .win = 1000, .payload = "full");
+    EXPECT_SENT(&h, &c, .ack = TRI_YES, .ackno = OPT_U64(5005), .win = OPT_U64(0));
+    PEER_SENDS(&h, &c, .rst = true, .seqno = 5006);
+    PEER_SENDS(&h, &c, .rst = true, .seqno = 5004);
+    EXPECT_NOTHING_SENT(&h, &c);
+    EXPECT_STATE(&h, &c, TCP_STATE_ESTABLISHED);
+    PEER_SENDS(&h, &c, .rst = true, .seqno = 5005);
+    EXPECT_STATE(&h, &c, TCP_STATE_RESET);
+    EXPECT_NOTHING_SENT(&h, &c);
+    return conn_end(&h, &c);
+}
+
 int main(void) {
+    zero_window_rst();
     const size_t capacities[] = {TCP_DEFAULT_CAPACITY, 4000, 17, 100000};
     for (size_t i = 0; i < sizeof capacities / sizeof capacities[0]; i++) {
         run(capacities[i]);
