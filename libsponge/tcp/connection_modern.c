@@ -134,22 +134,50 @@ static bool delay_ack(struct tcp_connection *c, const struct tcp_segment *seg) {
     return false;
 }
 
-/* At most cfg.challenge_ack_limit challenge ACKs in each second of our clock (RFC 5961 section
- * 7: so that an attacker cannot turn us into an ACK generator). */
-static bool may_challenge(struct tcp_connection *c) {
+/* A challenge ACK (RFC 5961 3.2, 4.2): our current ACK, which a real peer answers with what we
+ * expect (a RST at exactly RCV.NXT, if it has really restarted), and a blind attacker never
+ * sees. At most cfg.challenge_ack_limit of them in each second of our clock (section 7: so that
+ * an attacker cannot turn us into an ACK generator). */
+static enum tcp_disposition challenge_ack(struct tcp_connection *c) {
     struct connection_modern *m = c->ext;
-    if (!c->cfg.challenge_ack_limit) {
-        return true;
+    if (c->cfg.challenge_ack_limit) {
+        if (m->clock_ms - m->challenge_window_start >= CHALLENGE_ACK_PERIOD_MS) {
+            m->challenge_window_start = m->clock_ms;
+            m->challenge_acks_in_window = 0;
+        }
+        if (m->challenge_acks_in_window >= c->cfg.challenge_ack_limit) {
+            return TCP_CHALLENGE_SUPPRESSED;
+        }
+        m->challenge_acks_in_window++;
     }
-    if (m->clock_ms - m->challenge_window_start >= CHALLENGE_ACK_PERIOD_MS) {
-        m->challenge_window_start = m->clock_ms;
-        m->challenge_acks_in_window = 0;
+    ensure_reply(c);
+    return TCP_CHALLENGED;
+}
+
+/* RFC 5961 against blind in-window attacks, tightening the lab's rules (RFC 793 p. 37 and 71):
+ * section 3.2, a RST resets only if its seqno is exactly RCV.NXT; one elsewhere in the window
+ * we advertise gets a challenge ACK (an attacker must then guess the one exact number), one
+ * outside it is dropped. Section 4.2, a SYN once synchronized (our SYN acknowledged) gets a
+ * challenge ACK whatever its seqno, and nothing else is taken from it. A RST in TIME-WAIT is
+ * left to the lab's rule, which ignores it (RFC 1337). */
+static enum tcp_disposition synchronized_arrival(struct tcp_connection *c, const struct tcp_segment *seg) {
+    const struct tcp_header *hdr = &seg->header;
+    struct wrap32 ackno;
+    if (!c->cfg.challenge_acks || !tcp_receiver_ackno(&c->receiver, &ackno)) {
+        return TCP_ACCEPTED;
     }
-    if (m->challenge_acks_in_window >= c->cfg.challenge_ack_limit) {
-        return false;
+    if (hdr->rst) {
+        int64_t offset = seq_diff(hdr->seqno, ackno);
+        if (offset == 0 || tcp_connection_state(c) == TCP_STATE_TIME_WAIT) {
+            return TCP_ACCEPTED;
+        }
+        return in_window(offset, window(c)) ? challenge_ack(c) : TCP_RST_IGNORED;
     }
-    m->challenge_acks_in_window++;
-    return true;
+    enum tcp_sender_state sender = tcp_sender_state_of(&c->sender);
+    if (hdr->syn && sender != TCP_SENDER_CLOSED && sender != TCP_SENDER_SYN_SENT) {
+        return challenge_ack(c);
+    }
+    return TCP_ACCEPTED;
 }
 
 /* RFC 2018 section 4: report the out-of-order data, the block holding the most recently
@@ -250,10 +278,10 @@ static bool linger_done(const struct tcp_connection *c) {
 }
 
 static const struct tcp_connection_ops modern_ops = {
+    .synchronized_arrival = synchronized_arrival,
     .arrived = arrived,
     .accepted = accepted,
     .delay_ack = delay_ack,
-    .may_challenge = may_challenge,
     .window = window,
     .outgoing = outgoing,
     .tick = tick,
@@ -262,7 +290,7 @@ static const struct tcp_connection_ops modern_ops = {
 
 bool connection_modern_wanted(const struct tcp_config *cfg) {
     return cfg->modern || cfg->opt_mss || cfg->opt_window_scale || cfg->opt_timestamps || cfg->opt_sack_permitted ||
-           cfg->delayed_ack || cfg->keepalive_ms || cfg->challenge_ack_limit || cfg->time_wait_backoff ||
+           cfg->delayed_ack || cfg->keepalive_ms || cfg->challenge_acks || cfg->time_wait_backoff ||
            cfg->strict_idle_clock || cfg->max_segment > cfg->max_payload;
 }
 

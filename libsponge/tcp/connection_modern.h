@@ -3,8 +3,8 @@
 
 /* The connection beyond lab 4 (given code): option negotiation (MSS, window scaling,
  * timestamps with PAWS, SACK; tcp_negotiation.h), SACK blocks on our ACKs, delayed ACKs,
- * keep-alives, the strict idle clock, the challenge-ACK rate limit (RFC 5961 7) and the
- * TIME-WAIT backoff. The lab's connection (tcp_connection.c) calls the hooks below at named
+ * keep-alives, the strict idle clock, RFC 5961's challenge ACKs and their rate limit, and
+ * the TIME-WAIT backoff. The lab's connection (tcp_connection.c) calls the hooks below at named
  * points and does the CS144 thing when the table is NULL (lab mode). */
 
 #include "tcp/tcp_connection.h"
@@ -12,7 +12,13 @@
 
 /** The hooks, in the order of a segment's way through the connection. */
 struct tcp_connection_ops {
-    /** A segment past the state checks (LISTEN, SYN-SENT, RST, SYN) is about to be processed;
+    /** A segment arrived past LISTEN and SYN-SENT, before the lab's RST rule: RFC 5961's checks
+     *  (cfg.challenge_acks). Returns TCP_ACCEPTED to let the lab's rules go on (no RST or SYN,
+     *  a RST exactly at RCV.NXT, any RST in TIME-WAIT, a SYN before we are synchronized), or
+     *  what it did instead: TCP_CHALLENGED or TCP_CHALLENGE_SUPPRESSED (a RST elsewhere in the
+     *  window, a SYN once synchronized), TCP_RST_IGNORED (a RST outside the window). */
+    enum tcp_disposition (*synchronized_arrival)(struct tcp_connection *c, const struct tcp_segment *seg);
+    /** A segment past the state checks (LISTEN, SYN-SENT, RST, RFC 5961) is about to be processed;
      *  `handshake`: we are in LISTEN or SYN-SENT. Reads the peer's SYN options, or screens the
      *  segment (PAWS), and completes `ack` (scaled window, SACK blocks, timestamp echo).
      *  Returns TCP_ACCEPTED, or TCP_DROP_OPTIONS (answered with an ACK if it had timestamps). */
@@ -23,8 +29,6 @@ struct tcp_connection_ops {
     /** The segment (taken by the receiver) is to be acknowledged and nothing is queued: true if
      *  the ACK may wait (delayed ACK). */
     bool (*delay_ack)(struct tcp_connection *c, const struct tcp_segment *seg);
-    /** A challenge ACK is due: false if over the rate limit (counted). */
-    bool (*may_challenge)(struct tcp_connection *c);
     /** The window we advertise, in bytes (as the scaled field tells it). */
     uint64_t (*window)(const struct tcp_connection *c);
     /** `seg` (ackno and window stamped) is about to go out: options, the scaled window. */

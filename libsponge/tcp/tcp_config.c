@@ -35,6 +35,7 @@ void tcp_config_set_modern(struct tcp_config *cfg, bool on) {
     cfg->max_payload = on ? TCP_MODERN_MAX_PAYLOAD : TCP_DEFAULT_MAX_PAYLOAD;
     cfg->max_in_flight = on ? 0 : TCP_DEFAULT_MAX_IN_FLIGHT;
     cfg->ignore_stale_windows = on;
+    cfg->challenge_acks = on;
     cfg->challenge_ack_limit = on ? TCP_MODERN_CHALLENGE_ACK_LIMIT : 0;
     cfg->time_wait_backoff = on;
     cfg->strict_idle_clock = on;

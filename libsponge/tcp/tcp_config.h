@@ -61,7 +61,11 @@ struct tcp_config {
     uint32_t keepalive_ms;     /* RFC 1122 4.2.3.6: idle time before keep-alive probes (0: none) */
     unsigned keepalive_probes; /* unanswered probes (one per keepalive_ms) before giving up */
 
-    bool ignore_stale_windows;    /* RFC 9293 3.10.7.4 (SND.WL1/WL2): an older segment's window is ignored */
+    bool ignore_stale_windows; /* RFC 9293 3.10.7.4 (SND.WL1/WL2): an older segment's window is ignored */
+    /* RFC 5961 sections 3.2 and 4.2: a RST resets only at RCV.NXT; one elsewhere in the window,
+     * and a SYN once synchronized, get a challenge ACK (lab mode, CS144: any RST in the window
+     * resets, a SYN is acknowledged like any segment that occupies a sequence number) */
+    bool challenge_acks;
     unsigned challenge_ack_limit; /* RFC 5961 section 7: challenge ACKs per second at most (0: no limit) */
     bool time_wait_backoff;       /* each FIN repeated in TIME-WAIT doubles the linger (connection_modern.c) */
     /* RFC 1122 4.2.3.6, RFC 9293 3.10.7.4: keep-alives and the linger restart only for a
@@ -82,7 +86,7 @@ void tcp_config_default(struct tcp_config *cfg);
 /** Turns the modern set on (or back to the lab defaults for those fields): MSS, window
  *  scaling, timestamps and SACK-permitted options, RFC 6298 RTT estimation, NewReno, tail
  *  loss probes, 1 MiB streams and a 1460-byte MSS, a kernel-style send buffer
- *  (max_in_flight 0), SND.WL1/WL2 window updates, 1000 challenge ACKs a second, TIME-WAIT
+ *  (max_in_flight 0), SND.WL1/WL2 window updates, RFC 5961's challenge ACKs (1000 a second at most), TIME-WAIT
  *  backoff, the strict idle clock. Other fields (ISN, RTO,
  *  retransmissions) are kept. */
 void tcp_config_set_modern(struct tcp_config *cfg, bool on);

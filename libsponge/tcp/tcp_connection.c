@@ -315,31 +315,21 @@ enum tcp_state tcp_connection_state(const struct tcp_connection *c) {
     }
 }
 
-/* A challenge ACK (RFC 5961 3.2, 4.2), unless over the modern rate limit. */
-static enum tcp_disposition challenge_ack(struct tcp_connection *c) {
-    if (c->ops && !c->ops->may_challenge(c)) {
-        return TCP_CHALLENGE_SUPPRESSED;
-    }
-    ensure_reply(c);
-    return TCP_CHALLENGED;
-}
-
-/* RFC 5961 section 3.2 (tightening RFC 793 p. 37): a RST resets the connection only if its
- * seqno is exactly RCV.NXT; one elsewhere in the window we advertise gets a challenge ACK (a
- * blind attacker must then guess the exact number); one outside the window is dropped. A RST
- * in TIME-WAIT is ignored (RFC 1337, TIME-WAIT assassination, fix TW1): both streams are
- * complete, and a peer that has closed answers a late ACK of ours with a RST. */
+/* RFC 793 p. 37: once synchronized, a RST counts only if its seqno is acceptable, that is in the
+ * window we advertise (exactly the ackno when that window is zero); then it resets. A RST in
+ * TIME-WAIT is ignored (RFC 1337, TIME-WAIT assassination, fix TW1): both streams are complete,
+ * and a peer that has closed answers a late ACK of ours with a RST. */
 static enum tcp_disposition rst_received(struct tcp_connection *c, const struct tcp_segment *seg) {
     struct wrap32 ackno;
     if (tcp_connection_state(c) == TCP_STATE_TIME_WAIT || !tcp_receiver_ackno(&c->receiver, &ackno)) {
         return TCP_RST_IGNORED;
     }
     int64_t offset = seq_diff(seg->header.seqno, ackno);
-    if (offset == 0) {
-        unclean_shutdown(c, false);
-        return TCP_RST_ACCEPTED;
+    if (offset != 0 && (offset < 0 || (uint64_t)offset >= advertised_window(c))) {
+        return TCP_RST_IGNORED;
     }
-    return offset > 0 && (uint64_t)offset < advertised_window(c) ? challenge_ack(c) : TCP_RST_IGNORED;
+    unclean_shutdown(c, false);
+    return TCP_RST_ACCEPTED;
 }
 
 /* The SYN-SENT rules of RFC 793 p. 66-68: only a SYN, with no ACK or one of our SYN, goes on;
@@ -357,9 +347,8 @@ static enum tcp_disposition check_syn_sent(struct tcp_connection *c, const struc
     return hdr->syn && (!hdr->ack || ack_ok) ? TCP_ACCEPTED : TCP_DROP_IN_SYN_SENT;
 }
 
-/* The state checks before a segment is processed: LISTEN, SYN-SENT, RST, and a SYN in a
- * synchronized state (RFC 5961 4.2: answered with a challenge ACK and otherwise ignored,
- * whatever its seqno; a peer that really restarted answers with an exact RST). */
+/* The state checks before a segment is processed: LISTEN, SYN-SENT, then (synchronized) a RST.
+ * Any other segment, a SYN included, goes on to the sender and the receiver. */
 static enum tcp_disposition check_state(struct tcp_connection *c, const struct tcp_segment *seg) {
     const struct tcp_header *hdr = &seg->header;
     if (in_listen(c)) {
@@ -368,13 +357,14 @@ static enum tcp_disposition check_state(struct tcp_connection *c, const struct t
     if (receiver_in(c, TCP_RECEIVER_LISTEN)) {
         return check_syn_sent(c, seg);
     }
-    if (hdr->rst) {
-        return rst_received(c, seg);
+    if (c->ops) {
+        /* Modern mode: RFC 5961's challenge ACKs for a RST not at RCV.NXT and for a SYN. */
+        enum tcp_disposition d = c->ops->synchronized_arrival(c, seg);
+        if (d != TCP_ACCEPTED) {
+            return d;
+        }
     }
-    if (hdr->syn && !sender_in(c, TCP_SENDER_CLOSED) && !sender_in(c, TCP_SENDER_SYN_SENT)) {
-        return challenge_ack(c);
-    }
-    return TCP_ACCEPTED;
+    return hdr->rst ? rst_received(c, seg) : TCP_ACCEPTED;
 }
 
 enum tcp_disposition tcp_connection_segment_arrived(struct tcp_connection *c, const struct tcp_segment *seg) {

@@ -82,7 +82,8 @@ enum tcp_disposition {
     TCP_DROP_IN_SYN_SENT,     /* no SYN, or an ACK of something else, in SYN-SENT */
     TCP_RST_ACCEPTED,         /* a RST that reset the connection */
     TCP_RST_IGNORED,          /* a RST outside the window, in TIME-WAIT, or of another SYN */
-    TCP_CHALLENGED,           /* a RST in the window or a SYN when synchronized: challenge ACK (RFC 5961) */
+    TCP_CHALLENGED,           /* modern mode (cfg.challenge_acks): a RST in the window but not at RCV.NXT, or a
+                                 SYN when synchronized, answered with a challenge ACK (RFC 5961) */
     TCP_CHALLENGE_SUPPRESSED, /* ... not sent: over cfg.challenge_ack_limit this second */
     TCP_DROP_ACK_UNSENT,      /* acknowledges data we never sent: answered with an ACK */
     TCP_DROP_OPTIONS,         /* modern mode: an old timestamp (PAWS) or none when agreed */

@@ -9,7 +9,7 @@ int main(void) {
     struct tcp_connection c;
     struct tcp_config cfg = test_config(0);
 
-    conn_begin(&h, &c, "active close: FIN-WAIT-1, FIN-WAIT-2, TIME-WAIT, CLOSED", &cfg);
+    conn_begin(&h, &c, "active close: FIN-WAIT-1, FIN-WAIT-2, TIME-WAIT, CLOSED [L4.R14 L4.R15 L4.R12]", &cfg);
     establish_active(&h, &c, 0, 5000, 1000);
     CLOSE(&h, &c);
     EXPECT_SENT(&h, &c, .fin = TRI_YES, .ack = TRI_YES, .seqno = OPT_U64(1), .ackno = OPT_U64(5001),
@@ -32,7 +32,7 @@ int main(void) {
     EXPECT_NOTHING_SENT(&h, &c);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, "active close: simultaneous close goes through CLOSING", &cfg);
+    conn_begin(&h, &c, "active close: simultaneous close goes through CLOSING [L4.R14 L4.R15]", &cfg);
     establish_active(&h, &c, 0, 5000, 1000);
     CLOSE(&h, &c);
     EXPECT_SENT(&h, &c, .fin = TRI_YES, .seqno = OPT_U64(1));
@@ -49,7 +49,7 @@ int main(void) {
     EXPECT_STATE(&h, &c, TCP_STATE_CLOSED);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, "active close: FIN and ACK of our FIN in one segment", &cfg);
+    conn_begin(&h, &c, "active close: FIN and ACK of our FIN in one segment [L4.R14]", &cfg);
     establish_active(&h, &c, 0, 5000, 1000);
     CLOSE(&h, &c);
     EXPECT_SENT(&h, &c, .fin = TRI_YES);
@@ -60,7 +60,8 @@ int main(void) {
     EXPECT_STATE(&h, &c, TCP_STATE_CLOSED);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, "active close: a repeated FIN in TIME-WAIT is acknowledged and restarts the wait", &cfg);
+    conn_begin(&h, &c,
+               "active close: a repeated FIN in TIME-WAIT is acknowledged and restarts the wait [L4.R14 L4.R17]", &cfg);
     establish_active(&h, &c, 0, 5000, 1000);
     CLOSE(&h, &c);
     EXPECT_SENT(&h, &c, .fin = TRI_YES);
@@ -78,7 +79,7 @@ int main(void) {
     EXPECT_STATE(&h, &c, TCP_STATE_CLOSED);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, "active close: the FIN is retransmitted in FIN-WAIT-1", &cfg);
+    conn_begin(&h, &c, "active close: the FIN is retransmitted in FIN-WAIT-1 [L4.R12 L4.R10]", &cfg);
     establish_active(&h, &c, 0, 5000, 1000);
     CLOSE(&h, &c);
     EXPECT_SENT(&h, &c, .fin = TRI_YES, .seqno = OPT_U64(1));
@@ -94,7 +95,7 @@ int main(void) {
     EXPECT_STATE(&h, &c, TCP_STATE_FIN_WAIT_2);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, "active close: data then FIN; the peer keeps sending in FIN-WAIT-2", &cfg);
+    conn_begin(&h, &c, "active close: data then FIN; the peer keeps sending in FIN-WAIT-2 [L4.R12 L4.R6]", &cfg);
     establish_active(&h, &c, 0, 5000, 1000);
     WRITE(&h, &c, "bye");
     EXPECT_SENT(&h, &c, .seqno = OPT_U64(1), .payload = "bye", .fin = TRI_NO);
@@ -112,7 +113,7 @@ int main(void) {
     EXPECT_STATE(&h, &c, TCP_STATE_TIME_WAIT);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, "active close: the FIN rides on the last data when the window allows", &cfg);
+    conn_begin(&h, &c, "active close: the FIN rides on the last data when the window allows [L4.R12]", &cfg);
     establish_active(&h, &c, 0, 5000, 3);
     WRITE(&h, &c, "abcdef");
     EXPECT_SENT(&h, &c, .seqno = OPT_U64(1), .payload = "abc", .fin = TRI_NO);
@@ -126,7 +127,7 @@ int main(void) {
     EXPECT_STATE(&h, &c, TCP_STATE_FIN_WAIT_1);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, "active close: the passive opener closes first", &cfg);
+    conn_begin(&h, &c, "active close: the passive opener closes first [L4.R14]", &cfg);
     establish_passive(&h, &c, 0, 5000, 1000);
     CLOSE(&h, &c);
     EXPECT_SENT(&h, &c, .fin = TRI_YES, .seqno = OPT_U64(1), .ackno = OPT_U64(5001));

@@ -6,7 +6,7 @@ int main(void) {
     struct tcp_connection c;
     struct tcp_config cfg = test_config(1000);
 
-    conn_begin(&h, &c, "connect: SYN, SYN+ACK, ACK", &cfg);
+    conn_begin(&h, &c, "connect: SYN, SYN+ACK, ACK [L4.R2 L4.R3 L4.R4]", &cfg);
     EXPECT_STATE(&h, &c, TCP_STATE_LISTEN);
     EXPECT_NOTHING_SENT(&h, &c);
     CONNECT(&h, &c);
@@ -25,14 +25,14 @@ int main(void) {
     conn_end(&h, &c);
 
     cfg = test_config(UINT32_MAX);
-    conn_begin(&h, &c, "connect: ISN 2^32 - 1, the ACK's seqno wraps to 0", &cfg);
+    conn_begin(&h, &c, "connect: ISN 2^32 - 1, the ACK's seqno wraps to 0 [L4.R2 L4.R4]", &cfg);
     establish_active(&h, &c, UINT32_MAX, UINT32_MAX - 1, 1000);
     WRITE(&h, &c, "abc");
     EXPECT_SENT(&h, &c, .seqno = OPT_U64(0), .ackno = OPT_U64(UINT32_MAX), .payload = "abc");
     conn_end(&h, &c);
 
     cfg = test_config(1000);
-    conn_begin(&h, &c, "connect: SYN+ACK carrying data", &cfg);
+    conn_begin(&h, &c, "connect: SYN+ACK carrying data [L4.R3 L4.R6]", &cfg);
     CONNECT(&h, &c);
     EXPECT_SENT(&h, &c, .syn = TRI_YES);
     PEER_SENDS(&h, &c, .syn = true, .ack = true, .seqno = 5000, .ackno = 1001, .win = 1000, .payload = "hi");
@@ -41,7 +41,7 @@ int main(void) {
     EXPECT_READ(&h, &c, "hi");
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, "connect: data written during the handshake goes out with the ACK", &cfg);
+    conn_begin(&h, &c, "connect: data written during the handshake goes out with the ACK [L4.R2]", &cfg);
     CONNECT(&h, &c);
     EXPECT_SENT(&h, &c, .syn = TRI_YES);
     WRITE(&h, &c, "hello");
@@ -52,7 +52,7 @@ int main(void) {
     EXPECT_NOTHING_SENT(&h, &c);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, "connect: SYN-SENT ignores RSTs that do not acknowledge our SYN", &cfg);
+    conn_begin(&h, &c, "connect: SYN-SENT ignores RSTs that do not acknowledge our SYN [L4.R3]", &cfg);
     CONNECT(&h, &c);
     EXPECT_SENT(&h, &c, .syn = TRI_YES);
     PEER_SENDS(&h, &c, .rst = true, .seqno = 0);
@@ -71,7 +71,7 @@ int main(void) {
     EXPECT_NOTHING_SENT(&h, &c);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, "connect: SYN-SENT drops segments without SYN and bad ACKs", &cfg);
+    conn_begin(&h, &c, "connect: SYN-SENT drops segments without SYN and bad ACKs [L4.R3]", &cfg);
     CONNECT(&h, &c);
     EXPECT_SENT(&h, &c, .syn = TRI_YES);
     PEER_SENDS(&h, &c, .ack = true, .seqno = 5000, .ackno = 1001, .win = 1000);
@@ -86,7 +86,7 @@ int main(void) {
     EXPECT_IN_FLIGHT(&h, &c, 1);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, "connect: simultaneous open (SYN without ACK in SYN-SENT)", &cfg);
+    conn_begin(&h, &c, "connect: simultaneous open (SYN without ACK in SYN-SENT) [L4.R3]", &cfg);
     CONNECT(&h, &c);
     EXPECT_SENT(&h, &c, .syn = TRI_YES);
     PEER_SENDS(&h, &c, .syn = true, .seqno = 5000, .win = 1000);
@@ -96,7 +96,7 @@ int main(void) {
     EXPECT_STATE(&h, &c, TCP_STATE_ESTABLISHED);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, "connect: the SYN is retransmitted after the RTO", &cfg);
+    conn_begin(&h, &c, "connect: the SYN is retransmitted after the RTO [L4.R10]", &cfg);
     CONNECT(&h, &c);
     EXPECT_SENT(&h, &c, .syn = TRI_YES, .seqno = OPT_U64(1000));
     TICK(&h, &c, TCP_DEFAULT_RT_TIMEOUT - 1);
@@ -107,7 +107,7 @@ int main(void) {
     EXPECT_STATE(&h, &c, TCP_STATE_SYN_SENT);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, "connect: connect twice sends one SYN", &cfg);
+    conn_begin(&h, &c, "connect: connect twice sends one SYN [L4.R2]", &cfg);
     CONNECT(&h, &c);
     CONNECT(&h, &c);
     EXPECT_SENT(&h, &c, .syn = TRI_YES);

@@ -28,7 +28,7 @@ static void drain(struct tcp_connection *c) {
 
 static int receiver_counters(void) {
     struct harness h;
-    harness_begin(&h, "receiver counters: before SYN, out of window");
+    harness_begin(&h, "receiver counters: before SYN, out of window [L4.R18]");
     struct tcp_receiver r;
     EXPECT_EQ(&h, "init", SPONGE_OK, tcp_receiver_init(&r, 10));
     STEP(&h, "data before any SYN");
@@ -52,7 +52,7 @@ static int receiver_counters(void) {
 
 static int connection_counters(void) {
     struct harness h;
-    harness_begin(&h, "connection counters: drops by reason");
+    harness_begin(&h, "connection counters: drops by reason [L4.R18]");
     struct tcp_config cfg;
     tcp_config_default(&cfg);
     cfg.fixed_isn_set = true;

@@ -6,7 +6,7 @@ int main(void) {
     struct tcp_connection c;
     struct tcp_config cfg = test_config(300);
 
-    conn_begin(&h, &c, "listen: SYN, SYN+ACK, ACK", &cfg);
+    conn_begin(&h, &c, "listen: SYN, SYN+ACK, ACK [L4.R1 L4.R4]", &cfg);
     EXPECT_STATE(&h, &c, TCP_STATE_LISTEN);
     EXPECT_ACTIVE(&h, &c, true);
     TICK(&h, &c, 10000);
@@ -25,7 +25,7 @@ int main(void) {
     EXPECT_READ(&h, &c, "hello");
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, "listen: ACK, RST, data and FIN without SYN are ignored", &cfg);
+    conn_begin(&h, &c, "listen: ACK, RST, data and FIN without SYN are ignored [L4.R1]", &cfg);
     PEER_SENDS(&h, &c, .ack = true, .seqno = 7000, .ackno = 301, .win = 1000);
     PEER_SENDS(&h, &c, .rst = true, .seqno = 7000);
     PEER_SENDS(&h, &c, .ack = true, .rst = true, .seqno = 7000, .ackno = 301);
@@ -45,14 +45,14 @@ int main(void) {
     EXPECT_STATE(&h, &c, TCP_STATE_SYN_RCVD);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, "listen: SYN carrying data", &cfg);
+    conn_begin(&h, &c, "listen: SYN carrying data [L4.R1]", &cfg);
     PEER_SENDS(&h, &c, .syn = true, .seqno = 7000, .win = 1000, .payload = "early");
     EXPECT_SENT(&h, &c, .syn = TRI_YES, .ack = TRI_YES, .seqno = OPT_U64(300), .ackno = OPT_U64(7006),
                 .win = OPT_U64(TCP_DEFAULT_CAPACITY - 5));
     EXPECT_READ(&h, &c, "early");
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, "listen: SYN+ACK is retransmitted in SYN-RCVD", &cfg);
+    conn_begin(&h, &c, "listen: SYN+ACK is retransmitted in SYN-RCVD [L4.R10 L4.R6]", &cfg);
     PEER_SENDS(&h, &c, .syn = true, .seqno = 7000, .win = 1000);
     EXPECT_SENT(&h, &c, .syn = TRI_YES, .ack = TRI_YES);
     TICK(&h, &c, TCP_DEFAULT_RT_TIMEOUT - 1);
@@ -67,7 +67,7 @@ int main(void) {
     EXPECT_STATE(&h, &c, TCP_STATE_ESTABLISHED);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, "listen: writing in LISTEN sends nothing until a peer appears", &cfg);
+    conn_begin(&h, &c, "listen: writing in LISTEN sends nothing until a peer appears [L4.R1 L4.R2]", &cfg);
     WRITE(&h, &c, "queued");
     EXPECT_NOTHING_SENT(&h, &c);
     EXPECT_STATE(&h, &c, TCP_STATE_LISTEN);
@@ -78,7 +78,7 @@ int main(void) {
     EXPECT_SENT(&h, &c, .syn = TRI_NO, .ack = TRI_YES, .seqno = OPT_U64(301), .payload = "queued");
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, "listen: destroying a listening connection sends nothing", &cfg);
+    conn_begin(&h, &c, "listen: destroying a listening connection sends nothing [L4.R1]", &cfg);
     STEP(&h, "destroy");
     tcp_connection_destroy(&c);
     EXPECT_NOTHING_SENT(&h, &c);

@@ -33,7 +33,6 @@ struct endpoint {
 };
 
 struct variant {
-    const char *name;
     size_t capacity;
     size_t max_payload;
     size_t bytes;
@@ -115,11 +114,10 @@ static void application(struct endpoint *e, struct sponge_rng *rng, bool fill) {
     e->received += byte_stream_read(in, e->got + e->received, byte_stream_buffer_size(in));
 }
 
-static void run(const struct variant *v) {
-    struct harness h;
+/* Runs one variant as the test case just begun in `h`, and ends it. */
+static void run(struct harness *h, const struct variant *v) {
     struct sponge_rng rng;
-    harness_begin(&h, v->name);
-    sponge_rng_seed(&rng, harness_seed(&h));
+    sponge_rng_seed(&rng, harness_seed(h));
     struct tcp_config cfg = test_config((uint32_t)sponge_rng_next(&rng));
     cfg.recv_capacity = cfg.send_capacity = v->capacity;
     if (v->recv_capacity) {
@@ -129,13 +127,13 @@ static void run(const struct variant *v) {
     cfg.rt_timeout = 100;
     struct tcp_config cfg_b = cfg;
     cfg_b.fixed_isn = (uint32_t)sponge_rng_next(&rng);
-    STEP(&h, "A (ISN %u) and B (ISN %u): capacity %zu/%zu, max payload %zu, %zu bytes each way, reorder %d, loss %.2f",
+    STEP(h, "A (ISN %u) and B (ISN %u): capacity %zu/%zu, max payload %zu, %zu bytes each way, reorder %d, loss %.2f",
          (unsigned)cfg.fixed_isn, (unsigned)cfg_b.fixed_isn, cfg.recv_capacity, cfg.send_capacity, v->max_payload,
          v->bytes, v->reorder, v->loss);
 
     uint8_t *data = malloc(4 * v->bytes);
     if (!data) {
-        FAIL(&h, "out of memory");
+        FAIL(h, "out of memory");
     }
     for (size_t i = 0; i < 2 * v->bytes; i++) {
         data[i] = (uint8_t)sponge_rng_next(&rng);
@@ -143,11 +141,11 @@ static void run(const struct variant *v) {
     struct endpoint a = {.to_send = data, .total = v->bytes, .got = data + 2 * v->bytes};
     struct endpoint b = {.to_send = data + v->bytes, .total = v->bytes, .got = data + 3 * v->bytes};
     if (tcp_connection_init(&a.conn, &cfg) != SPONGE_OK || tcp_connection_init(&b.conn, &cfg_b) != SPONGE_OK) {
-        FAIL(&h, "init failed");
+        FAIL(h, "init failed");
     }
     struct link ab = {.loss = v->loss, .reorder = v->reorder}, ba = ab;
 
-    STEP(&h, "A connects to B (listening)");
+    STEP(h, "A connects to B (listening)");
     tcp_connection_connect(&a.conn);
     uint64_t now = 0, most_in_flight = 0;
     const uint64_t limit = 10000000; /* ms of simulated time */
@@ -163,8 +161,8 @@ static void run(const struct variant *v) {
         if (a.closed && b.closed) {
             ab.loss = ba.loss = 0;
         }
-        collect(&h, &a, &ab, &cfg, &rng);
-        collect(&h, &b, &ba, &cfg, &rng);
+        collect(h, &a, &ab, &cfg, &rng);
+        collect(h, &b, &ba, &cfg, &rng);
         uint64_t in_flight = tcp_connection_bytes_in_flight(&a.conn);
         most_in_flight = in_flight > most_in_flight ? in_flight : most_in_flight;
         bool moved = ab.count || ba.count;
@@ -175,51 +173,55 @@ static void run(const struct variant *v) {
         tcp_connection_tick(&b.conn, ms);
         now += ms;
     }
-    STEP(&h,
+    STEP(h,
          "after %llu ms: A->B carried %llu, dropped %llu, reordered %llu; B->A carried %llu, dropped %llu, "
          "reordered %llu",
          (unsigned long long)now, (unsigned long long)ab.carried, (unsigned long long)ab.dropped,
          (unsigned long long)ab.reordered, (unsigned long long)ba.carried, (unsigned long long)ba.dropped,
          (unsigned long long)ba.reordered);
-    EXPECT_STATE(&h, &a.conn, TCP_STATE_CLOSED);
-    EXPECT_STATE(&h, &b.conn, TCP_STATE_CLOSED);
-    EXPECT_BYTES(&h, "what B received from A", a.to_send, a.total, b.got, b.received);
-    EXPECT_BYTES(&h, "what A received from B", b.to_send, b.total, a.got, a.received);
-    EXPECT_TRUE(&h, "A's inbound stream at EOF", byte_stream_eof(tcp_connection_inbound_stream(&a.conn)));
-    EXPECT_TRUE(&h, "B's inbound stream at EOF", byte_stream_eof(tcp_connection_inbound_stream(&b.conn)));
+    EXPECT_STATE(h, &a.conn, TCP_STATE_CLOSED);
+    EXPECT_STATE(h, &b.conn, TCP_STATE_CLOSED);
+    EXPECT_BYTES(h, "what B received from A", a.to_send, a.total, b.got, b.received);
+    EXPECT_BYTES(h, "what A received from B", b.to_send, b.total, a.got, a.received);
+    EXPECT_TRUE(h, "A's inbound stream at EOF", byte_stream_eof(tcp_connection_inbound_stream(&a.conn)));
+    EXPECT_TRUE(h, "B's inbound stream at EOF", byte_stream_eof(tcp_connection_inbound_stream(&b.conn)));
     if (cfg.recv_capacity > cfg.send_capacity) {
-        STEP(&h, "A had at most %llu bytes in flight", (unsigned long long)most_in_flight);
-        EXPECT_TRUE(&h, "A filled a window larger than its send capacity", most_in_flight > cfg.send_capacity);
+        STEP(h, "A had at most %llu bytes in flight", (unsigned long long)most_in_flight);
+        EXPECT_TRUE(h, "A filled a window larger than its send capacity", most_in_flight > cfg.send_capacity);
     }
     if (v->reorder) {
-        EXPECT_TRUE(&h, "some segments were reordered", ab.reordered + ba.reordered > 0);
+        EXPECT_TRUE(h, "some segments were reordered", ab.reordered + ba.reordered > 0);
     }
     if (v->loss > 0) {
-        EXPECT_TRUE(&h, "some segments were lost", ab.dropped + ba.dropped > 0);
+        EXPECT_TRUE(h, "some segments were lost", ab.dropped + ba.dropped > 0);
     }
     tcp_connection_destroy(&a.conn);
     tcp_connection_destroy(&b.conn);
     free(ab.items);
     free(ba.items);
     free(data);
-    harness_end(&h);
+    harness_end(h);
 }
 
 int main(void) {
-    const struct variant variants[] = {
-        {"loopback: default windows", TCP_DEFAULT_CAPACITY, TCP_DEFAULT_MAX_PAYLOAD, 1 << 20, false, 0, 0},
-        {"loopback: small windows", 1500, TCP_DEFAULT_MAX_PAYLOAD, 200000, false, 0, 0},
-        {"loopback: tiny windows and payloads", 17, 7, 20000, false, 0, 0},
-        {"loopback: reordered segments", TCP_DEFAULT_CAPACITY, TCP_DEFAULT_MAX_PAYLOAD, 1 << 20, true, 0, 0},
-        {"loopback: small windows, reordered", 2000, 300, 200000, true, 0, 0},
-        {"loopback: reordered and lossy", 8000, 500, 200000, true, 0.05, 0},
-        {"loopback: tiny windows, reordered and lossy", 50, 10, 20000, true, 0.05, 0},
-        {"loopback: receive window 60000, send capacity 20000", 20000, TCP_DEFAULT_MAX_PAYLOAD, 1 << 20, false, 0,
-         60000},
-        {"loopback: receive window 3x the send capacity, reordered and lossy", 2000, 300, 200000, true, 0.05, 6000},
-    };
-    for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {
-        run(&variants[i]);
-    }
+    struct harness h;
+    harness_begin(&h, "loopback: default windows [L4.R19]");
+    run(&h, &(struct variant){TCP_DEFAULT_CAPACITY, TCP_DEFAULT_MAX_PAYLOAD, 1 << 20, false, 0, 0});
+    harness_begin(&h, "loopback: small windows [L4.R19]");
+    run(&h, &(struct variant){1500, TCP_DEFAULT_MAX_PAYLOAD, 200000, false, 0, 0});
+    harness_begin(&h, "loopback: tiny windows and payloads [L4.R19]");
+    run(&h, &(struct variant){17, 7, 20000, false, 0, 0});
+    harness_begin(&h, "loopback: reordered segments [L4.R19]");
+    run(&h, &(struct variant){TCP_DEFAULT_CAPACITY, TCP_DEFAULT_MAX_PAYLOAD, 1 << 20, true, 0, 0});
+    harness_begin(&h, "loopback: small windows, reordered [L4.R19]");
+    run(&h, &(struct variant){2000, 300, 200000, true, 0, 0});
+    harness_begin(&h, "loopback: reordered and lossy [L4.R19]");
+    run(&h, &(struct variant){8000, 500, 200000, true, 0.05, 0});
+    harness_begin(&h, "loopback: tiny windows, reordered and lossy [L4.R19]");
+    run(&h, &(struct variant){50, 10, 20000, true, 0.05, 0});
+    harness_begin(&h, "loopback: receive window 60000, send capacity 20000 [L4.R19]");
+    run(&h, &(struct variant){20000, TCP_DEFAULT_MAX_PAYLOAD, 1 << 20, false, 0, 60000});
+    harness_begin(&h, "loopback: receive window 3x the send capacity, reordered and lossy [L4.R19]");
+    run(&h, &(struct variant){2000, 300, 200000, true, 0.05, 6000});
     return 0;
 }

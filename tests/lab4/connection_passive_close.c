@@ -7,7 +7,7 @@ int main(void) {
     struct tcp_connection c;
     struct tcp_config cfg = test_config(0);
 
-    conn_begin(&h, &c, "passive close: CLOSE-WAIT, LAST-ACK, CLOSED without lingering", &cfg);
+    conn_begin(&h, &c, "passive close: CLOSE-WAIT, LAST-ACK, CLOSED without lingering [L4.R13 L4.R15]", &cfg);
     establish_passive(&h, &c, 0, 5000, 1000);
     PEER_SENDS(&h, &c, .fin = true, .ack = true, .seqno = 5001, .ackno = 1, .win = 1000);
     EXPECT_SENT(&h, &c, .ack = TRI_YES, .fin = TRI_NO, .seqno = OPT_U64(1), .ackno = OPT_U64(5002),
@@ -26,7 +26,7 @@ int main(void) {
     EXPECT_ACTIVE(&h, &c, false);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, "passive close: after an active open", &cfg);
+    conn_begin(&h, &c, "passive close: after an active open [L4.R13]", &cfg);
     establish_active(&h, &c, 0, 5000, 1000);
     PEER_SENDS(&h, &c, .fin = true, .ack = true, .seqno = 5001, .ackno = 1, .win = 1000);
     EXPECT_SENT(&h, &c, .ack = TRI_YES, .ackno = OPT_U64(5002));
@@ -37,7 +37,7 @@ int main(void) {
     EXPECT_STATE(&h, &c, TCP_STATE_CLOSED);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, "passive close: LAST-ACK waits for the right ACK and retransmits the FIN", &cfg);
+    conn_begin(&h, &c, "passive close: LAST-ACK waits for the right ACK and retransmits the FIN [L4.R13 L4.R10]", &cfg);
     establish_passive(&h, &c, 0, 5000, 1000);
     PEER_SENDS(&h, &c, .fin = true, .ack = true, .seqno = 5001, .ackno = 1, .win = 1000);
     EXPECT_SENT(&h, &c, .ack = TRI_YES, .ackno = OPT_U64(5002));
@@ -58,7 +58,8 @@ int main(void) {
     EXPECT_STATE(&h, &c, TCP_STATE_CLOSED);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, "passive close: the FIN on the peer's data; we keep writing in CLOSE-WAIT", &cfg);
+    conn_begin(&h, &c, "passive close: the FIN on the peer's data; we keep writing in CLOSE-WAIT [L4.R12 L4.R13]",
+               &cfg);
     establish_passive(&h, &c, 0, 5000, 1000);
     PEER_SENDS(&h, &c, .fin = true, .ack = true, .seqno = 5001, .ackno = 1, .win = 1000, .payload = "last words");
     EXPECT_SENT(&h, &c, .ack = TRI_YES, .ackno = OPT_U64(5012), .win = OPT_U64(TCP_DEFAULT_CAPACITY - 10));
@@ -78,7 +79,7 @@ int main(void) {
     EXPECT_ACTIVE(&h, &c, false);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, "passive close: the peer's FIN arrives before its data", &cfg);
+    conn_begin(&h, &c, "passive close: the peer's FIN arrives before its data [L4.R13]", &cfg);
     establish_passive(&h, &c, 0, 5000, 1000);
     PEER_SENDS(&h, &c, .fin = true, .ack = true, .seqno = 5004, .ackno = 1, .win = 1000);
     EXPECT_SENT(&h, &c, .ack = TRI_YES, .ackno = OPT_U64(5001));

@@ -10,7 +10,7 @@ int main(void) {
     struct tcp_connection c;
     struct tcp_config cfg = test_config(0);
 
-    conn_begin(&h, &c, "retx: data is resent with back-off, then the connection resets", &cfg);
+    conn_begin(&h, &c, "retx: data is resent with back-off, then the connection resets [L4.R10]", &cfg);
     establish_active(&h, &c, 0, 5000, 1000);
     WRITE(&h, &c, "asdf");
     EXPECT_SENT(&h, &c, .seqno = OPT_U64(1), .payload = "asdf");
@@ -33,7 +33,7 @@ int main(void) {
     conn_end(&h, &c);
 
     cfg.max_retx_attempts = 2;
-    conn_begin(&h, &c, "retx: the SYN is resent, then a RST without ACK after max_retx_attempts = 2", &cfg);
+    conn_begin(&h, &c, "retx: the SYN is resent, then a RST without ACK after max_retx_attempts = 2 [L4.R10]", &cfg);
     CONNECT(&h, &c);
     EXPECT_SENT(&h, &c, .syn = TRI_YES, .seqno = OPT_U64(0));
     TICK(&h, &c, RTO);
@@ -48,7 +48,7 @@ int main(void) {
     conn_end(&h, &c);
 
     cfg = test_config(0);
-    conn_begin(&h, &c, "retx: an ACK of new data restarts the timer and forgets the back-off", &cfg);
+    conn_begin(&h, &c, "retx: an ACK of new data restarts the timer and forgets the back-off [L4.R10 L4.R5]", &cfg);
     establish_active(&h, &c, 0, 5000, 1000);
     WRITE(&h, &c, "ab");
     EXPECT_SENT(&h, &c, .payload = "ab");
@@ -69,7 +69,7 @@ int main(void) {
     EXPECT_IN_FLIGHT(&h, &c, 0);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, "retx: only the oldest segment is resent", &cfg);
+    conn_begin(&h, &c, "retx: only the oldest segment is resent [L4.R10]", &cfg);
     establish_active(&h, &c, 0, 5000, 1000);
     WRITE(&h, &c, "one");
     WRITE(&h, &c, "two");
@@ -83,7 +83,7 @@ int main(void) {
     EXPECT_SENT(&h, &c, .seqno = OPT_U64(4), .payload = "two");
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, "retx: the peer's data keeps being acknowledged while we retransmit", &cfg);
+    conn_begin(&h, &c, "retx: the peer's data keeps being acknowledged while we retransmit [L4.R10 L4.R6]", &cfg);
     establish_active(&h, &c, 0, 5000, 1000);
     WRITE(&h, &c, "ping");
     EXPECT_SENT(&h, &c, .payload = "ping");
@@ -97,7 +97,7 @@ int main(void) {
 
     /* With windows: only what the window allowed is outstanding and resent; probes of a zero
      * window do not back off and do not count toward giving up. */
-    conn_begin(&h, &c, "retx (window 3): the windowed segment is resent", &cfg);
+    conn_begin(&h, &c, "retx (window 3): the windowed segment is resent [L4.R10]", &cfg);
     establish_active(&h, &c, 0, 5000, 3);
     WRITE(&h, &c, "abcdefgh");
     EXPECT_SENT(&h, &c, .seqno = OPT_U64(1), .payload = "abc");
@@ -118,7 +118,7 @@ int main(void) {
     EXPECT_SENT(&h, &c, .seqno = OPT_U64(5), .payload = "efgh");
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, "retx (window 3): a FIN beyond the window waits, then is resent", &cfg);
+    conn_begin(&h, &c, "retx (window 3): a FIN beyond the window waits, then is resent [L4.R10 L4.R12]", &cfg);
     establish_active(&h, &c, 0, 5000, 3);
     WRITE(&h, &c, "abc");
     CLOSE(&h, &c);

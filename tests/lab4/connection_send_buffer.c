@@ -39,7 +39,7 @@ int main(void) {
     struct tcp_config cfg = test_config(0);
     struct sponge_rng rng;
 
-    conn_begin(&h, &c, "send buffer: capacity 64000, window 65000: 65000 bytes in small writes all go", &cfg);
+    conn_begin(&h, &c, "send buffer: capacity 64000, window 65000: 65000 bytes in small writes all go [L4.R16]", &cfg);
     sponge_rng_seed(&rng, harness_seed(&h));
     establish_active(&h, &c, 0, 5000, 65000);
     const size_t total = 65000;
@@ -79,7 +79,7 @@ int main(void) {
     conn_end(&h, &c);
 
     cfg.send_capacity = 10;
-    conn_begin(&h, &c, "send buffer: a byte leaves the outbound capacity when it is sent", &cfg);
+    conn_begin(&h, &c, "send buffer: a byte leaves the outbound capacity when it is sent [L4.R16]", &cfg);
     establish_active(&h, &c, 0, 5000, 25);
     WRITE(&h, &c, "0123456789");
     EXPECT_SENT(&h, &c, .seqno = OPT_U64(1), .payload = "0123456789");

@@ -8,7 +8,7 @@ int main(void) {
     struct tcp_connection c;
     struct tcp_config cfg = test_config(0);
 
-    conn_begin(&h, &c, "time-wait: a RST is ignored (RFC 1337) and the close stays clean", &cfg);
+    conn_begin(&h, &c, "time-wait: a RST is ignored (RFC 1337) and the close stays clean [L4.R7 L4.R14]", &cfg);
     to_time_wait(&h, &c);
     TICK(&h, &c, 100);
     STEP(&h, "a RST at exactly RCV.NXT (a peer that has closed answering a late ACK)");
@@ -26,7 +26,7 @@ int main(void) {
     EXPECT_INBOUND_ERROR(&h, &c, false);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, "time-wait: without backoff (lab) each repeated FIN restarts the same wait", &cfg);
+    conn_begin(&h, &c, "time-wait: without backoff (lab) each repeated FIN restarts the same wait [L4.R14]", &cfg);
     to_time_wait(&h, &c);
     TICK(&h, &c, LINGER - 1);
     fin_repeated(&h, &c);

@@ -41,7 +41,7 @@ int main(void) {
     cfg.recv_capacity = 8;
     cfg.max_payload = 4;
 
-    conn_begin(&h, &c, "window update: reads that open a zero window by a step are announced", &cfg);
+    conn_begin(&h, &c, "window update: reads that open a zero window by a step are announced [L4.R20]", &cfg);
     establish_passive(&h, &c, 0, 5000, 1000);
     PEER_SENDS(&h, &c, .ack = true, .seqno = 5001, .ackno = 1, .win = 1000, .payload = "abcdefgh");
     EXPECT_SENT(&h, &c, .ackno = OPT_U64(5009), .win = OPT_U64(0));
@@ -63,7 +63,7 @@ int main(void) {
     EXPECT_EQ(&h, "window updates counted", 2, tcp_connection_counters(&c)->window_updates);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, "window update: none when the application reads the stream directly (lab)", &cfg);
+    conn_begin(&h, &c, "window update: none when the application reads the stream directly (lab) [L4.R20]", &cfg);
     establish_passive(&h, &c, 0, 5000, 1000);
     PEER_SENDS(&h, &c, .ack = true, .seqno = 5001, .ackno = 1, .win = 1000, .payload = "abcdefgh");
     EXPECT_SENT(&h, &c, .ackno = OPT_U64(5009), .win = OPT_U64(0));
@@ -72,7 +72,7 @@ int main(void) {
     EXPECT_EQ(&h, "window updates counted", 0, tcp_connection_counters(&c)->window_updates);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, "window update: none after the peer's FIN (it sends nothing more)", &cfg);
+    conn_begin(&h, &c, "window update: none after the peer's FIN (it sends nothing more) [L4.R20]", &cfg);
     establish_passive(&h, &c, 0, 5000, 1000);
     PEER_SENDS(&h, &c, .ack = true, .fin = true, .seqno = 5001, .ackno = 1, .win = 1000, .payload = "abcdef");
     EXPECT_SENT(&h, &c, .ackno = OPT_U64(5008), .win = OPT_U64(2));
@@ -80,7 +80,7 @@ int main(void) {
     EXPECT_NOTHING_SENT(&h, &c);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, "window update: a queued segment carries the new window instead", &cfg);
+    conn_begin(&h, &c, "window update: a queued segment carries the new window instead [L4.R20]", &cfg);
     establish_passive(&h, &c, 0, 5000, 1000);
     PEER_SENDS(&h, &c, .ack = true, .seqno = 5001, .ackno = 1, .win = 1000, .payload = "abcdefgh");
     EXPECT_SENT(&h, &c, .ackno = OPT_U64(5009), .win = OPT_U64(0));
@@ -91,7 +91,7 @@ int main(void) {
     conn_end(&h, &c);
 
     cfg.recv_capacity = 1;
-    conn_begin(&h, &c, "window update: a one-byte buffer announces every byte read", &cfg);
+    conn_begin(&h, &c, "window update: a one-byte buffer announces every byte read [L4.R20]", &cfg);
     establish_passive(&h, &c, 0, 5000, 1000);
     PEER_SENDS(&h, &c, .ack = true, .seqno = 5001, .ackno = 1, .win = 1000, .payload = "a");
     EXPECT_SENT(&h, &c, .ackno = OPT_U64(5002), .win = OPT_U64(0));
@@ -103,7 +103,7 @@ int main(void) {
     conn_end(&h, &c);
 
     cfg = test_config(0);
-    conn_begin(&h, &c, "window update: a large window never shown small needs none", &cfg);
+    conn_begin(&h, &c, "window update: a large window never shown small needs none [L4.R20]", &cfg);
     establish_passive(&h, &c, 0, 5000, 1000);
     PEER_SENDS(&h, &c, .ack = true, .seqno = 5001, .ackno = 1, .win = 1000, .payload = "hello");
     EXPECT_SENT(&h, &c, .ackno = OPT_U64(5006), .win = OPT_U64(TCP_DEFAULT_CAPACITY - 5));

@@ -8,7 +8,7 @@ int main(void) {
     struct tcp_connection c;
     struct tcp_config cfg = test_config(0);
 
-    conn_begin(&h, &c, "winsize: advertised window follows the inbound stream", &cfg);
+    conn_begin(&h, &c, "winsize: advertised window follows the inbound stream [L4.R4]", &cfg);
     establish_passive(&h, &c, 0, 5000, 1000);
     PEER_SENDS(&h, &c, .ack = true, .seqno = 5001, .ackno = 1, .win = 1000, .payload = "abcdefgh");
     EXPECT_SENT(&h, &c, .ackno = OPT_U64(5009), .win = OPT_U64(TCP_DEFAULT_CAPACITY - 8));
@@ -20,7 +20,7 @@ int main(void) {
     conn_end(&h, &c);
 
     cfg.recv_capacity = 70000;
-    conn_begin(&h, &c, "winsize: a window above 65535 is advertised as 65535", &cfg);
+    conn_begin(&h, &c, "winsize: a window above 65535 is advertised as 65535 [L4.R4]", &cfg);
     PEER_SENDS(&h, &c, .syn = true, .seqno = 5000, .win = 1000);
     EXPECT_SENT(&h, &c, .syn = TRI_YES, .ack = TRI_YES, .win = OPT_U64(65535));
     PEER_SENDS(&h, &c, .ack = true, .seqno = 5001, .ackno = 1, .win = 1000, .payload = "0123456789");
@@ -28,7 +28,7 @@ int main(void) {
     conn_end(&h, &c);
 
     cfg.recv_capacity = 4;
-    conn_begin(&h, &c, "winsize: a full inbound stream advertises a zero window", &cfg);
+    conn_begin(&h, &c, "winsize: a full inbound stream advertises a zero window [L4.R4]", &cfg);
     establish_passive(&h, &c, 0, 5000, 1000);
     PEER_SENDS(&h, &c, .ack = true, .seqno = 5001, .ackno = 1, .win = 1000, .payload = "abcdef");
     EXPECT_SENT(&h, &c, .ackno = OPT_U64(5005), .win = OPT_U64(0));
@@ -38,7 +38,7 @@ int main(void) {
     conn_end(&h, &c);
 
     cfg = test_config(0);
-    conn_begin(&h, &c, "winsize: the peer's window limits what is sent", &cfg);
+    conn_begin(&h, &c, "winsize: the peer's window limits what is sent [L4.R5]", &cfg);
     establish_active(&h, &c, 0, 5000, 5);
     WRITE(&h, &c, "0123456789");
     EXPECT_SENT(&h, &c, .seqno = OPT_U64(1), .payload = "01234");
@@ -52,7 +52,7 @@ int main(void) {
     EXPECT_NOTHING_SENT(&h, &c);
     conn_end(&h, &c);
 
-    conn_begin(&h, &c, "winsize: a zero window is probed with one byte", &cfg);
+    conn_begin(&h, &c, "winsize: a zero window is probed with one byte [L4.R5 L4.R10]", &cfg);
     establish_active(&h, &c, 0, 5000, 0);
     WRITE(&h, &c, "abc");
     EXPECT_SENT(&h, &c, .seqno = OPT_U64(1), .payload = "a");
@@ -62,7 +62,7 @@ int main(void) {
     conn_end(&h, &c);
 
     cfg.max_payload = 1000;
-    conn_begin(&h, &c, "winsize: segments carry at most max_payload bytes", &cfg);
+    conn_begin(&h, &c, "winsize: segments carry at most max_payload bytes [L4.R5]", &cfg);
     establish_active(&h, &c, 0, 5000, 65535);
     {
         static char data[2501];
@@ -81,7 +81,7 @@ int main(void) {
     /* Random windows, capacities and writes: every segment fits max_payload and the peer's
      * window, the bytes arrive in order, and our advertised window is always exact. */
     struct sponge_rng rng;
-    harness_begin(&h, "winsize: random windows and writes");
+    harness_begin(&h, "winsize: random windows and writes [L4.R4 L4.R5]");
     sponge_rng_seed(&rng, harness_seed(&h));
     for (int round = 0; round < 40; round++) {
         cfg = test_config((uint32_t)sponge_rng_next(&rng));

@@ -4,6 +4,7 @@
 # refuses (RST), a connect nobody answers (timeout), a peer that resets an open connection
 # while our stdin is idle, a missing TUN device, and bad arguments.
 # Namespace setup and case runner: lib/netns.sh.
+# rules: L4.R24 L4.R3 L4.R7 L4.R10
 # shellcheck source=lib/netns.sh
 source "$(dirname "$0")/lib/netns.sh"
 

@@ -10,6 +10,7 @@
 #              timeout (its last fragment later does not complete it), counted as timeout
 # Each case checks the bytes our app received, a clean close, and the reassembly counters in the
 # report our app prints on stderr at exit. Needs Debian's python3-scapy.
+# rules: L4.R24 L4.R21
 # shellcheck source=lib/netns.sh
 source "$(dirname "$0")/lib/netns.sh"
 FRAG_PY=$(dirname "$0")/lib/fragment_peer.py

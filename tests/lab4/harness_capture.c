@@ -17,7 +17,7 @@ static _Noreturn void failing_scenario(void) {
     struct harness h;
     struct tcp_connection c;
     struct tcp_config cfg = test_config(1000);
-    conn_begin(&h, &c, "deliberately failing: SYN+ACK with data", &cfg);
+    conn_begin(&h, &c, "deliberately failing: SYN+ACK with data [L4.R23]", &cfg);
     CONNECT(&h, &c);
     EXPECT_SENT(&h, &c, .syn = TRI_YES);
     TICK(&h, &c, 250);
@@ -34,7 +34,7 @@ struct captured {
 
 int main(void) {
     struct harness h;
-    harness_begin(&h, "harness capture: a failing scenario's segments in a pcap file");
+    harness_begin(&h, "harness capture: a failing scenario's segments in a pcap file [L4.R23]");
     char dir[] = "/tmp/sponge_capture_XXXXXX";
     if (!mkdtemp(dir)) {
         FAIL(&h, "mkdtemp failed");

@@ -15,8 +15,9 @@
 #   synflood N          N SYNs from random ports of an address that never answers (raw socket):
 #                       the half-open limit (the backlog, 64) holds, the SYNs beyond it are
 #                       answered with SYN cookies (modern mode) and counted, the server's memory
-#                       stays bounded, and real clients are served (hostile_cookie_flood.sh
-#                       times a client during a 10,000-SYN flood).
+#                       stays bounded, and real clients are served
+#                       (tests/modern/hostile_cookie_flood.sh times a client during a
+#                       10,000-SYN flood).
 #   ping N              the kernel's `ping -c N` to the server's address gets N replies while
 #                       conn_load keeps 50 connections busy (RFC 1122 3.2.2.6), and so do two
 #                       3000-byte pings (fragments, answered after reassembly); the server
@@ -24,6 +25,7 @@
 #   fragecho            a client request sent as IPv4 fragments (scapy, lib/fragment_peer.py
 #                       echo) comes back whole; the server's report shows the reassembly.
 # Namespace setup and case runner: lib/netns.sh.
+# rules: L4.R21 L4.R24
 # shellcheck source=lib/netns.sh
 source "$(dirname "$0")/lib/netns.sh"
 

@@ -97,7 +97,7 @@ static int echo(void) {
     struct tcp_host host;
     static struct mem_carrier m;
     struct tcp_host_config cfg = cfg_default();
-    host_begin(&h, &host, &m, "echo requests to the host's address are answered at once", &cfg);
+    host_begin(&h, &host, &m, "echo requests to the host's address are answered at once [L4.R21]", &cfg);
     uint8_t d[MEM_DGRAM];
     DELIVER(&h, &host, d, echo_datagram(d, PEER_A, HOST_ADDR, ICMP_ECHO_REQUEST, 1, "ping data", false),
             "an echo request");
@@ -146,7 +146,7 @@ static int fragments(void) {
     struct tcp_host host;
     static struct mem_carrier m;
     struct tcp_host_config cfg = cfg_default();
-    host_begin(&h, &host, &m, "a segment in fragments, last first: reassembled, then TCP", &cfg);
+    host_begin(&h, &host, &m, "a segment in fragments, last first: reassembled, then TCP [L4.R21]", &cfg);
     uint32_t c = connected(&h, &host, &m);
     uint8_t whole[MEM_DGRAM], f[MEM_DGRAM];
     struct tcp_segment seg;
@@ -196,7 +196,8 @@ static int fragment_timeout(void) {
     static struct mem_carrier m;
     struct tcp_host_config cfg = cfg_default();
     cfg.reassembly.timeout_ms = 1000;
-    host_begin(&h, &host, &m, "an incomplete datagram is dropped when the host's ticks reach the timeout", &cfg);
+    host_begin(&h, &host, &m, "an incomplete datagram is dropped when the host's ticks reach the timeout [L4.R21]",
+               &cfg);
     uint32_t c = connected(&h, &host, &m);
     uint8_t whole[MEM_DGRAM], f[MEM_DGRAM];
     struct tcp_segment seg;

@@ -27,7 +27,7 @@ static int syn_accept(void) {
     struct tcp_host host;
     static struct mem_carrier m;
     struct tcp_host_config cfg = cfg_with(16);
-    host_begin(&h, &host, &m, "listener: SYN -> SYN-ACK, handshake -> accept", &cfg);
+    host_begin(&h, &host, &m, "listener: SYN -> SYN-ACK, handshake -> accept [L4.R21]", &cfg);
     uint32_t l, c;
     EXPECT_EQ(&h, "listen on 80", SPONGE_OK, tcp_host_listen(&host, 80, 4, &l));
     EXPECT_EQ(&h, "listen on 80 twice", SPONGE_ERR_INVALID_ARGUMENT, tcp_host_listen(&host, 80, 4, &l));
@@ -60,7 +60,7 @@ static int backlog_full(void) {
     struct tcp_host host;
     static struct mem_carrier m;
     struct tcp_host_config cfg = cfg_with(16);
-    host_begin(&h, &host, &m, "listener: backlog full drops SYNs and completing ACKs", &cfg);
+    host_begin(&h, &host, &m, "listener: backlog full drops SYNs and completing ACKs [L4.R21]", &cfg);
     uint32_t l, c;
     EXPECT_EQ(&h, "listen on 80, backlog 1", SPONGE_OK, tcp_host_listen(&host, 80, 1, &l));
     STEP(&h, "second peer's SYN arrives while the queue is still empty");
@@ -95,7 +95,7 @@ static int half_open_limit(void) {
     static struct mem_carrier m;
     struct tcp_host_config cfg = cfg_with(2);
     cfg.half_open_timeout_ms = 3000;
-    host_begin(&h, &host, &m, "listener: at most 2 half-open connections, for at most 3 s", &cfg);
+    host_begin(&h, &host, &m, "listener: at most 2 half-open connections, for at most 3 s [L4.R21]", &cfg);
     uint32_t l;
     EXPECT_EQ(&h, "listen on 80", SPONGE_OK, tcp_host_listen(&host, 80, 8, &l));
     for (uint16_t p = 0; p < 5; p++) {
@@ -131,7 +131,7 @@ static int closed_port_rst(void) {
     struct tcp_host host;
     static struct mem_carrier m;
     struct tcp_host_config cfg = cfg_with(16);
-    host_begin(&h, &host, &m, "no connection: RST as RFC 9293 3.10.7.1 says", &cfg);
+    host_begin(&h, &host, &m, "no connection: RST as RFC 9293 3.10.7.1 says [L4.R21]", &cfg);
     uint32_t l;
     EXPECT_EQ(&h, "listen on 80", SPONGE_OK, tcp_host_listen(&host, 80, 8, &l));
     PEER(&h, &host, .src = PEER_A, .sport = 5000, .dport = 81, .flags = "S", .seq = 500);
@@ -159,7 +159,7 @@ static int two_connections_apart(void) {
     struct tcp_host host;
     static struct mem_carrier m;
     struct tcp_host_config cfg = cfg_with(16);
-    host_begin(&h, &host, &m, "same peer, two ports: data kept apart", &cfg);
+    host_begin(&h, &host, &m, "same peer, two ports: data kept apart [L4.R21]", &cfg);
     uint32_t l, a, b;
     EXPECT_EQ(&h, "listen on 80", SPONGE_OK, tcp_host_listen(&host, 80, 8, &l));
     handshake(&h, &host, &m, 5000, 100);
@@ -192,7 +192,7 @@ static int time_wait_freed(void) {
     struct tcp_host host;
     static struct mem_carrier m;
     struct tcp_host_config cfg = cfg_with(16);
-    host_begin(&h, &host, &m, "active close: TIME_WAIT, freed after the linger", &cfg);
+    host_begin(&h, &host, &m, "active close: TIME_WAIT, freed after the linger [L4.R21 L4.R9 L4.R14]", &cfg);
     uint32_t l, c;
     EXPECT_EQ(&h, "listen on 80", SPONGE_OK, tcp_host_listen(&host, 80, 8, &l));
     handshake(&h, &host, &m, 5000, 100);
@@ -205,7 +205,7 @@ static int time_wait_freed(void) {
     FLUSH(&h, &host);
     EXPECT_OUT(&h, &m, NULL, .ack = TRI_YES, .ackno = OPT_U64(102));
     EXPECT_EQ(&h, "still there (TIME_WAIT)", 1, tcp_host_connection_count(&host));
-    STEP(&h, "a new SYN on the same tuple is not a new connection yet (challenge ACK)");
+    STEP(&h, "a new SYN on the same tuple is not a new connection yet: it is acknowledged like any segment");
     PEER(&h, &host, .src = PEER_A, .sport = 5000, .dport = 80, .flags = "S", .seq = 90000);
     FLUSH(&h, &host);
     EXPECT_OUT(&h, &m, NULL, .syn = TRI_NO, .ack = TRI_YES, .ackno = OPT_U64(102));
@@ -228,7 +228,7 @@ static int passive_close_and_rst_on_unread(void) {
     struct tcp_host host;
     static struct mem_carrier m;
     struct tcp_host_config cfg = cfg_with(16);
-    host_begin(&h, &host, &m, "passive close frees at once; close with unread data sends RST", &cfg);
+    host_begin(&h, &host, &m, "passive close frees at once; close with unread data sends RST [L4.R21 L4.R13]", &cfg);
     uint32_t l, a, b;
     EXPECT_EQ(&h, "listen on 80", SPONGE_OK, tcp_host_listen(&host, 80, 8, &l));
     handshake(&h, &host, &m, 5000, 100);
@@ -263,7 +263,7 @@ static int connect_two_peers(void) {
     struct tcp_host host;
     static struct mem_carrier m;
     struct tcp_host_config cfg = cfg_with(16);
-    host_begin(&h, &host, &m, "connect to two peers at once, and twice to one", &cfg);
+    host_begin(&h, &host, &m, "connect to two peers at once, and twice to one [L4.R21]", &cfg);
     uint32_t a, b, a2;
     EXPECT_EQ(&h, "connect to A:7", SPONGE_OK, tcp_host_connect(&host, PEER_A, 7, &a));
     EXPECT_EQ(&h, "connect to B:7", SPONGE_OK, tcp_host_connect(&host, PEER_B, 7, &b));
@@ -303,7 +303,7 @@ static int window_update(void) {
     static struct mem_carrier m;
     struct tcp_host_config cfg = cfg_with(16);
     cfg.tcp.recv_capacity = 2000;
-    host_begin(&h, &host, &m, "a read that reopens a closed window sends a window update", &cfg);
+    host_begin(&h, &host, &m, "a read that reopens a closed window sends a window update [L4.R21 L4.R20]", &cfg);
     uint32_t l, c;
     EXPECT_EQ(&h, "listen on 80", SPONGE_OK, tcp_host_listen(&host, 80, 8, &l));
     handshake(&h, &host, &m, 5000, 100);
@@ -334,7 +334,7 @@ static int orphans(void) {
     static struct mem_carrier m;
     struct tcp_host_config cfg = cfg_with(16);
     cfg.orphan_timeout_ms = 5000;
-    host_begin(&h, &host, &m, "closed handles: FIN_WAIT_2 times out; close in SYN_SENT sends nothing", &cfg);
+    host_begin(&h, &host, &m, "closed handles: FIN_WAIT_2 times out; close in SYN_SENT sends nothing [L4.R21]", &cfg);
     uint32_t l, c, d;
     EXPECT_EQ(&h, "listen on 80", SPONGE_OK, tcp_host_listen(&host, 80, 8, &l));
     handshake(&h, &host, &m, 5000, 100);
@@ -378,7 +378,7 @@ static int stale_events(void) {
     struct tcp_host host;
     static struct mem_carrier m;
     struct tcp_host_config cfg = cfg_with(16);
-    host_begin(&h, &host, &m, "a handle closed with news not yet popped: its slot is reused safely", &cfg);
+    host_begin(&h, &host, &m, "a handle closed with news not yet popped: its slot is reused safely [L4.R21]", &cfg);
     uint32_t l, c, c2;
     EXPECT_EQ(&h, "listen on 80", SPONGE_OK, tcp_host_listen(&host, 80, 8, &l));
     handshake(&h, &host, &m, 5000, 100);
@@ -406,7 +406,7 @@ static int unlisten(void) {
     struct tcp_host host;
     static struct mem_carrier m;
     struct tcp_host_config cfg = cfg_with(16);
-    host_begin(&h, &host, &m, "unlisten: half-open and queued connections reset, accepted ones go on", &cfg);
+    host_begin(&h, &host, &m, "unlisten: half-open and queued connections reset, accepted ones go on [L4.R21]", &cfg);
     uint32_t l, a, l2;
     EXPECT_EQ(&h, "listen on 80", SPONGE_OK, tcp_host_listen(&host, 80, 8, &l));
     handshake(&h, &host, &m, 5000, 100);

@@ -167,7 +167,7 @@ int main(void) {
     host_cfg(&cfg, ISN);
     cfg.max_connections = PEERS;
     cfg.max_half_open = PEERS;
-    host_begin(&w.h, &w.host, &w.m, "random: 40 connections interleaved, echo checked", &cfg);
+    host_begin(&w.h, &w.host, &w.m, "random: 40 connections interleaved, echo checked [L4.R21]", &cfg);
     sponge_rng_seed(&w.rng, harness_seed(&w.h));
     EXPECT_EQ(&w.h, "listen", SPONGE_OK, tcp_host_listen(&w.host, 80, PEERS, &w.listener));
     for (int i = 0; i < PEERS; i++) {

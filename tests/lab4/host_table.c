@@ -20,7 +20,7 @@ static struct tcp_four_tuple tuple(uint32_t i) {
 static int insert_lookup_remove(void) {
     struct harness h;
     struct connection_table t;
-    harness_begin(&h, "table: insert, lookup, remove");
+    harness_begin(&h, "table: insert, lookup, remove [L4.R21]");
     STEP(&h, "table of 4");
     EXPECT_EQ(&h, "init", SPONGE_OK, connection_table_init(&t, 4, KEY));
     struct tcp_four_tuple a = tuple(0), b = tuple(1), c = tuple(3);
@@ -48,7 +48,7 @@ static int insert_lookup_remove(void) {
 static int bounded(void) {
     struct harness h;
     struct connection_table t;
-    harness_begin(&h, "table: bounded size, full table refuses");
+    harness_begin(&h, "table: bounded size, full table refuses [L4.R21]");
     STEP(&h, "table of 3");
     EXPECT_EQ(&h, "init", SPONGE_OK, connection_table_init(&t, 3, KEY));
     for (uint32_t i = 0; i < 3; i++) {
@@ -71,7 +71,7 @@ static int bounded(void) {
 static int collisions(void) {
     struct harness h;
     struct connection_table t;
-    harness_begin(&h, "table: many tuples, chains, random removals");
+    harness_begin(&h, "table: many tuples, chains, random removals [L4.R21]");
     uint64_t seed = harness_seed(&h);
     struct sponge_rng rng;
     sponge_rng_seed(&rng, seed);
@@ -119,7 +119,7 @@ static bool port_free(void *arg, uint16_t port) {
 
 static int ephemeral(void) {
     struct harness h;
-    harness_begin(&h, "ephemeral ports: unique, in range, skip used, exhaust");
+    harness_begin(&h, "ephemeral ports: unique, in range, skip used, exhaust [L4.R21]");
     static struct used_ports u;
     memset(&u, 0, sizeof u);
     struct ephemeral_ports e;

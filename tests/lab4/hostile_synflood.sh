@@ -3,7 +3,7 @@
 # Lab 4 end to end: SYN floods against our single-connection listener in lab mode (tcp_ipv4 -l
 # --lab on tun144, CS144's listener), then a legitimate client (socat, the kernel's TCP) must
 # still be served. (The modern listener answers SYNs with cookies and is never locked by one:
-# hostile_cookie_flood.sh.)
+# tests/modern/hostile_cookie_flood.sh.)
 #
 # What the listener does (defined here, asserted below): the first SYN fixes its peer and
 # puts it in SYN_RCVD; SYNs from anyone else meanwhile are dropped and counted (other_peer);
@@ -14,6 +14,7 @@
 #            than 4 MiB, then a socat client sends 256 KiB that must arrive intact
 #   spoofed  one SYN from 169.254.144.77 (nobody's address): our SYN+ACK is retransmitted
 #            until it gives up (RTO 20 ms, about 10 s), then a socat client is served
+# rules: L4.R25
 # shellcheck source=lib/netns.sh
 source "$(dirname "$0")/lib/netns.sh"
 HOSTILE_PY=$(dirname "$0")/lib/hostile_peer.py

@@ -3,6 +3,7 @@
 # Lab 4 end to end: our TCP against the kernel's through the impairment relay: 5% duplication;
 # 25% reordering with 10 ms delay; 20 ms delay; 10 ms delay with 8 ms jitter.
 # Topology, case format and checks: lib/impaired.sh.
+# rules: L4.R24
 # shellcheck source=lib/netns.sh
 source "$(dirname "$0")/lib/netns.sh"
 # shellcheck source=lib/impaired.sh

@@ -12,7 +12,7 @@
 
 static int siphash_vectors(void) {
     struct harness h;
-    harness_begin(&h, "siphash-2-4: reference vectors");
+    harness_begin(&h, "siphash-2-4: reference vectors [L4.R22]");
     static const struct {
         size_t len;
         uint64_t hash;
@@ -34,7 +34,7 @@ static int siphash_vectors(void) {
 
 static int isn_tuples_and_clock(void) {
     struct harness h;
-    harness_begin(&h, "rfc 6528 isn: tuples differ, the clock advances it");
+    harness_begin(&h, "rfc 6528 isn: tuples differ, the clock advances it [L4.R22]");
     struct sponge_rng rng;
     sponge_rng_seed(&rng, harness_seed(&h));
     struct isn_secret s;
@@ -62,7 +62,7 @@ static int isn_tuples_and_clock(void) {
 
 static int isn_unpredictable(void) {
     struct harness h;
-    harness_begin(&h, "rfc 6528 isn: not predictable from other connections");
+    harness_begin(&h, "rfc 6528 isn: not predictable from other connections [L4.R22]");
     struct sponge_rng rng;
     sponge_rng_seed(&rng, harness_seed(&h));
     struct isn_secret s1, s2;

@@ -7,6 +7,7 @@
 # server, our TCP in UDP (tcp_udp both ends; the capture is TCP in synthesized IPv4), and our
 # TCP through our NetworkInterface on tap10 (tcp_ip_ethernet; an Ethernet capture, ARP too).
 # Each case runs in its own network namespace (lib/netns.sh).
+# rules: L4.R23
 # shellcheck source=lib/netns.sh
 source "$(dirname "$0")/lib/netns.sh"
 E2E_TOOLS=(socat tshark python3)

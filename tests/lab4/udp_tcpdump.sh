@@ -3,6 +3,7 @@
 # on lo while two tcp_udp processes move a short message, and must print the handshake, the
 # data segment and the FINs, one decoded line each; stopped with SIGTERM, it must print its
 # summary and exit 0.
+# rules: L4.R23
 set -u
 build=${SPONGE_BUILD:-$(cd "$(dirname "$0")/../.." && pwd)/build}
 if [ "$(id -u)" != 0 ] || ! unshare -n true 2>/dev/null; then

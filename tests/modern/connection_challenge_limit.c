@@ -1,6 +1,6 @@
-/* TCPConnection: the RFC 5961 section 7 rate limit on challenge ACKs. At most
- * challenge_ack_limit of them in each second of the connection's clock (0: no limit, the lab
- * default; 1000 in modern mode); RSTs and SYNs share the limit; the ones not sent are counted.
+/* TCPConnection: the RFC 5961 section 7 rate limit on challenge ACKs (cfg.challenge_acks, modern
+ * mode). At most challenge_ack_limit of them in each second of the connection's clock (0: no
+ * limit; 1000 in modern mode); RSTs and SYNs share the limit; the ones not sent are counted.
  * The peer's ISN is 5000, so RCV.NXT is 5001 and a RST at 5002 is in the window, not exact. */
 #include "../lab4/connection_steps.h"
 
@@ -24,6 +24,7 @@ int main(void) {
     struct harness h;
     struct tcp_connection c;
     struct tcp_config cfg = test_config(0);
+    cfg.challenge_acks = true;
 
     cfg.challenge_ack_limit = 3;
     conn_begin(&h, &c, "challenge limit: 3 a second, then none until the next second", &cfg);
@@ -54,7 +55,7 @@ int main(void) {
     conn_end(&h, &c);
 
     cfg.challenge_ack_limit = 0;
-    conn_begin(&h, &c, "challenge limit: 0 means no limit (the lab default)", &cfg);
+    conn_begin(&h, &c, "challenge limit: 0 means no limit", &cfg);
     establish_active(&h, &c, 0, 5000, 1000);
     for (int i = 0; i < 50; i++) {
         rst_arrives(&h, &c, true);
@@ -63,8 +64,10 @@ int main(void) {
     conn_end(&h, &c);
 
     cfg = test_config(0);
+    EXPECT_BOOL(&h, "lab default: no challenge ACKs", false, cfg.challenge_acks);
     EXPECT_EQ(&h, "lab default limit", 0, cfg.challenge_ack_limit);
     tcp_config_set_modern(&cfg, true);
+    EXPECT_BOOL(&h, "modern default: challenge ACKs", true, cfg.challenge_acks);
     EXPECT_EQ(&h, "modern default limit", TCP_MODERN_CHALLENGE_ACK_LIMIT, cfg.challenge_ack_limit);
     return 0;
 }

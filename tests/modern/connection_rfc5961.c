@@ -1,8 +1,10 @@
 /* TCPConnection against blind in-window attacks (RFC 5961): a RST resets only with the exact
  * seqno (RCV.NXT); one elsewhere in the window gets a challenge ACK (section 3.2); a SYN in a
  * synchronized state gets a challenge ACK whatever its seqno (section 4.2); neither ends the
- * connection, which goes on carrying data. The peer's ISN is 5000, so RCV.NXT is 5001. */
-#include "../lab4/connection_steps.h"
+ * connection, which goes on carrying data. Modern mode's cfg.challenge_acks alone is on (lab mode
+ * resets on any RST in the window: lab4/connection_ack_rst). The peer's ISN is 5000, so RCV.NXT
+ * is 5001. */
+#include "../lab4/time_wait_steps.h"
 
 /* After an attack the connection still carries data both ways. */
 static void still_works(struct harness *h, struct tcp_connection *c, uint32_t seqno, uint32_t ackno) {
@@ -18,6 +20,7 @@ int main(void) {
     struct harness h;
     struct tcp_connection c;
     struct tcp_config cfg = test_config(0);
+    cfg.challenge_acks = true;
 
     conn_begin(&h, &c, "rfc5961: a RST one past RCV.NXT is challenged, not obeyed", &cfg);
     establish_active(&h, &c, 0, 5000, 1000);
@@ -86,7 +89,7 @@ int main(void) {
         PEER_SENDS(&h, &c, .syn = true, .seqno = syn_seqnos[i], .win = 1000);
         EXPECT_SENT(&h, &c, .syn = TRI_NO, .rst = TRI_NO, .ack = TRI_YES, .seqno = OPT_U64(1), .ackno = OPT_U64(5001),
                     .payload_len = OPT_U64(0));
-        EXPECT_NOTHING_SENT(&h, &c);
+        EXPECT_EQ(&h, "challenge ACKs", i + 1, tcp_connection_counters(&c)->challenge_acks);
         EXPECT_STATE(&h, &c, TCP_STATE_ESTABLISHED);
     }
     STEP(&h, "a SYN carrying data: the data is not taken either");
@@ -105,6 +108,20 @@ int main(void) {
     PEER_SENDS(&h, &c, .syn = true, .seqno = 777, .win = 1000);
     EXPECT_SENT(&h, &c, .syn = TRI_NO, .rst = TRI_NO, .ack = TRI_YES, .ackno = OPT_U64(5002));
     EXPECT_STATE(&h, &c, TCP_STATE_CLOSE_WAIT);
+    conn_end(&h, &c);
+
+    conn_begin(&h, &c, "rfc5961: in TIME_WAIT a RST is ignored, not challenged; a SYN is challenged", &cfg);
+    to_time_wait(&h, &c);
+    PEER_SENDS(&h, &c, .rst = true, .seqno = 5003);
+    PEER_SENDS(&h, &c, .rst = true, .seqno = 5002);
+    EXPECT_NOTHING_SENT(&h, &c);
+    EXPECT_STATE(&h, &c, TCP_STATE_TIME_WAIT);
+    STEP(&h, "a new SYN on the same tuple (the peer wants a new connection) is not one yet");
+    PEER_SENDS(&h, &c, .syn = true, .seqno = 90000, .win = 1000);
+    EXPECT_SENT(&h, &c, .syn = TRI_NO, .rst = TRI_NO, .ack = TRI_YES, .seqno = OPT_U64(2), .ackno = OPT_U64(5002));
+    EXPECT_NOTHING_SENT(&h, &c);
+    EXPECT_STATE(&h, &c, TCP_STATE_TIME_WAIT);
+    EXPECT_EQ(&h, "challenge ACKs", 1, tcp_connection_counters(&c)->challenge_acks);
     conn_end(&h, &c);
 
     conn_begin(&h, &c, "rfc5961: SYN_RCVD is not synchronized: a repeated SYN is not challenged", &cfg);

@@ -9,7 +9,8 @@ the kernel does not own: the kernel drops our stack's answers to it silently (no
 
 Run with Debian's python3 (python3-scapy): hostile_peer.py [options] SCENARIO. Prints one line
 per check; exits 1 with "FAIL: ..." on the first failed check. Scenarios: malformed, window,
-bogus_ack, rst_inwindow, syn_established, rst_exact, synflood, synflood_unanswered, spoofed_syn.
+bogus_ack, rst_inwindow, syn_established, rst_window, rst_exact, synflood, synflood_unanswered,
+spoofed_syn.
 """
 
 import argparse
@@ -324,6 +325,22 @@ def scenario_syn_established(wire, args, fifo):
     conn.send_data(b"def", "data after the SYNs")
     conn.close(fifo)
     return b"abcdef"
+
+
+def scenario_rst_window(wire, args, fifo):
+    """Lab mode (RFC 793 p. 37): a RST counts if its seqno is in the window, wherever in it."""
+    conn = Conn(wire, args.port)
+    conn.handshake()
+    conn.send_data(b"bye", "data")
+    for what, seq in (("outside the window", conn.snd_nxt + 70000), ("before RCV.NXT", conn.snd_nxt - 1)):
+        conn.send(conn.seg("R", seq=seq))
+        conn.expect_quiet("RST " + what)
+        ok("RST %s: dropped silently" % what)
+    conn.send_data(b"!", "data after them")
+    conn.send(conn.seg("R", seq=conn.snd_nxt + 1000))
+    conn.expect_quiet("RST at RCV.NXT + 1000")
+    ok("RST at RCV.NXT + 1000: no answer (the shell checks the app exits with a reset)")
+    return b"bye!"
 
 
 def scenario_rst_exact(wire, args, fifo):

@@ -114,24 +114,20 @@ enum tcp_state tcp_connection_state(const struct tcp_connection *c) {
     }
 }
 
-/* A RST once synchronized: only the exact next seqno resets; one elsewhere in our window is
- * challenged; none counts in TIME-WAIT. */
+/* A RST once synchronized resets if its seqno is in our window (or is the ackno); none counts
+ * in TIME-WAIT. */
 static enum tcp_disposition got_rst(struct tcp_connection *c, const struct tcp_header *h) {
     struct wrap32 expect;
     if (tcp_connection_state(c) == TCP_STATE_TIME_WAIT || !tcp_receiver_ackno(&c->receiver, &expect)) {
         return TCP_RST_IGNORED;
     }
     int64_t off = seq_diff(h->seqno, expect);
-    if (off == 0) {
-        reset_now(c, false);
-        return TCP_RST_ACCEPTED;
-    }
     size_t win = tcp_receiver_window_size(&c->receiver);
-    if (off < 0 || (uint64_t)off >= (win < 65535 ? win : 65535)) {
+    if (off != 0 && (off < 0 || (uint64_t)off >= (win < 65535 ? win : 65535))) {
         return TCP_RST_IGNORED;
     }
-    reply(c);
-    return TCP_CHALLENGED;
+    reset_now(c, false);
+    return TCP_RST_ACCEPTED;
 }
 
 enum tcp_disposition tcp_connection_segment_arrived(struct tcp_connection *c, const struct tcp_segment *seg) {
@@ -158,9 +154,6 @@ enum tcp_disposition tcp_connection_segment_arrived(struct tcp_connection *c, co
         }
     } else if (h->rst) {
         return got_rst(c, h);
-    } else if (h->syn && snd(c) != TCP_SENDER_SYN_SENT) {
-        reply(c); /* a SYN when synchronized: challenge ACK */
-        return TCP_CHALLENGED;
     }
     uint64_t len = tcp_segment_length_in_sequence_space(seg);
     if (h->ack) {

@@ -3,8 +3,8 @@
  * socketpair standing in for the TUN device: every SYN gets a cookie SYN+ACK and nothing is
  * kept; a SYN that never completes does not fix the peer; the first valid cookie ACK does, and
  * the connection made from it (tcp_connection_init_from_cookie) is ESTABLISHED with its data. */
+#include "../lab4/host_steps.h"
 #include "adapters/tcp_over_ipv4.h"
-#include "host_steps.h"
 #include "tcp/tcp_connection_cookie.h"
 
 #include <sys/socket.h>

@@ -2,7 +2,7 @@
  * half-open places are taken, SYNs get cookie SYN+ACKs and no state; a valid cookie ACK makes
  * an ESTABLISHED connection in the accept queue; bad, expired and unqueueable ones are counted.
  * Host ISN fixed at 1000 (cookie connections take the cookie as ISN). */
-#include "host_steps.h"
+#include "../lab4/host_steps.h"
 
 #define ISN 1000
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
-# Lab 4 end to end: SYN floods survived, not just bounded (RFC 4987), in modern mode.
+# Beyond the labs, end to end: SYN floods survived, not just bounded (RFC 4987), in modern mode.
 # 10,000 SYNs from random ports of 169.254.144.77 (an address nobody owns: our SYN+ACKs are
 # never answered, not even with a RST; scapy, lib/hostile_peer.py synflood_unanswered), then a
 # legitimate kernel client (socat; the kernel retries its SYN after 1 s) must complete its
@@ -9,9 +9,9 @@
 #             the rest and the client get SYN cookies; the client's data comes back (echo)
 #   listener  build/tcp_ipv4 -l (one connection): a SYN must not lock the listener onto a peer
 #             that never completes; the first connection to complete is the one taken
-# shellcheck source=lib/netns.sh
-source "$(dirname "$0")/lib/netns.sh"
-HOSTILE_PY=$(dirname "$0")/lib/hostile_peer.py
+# shellcheck source=../lab4/lib/netns.sh
+source "$(dirname "$0")/../lab4/lib/netns.sh"
+HOSTILE_PY=$(dirname "$0")/../lab4/lib/hostile_peer.py
 MAX_RSS_KB=65536
 CONNECT_WITHIN_S=3
 
