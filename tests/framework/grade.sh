@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The instructor's grader end to end: etc/grade.sh grades three submissions for stage 1 (the
 # reference, the minimal solution, and the reference with planted bugs: a crash, and a hang
-# that also forks away, writes outside its tree and fills /tmp; tests/lab7/lib/plant_bugs.py),
+# that also forks away, writes outside its tree and fills /tmp; tests/framework/lib/plant_bugs.py),
 # then checks results.json (Gradescope: scores add up; the reference and the minimal solution
 # score full marks; the planted bugs cost exactly their tests, the hang within the time limit),
 # junit.xml and gradebook.csv (one row per submission), that nothing was written outside the
@@ -33,7 +33,7 @@ for f in $(cd "$src/tests/solutions/lab1" && find . -name '*.[ch]'); do
         fail "filling $f from the minimal solution"
 done
 cp -a "$work/reference" "$work/buggy"
-python3 "$src/tests/lab7/lib/plant_bugs.py" "$work/buggy" "$work" || fail "planting the bugs"
+python3 "$src/tests/framework/lib/plant_bugs.py" "$work/buggy" "$work" || fail "planting the bugs"
 
 limit=5
 start=$(date +%s)
