@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs the CTest tests whose label matches $1 (a regex such as "^(lab0|lab1)$"), leaving
 # out those with a label matching $2 if given (e.g. "^e2e$"), and those whose name matches
-# $SPONGE_CHECK_EXCLUDE if set (a regex, e.g. "^lab7/starter_code$"), in the current build directory.
-# Prints the output of failing tests first, then why each skipped test skipped, then a table
-# per lab stage and the closing line "N passed, N failed[, N skipped]". Exit status is
-# non-zero when any test failed (or no test matched).
+# $SPONGE_CHECK_EXCLUDE if set (a regex, e.g. "^framework/starter_code$"), in the current
+# build directory. Prints the output of failing tests first, then why each skipped test
+# skipped, then a table (a row per lab stage, then modern, framework and doctests) and the
+# closing line "N passed, N failed[, N skipped]". Exit status is non-zero when any test
+# failed (or no test matched).
 set -u
 label_regex=${1:-.}
 exclude=()
@@ -81,8 +82,10 @@ $0 ~ result {
     else { failed[lab]++; nfail++; failing[lab] = failing[lab] " " substr(name, length(lab) + 2) }
 }
 END {
-    # Lab stages in order, then the rest (doctests); ctest -j finishes tests out of order.
-    for (i = 1; i <= nlabs; i++) key[i] = (order[i] ~ /^lab/ ? "0" : "1") order[i]
+    # Lab stages in order, then modern, the framework and the rest (doctests); ctest -j
+    # finishes tests out of order.
+    for (i = 1; i <= nlabs; i++)
+        key[i] = (order[i] ~ /^lab/ ? "0" : order[i] == "modern" ? "1" : order[i] == "framework" ? "2" : "3") order[i]
     for (i = 2; i <= nlabs; i++)
         for (j = i; j > 1 && key[j - 1] > key[j]; j--) {
             t = key[j]; key[j] = key[j - 1]; key[j - 1] = t

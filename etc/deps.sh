@@ -9,7 +9,7 @@
 # tests); iproute2 and util-linux (ip, unshare: private network namespaces); libpcap-dev (udp_tcpdump);
 # tshark (decoding captures); procps and coreutils (ps, kill, timeout, sha256sum); python3-scapy
 # (the hostile peer of tests/lab4/hostile_*.sh, run with Debian's /usr/bin/python3); traceroute
-# (tests/lab7/router_icmp.sh, etc/topology_run.sh); valgrind (tests/lab7/valgrind_apps.sh); gnuplot-nox
+# (tests/lab7/router_icmp.sh, etc/topology_run.sh); valgrind (tests/framework/valgrind_apps.sh); gnuplot-nox
 # (bench/wan.sh's congestion-control figures); graphviz (the topology pictures of etc/topology_run.sh);
 # ninja-build (etc/mutant_check.sh rebuilds once per planted bug: Ninja's rebuilds cost far less than make's).
 SPONGE_PACKAGES=(build-essential cmake clang-format clang libclang-rt-14-dev python3 python3-scapy socat curl

@@ -37,13 +37,13 @@
 #                                 the merge of stage M's starter code)
 #   tests/modern/ before stage 4  the tests beyond the labs build on lab 4's test steps; they
 #                                 arrive with stage 4
-#   tests/lab7/{starter_code,stub_stage,student_repo}.sh   the checks of this export itself
+#   tests/framework/{starter_code,stub_stage,student_repo}.sh   the checks of this export itself
 #   etc/export_stage.sh, etc/stub_stage.py   this exporter
-#   etc/grade.sh, etc/grade/{sandbox,jail}.sh, etc/grade/gradebook.py, tests/lab7/grade.sh and
-#   tests/lab7/lib/plant_bugs.py   the instructor's grader and its check (etc/grade/run_tests.py
+#   etc/grade.sh, etc/grade/{sandbox,jail}.sh, etc/grade/gradebook.py, tests/framework/grade.sh
+#   and tests/framework/lib/plant_bugs.py   the instructor's grader and its check (etc/grade/run_tests.py
 #                                 and etc/grade_weights.txt stay: `make grade_labN` uses them)
 #   etc/main_job.sh               the project's end-to-end job (benchmarks included)
-# SPONGE_EXPORT_LATER_TESTS=1 keeps the later stages' tests and tests/modern (lab7/starter_code
+# SPONGE_EXPORT_LATER_TESTS=1 keeps the later stages' tests and tests/modern (framework/starter_code
 # runs them against the reference with a stage's minimal solution).
 # The issue tracker's notes live outside the tree (the `issues` tool), so nothing to leave out.
 set -euo pipefail
@@ -89,9 +89,9 @@ excluded() {
     local f=$1 m
     case $f in
     README.md | .ci/* | docs/BENCHMARKS.md | tests/solutions/* | tests/mutants/* | tests/instructor/* | \
-        tests/lab7/starter_code.sh | tests/lab7/stub_stage.sh | tests/lab7/student_repo.sh | \
+        tests/framework/starter_code.sh | tests/framework/stub_stage.sh | tests/framework/student_repo.sh | \
         etc/export_stage.sh | etc/stub_stage.py | etc/grade.sh | etc/grade/sandbox.sh | etc/grade/jail.sh | \
-        etc/grade/gradebook.py | tests/lab7/grade.sh | tests/lab7/lib/plant_bugs.py | etc/main_job.sh | \
+        etc/grade/gradebook.py | tests/framework/grade.sh | tests/framework/lib/plant_bugs.py | etc/main_job.sh | \
         etc/mutant_check.sh | etc/mutants.cmake)
         return 0
         ;;

@@ -1,4 +1,4 @@
-# Fuzz targets (tests/fuzz/targets/*.c): always compiled into the replay test lab7/fuzz_replay,
+# Fuzz targets (tests/fuzz/targets/*.c): always compiled into the replay test framework/fuzz_replay,
 # which runs the saved inputs through them as a plain unit test. With -DSPONGE_FUZZ=ON and
 # clang (a separate build dir: etc/fuzz.sh uses build-fuzz/), the library is instrumented
 # (-fsanitize=fuzzer-no-link,address,undefined) and every target also becomes a libFuzzer
@@ -7,9 +7,9 @@ option(SPONGE_FUZZ "build the libFuzzer programs (needs CMAKE_C_COMPILER=clang)"
 
 file(GLOB SPONGE_FUZZ_TARGET_SOURCES CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/tests/fuzz/targets/*.c")
 set(SPONGE_FUZZ_DIR "${PROJECT_SOURCE_DIR}/tests/fuzz")
-if(TARGET lab7_fuzz_replay)
-    target_sources(lab7_fuzz_replay PRIVATE ${SPONGE_FUZZ_TARGET_SOURCES})
-    target_compile_definitions(lab7_fuzz_replay PRIVATE FUZZ_DATA_DIR="${SPONGE_FUZZ_DIR}")
+if(TARGET framework_fuzz_replay)
+    target_sources(framework_fuzz_replay PRIVATE ${SPONGE_FUZZ_TARGET_SOURCES})
+    target_compile_definitions(framework_fuzz_replay PRIVATE FUZZ_DATA_DIR="${SPONGE_FUZZ_DIR}")
 endif()
 
 if(SPONGE_FUZZ)

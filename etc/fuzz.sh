@@ -3,7 +3,7 @@
 # FUZZ_SECONDS seconds (default 30), starting from its seed corpus tests/fuzz/corpus/<target>/
 # (copied: the committed corpus is not changed). Prints one line per target and closes with
 # "N passed, N failed"; a crash is a failure, with the path of the crashing input (save it in
-# tests/fuzz/regressions/<target>/ so that lab7/fuzz_replay replays it). Exit non-zero on any.
+# tests/fuzz/regressions/<target>/ so that framework/fuzz_replay replays it). Exit non-zero on any.
 #   bash etc/fuzz.sh [TARGET...]        (from anywhere in the repository)
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1

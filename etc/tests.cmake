@@ -2,9 +2,12 @@
 # every tests/labN/NAME.sh is a script test (end to end, may need root: it exits 77 to be
 # reported as skipped). tests/modern/ holds the tests of what lies beyond the labs (modern TCP:
 # congestion control, RTO estimation, SACK, timers, options, RFC 5961), labelled modern and
-# registered the same way. Every doctests/NAME.c is a compiled-and-run API example.
+# registered the same way. tests/framework/ holds the tests of the framework around the labs
+# (harness, grader, starter-code export, rule trace, the apps' tools), which grade no student's
+# code: labelled framework, registered the same way, `framework/NAME`. Every doctests/NAME.c is a
+# compiled-and-run API example.
 # `make check_labN` runs the tests of stage N and the stages before it; `make check_modern` the
-# modern tests; `make check` runs all.
+# modern tests; `make check_framework` the framework's; `make check` runs all.
 
 file(GLOB SPONGE_HARNESS_SOURCES CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/tests/harness/*.c")
 add_library(sponge_harness STATIC ${SPONGE_HARNESS_SOURCES})
@@ -23,7 +26,7 @@ set(SPONGE_SCRIPT_RUNNER bash)
 if(CMAKE_BUILD_TYPE STREQUAL "Sanitize")
     set(SPONGE_SCRIPT_RUNNER bash ${PROJECT_SOURCE_DIR}/etc/sanitize_script.sh)
 endif()
-foreach(lab ${SPONGE_LABS} modern)
+foreach(lab ${SPONGE_LABS} modern framework)
     file(GLOB lab_c_tests CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/tests/${lab}/*.c")
     foreach(src ${lab_c_tests})
         get_filename_component(name ${src} NAME_WE)
@@ -55,8 +58,8 @@ foreach(lab ${SPONGE_LABS})
 endforeach()
 
 # It builds and grades three submissions in namespaces: minutes on a busy host.
-if(TEST lab7/grade)
-    set_tests_properties(lab7/grade PROPERTIES TIMEOUT 1800)
+if(TEST framework/grade)
+    set_tests_properties(framework/grade PROPERTIES TIMEOUT 1800)
 endif()
 
 # make grade_labN: the scorecard etc/grade.sh gives for stage N, from the tests in this tree
@@ -72,13 +75,13 @@ add_custom_target(grade DEPENDS grade_lab7)
 
 # It exports, builds and tests the starter tree of all seven stages, and builds and tests each
 # stage again with its minimal solution: minutes, many more on a busy host.
-if(TEST lab7/starter_code)
-    set_tests_properties(lab7/starter_code PROPERTIES TIMEOUT 1800)
+if(TEST framework/starter_code)
+    set_tests_properties(framework/starter_code PROPERTIES TIMEOUT 1800)
 endif()
 # It builds a student's repository and rebuilds it after each merged stage; as root, make
 # check_lab4 and later run the end-to-end scripts too (minutes each).
-if(TEST lab7/student_repo)
-    set_tests_properties(lab7/student_repo PROPERTIES TIMEOUT 1800)
+if(TEST framework/student_repo)
+    set_tests_properties(framework/student_repo PROPERTIES TIMEOUT 1800)
 endif()
 
 file(GLOB doctest_sources CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/doctests/*.c")
@@ -103,6 +106,8 @@ foreach(lab ${SPONGE_LABS})
                       WORKING_DIRECTORY ${PROJECT_BINARY_DIR} USES_TERMINAL VERBATIM)
 endforeach()
 add_custom_target(check_modern COMMAND bash ${PROJECT_SOURCE_DIR}/etc/check.sh "^modern$"
+                  WORKING_DIRECTORY ${PROJECT_BINARY_DIR} USES_TERMINAL VERBATIM)
+add_custom_target(check_framework COMMAND bash ${PROJECT_SOURCE_DIR}/etc/check.sh "^framework$"
                   WORKING_DIRECTORY ${PROJECT_BINARY_DIR} USES_TERMINAL VERBATIM)
 add_custom_target(check COMMAND bash ${PROJECT_SOURCE_DIR}/etc/check.sh "." WORKING_DIRECTORY ${PROJECT_BINARY_DIR}
                   USES_TERMINAL)

@@ -8,7 +8,7 @@ set -euo pipefail
 build=${SPONGE_BUILD:-$(cd "$(dirname "$0")/../.." && pwd)/build}
 webget=$build/webget
 [ -x "$webget" ] || { echo "webget_native: $webget not built" >&2; exit 1; }
-# SPONGE_WRAP: a command prefix for our programs (e.g. valgrind; tests/lab7/valgrind_apps.sh).
+# SPONGE_WRAP: a command prefix for our programs (e.g. valgrind; tests/framework/valgrind_apps.sh).
 read -r -a wrap <<<"${SPONGE_WRAP:-}"
 
 dir=$(mktemp -d)

@@ -15,7 +15,7 @@ if [ "${1:-}" != __inside ]; then
 fi
 
 ip link set lo up
-# SPONGE_WRAP: a command prefix for our programs (e.g. valgrind; tests/lab7/valgrind_apps.sh).
+# SPONGE_WRAP: a command prefix for our programs (e.g. valgrind; tests/framework/valgrind_apps.sh).
 read -r -a wrap <<<"${SPONGE_WRAP:-}"
 dir=$(mktemp -d)
 pids=()

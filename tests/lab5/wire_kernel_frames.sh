@@ -24,7 +24,7 @@ fi
 
 checker="${SPONGE_BUILD:-$(dirname "$0")/../../build}/tap_capture_check"
 [ -x "$checker" ] || { echo "FAIL: $checker not built"; exit 1; }
-# SPONGE_WRAP: a command prefix for our programs (e.g. valgrind; tests/lab7/valgrind_apps.sh).
+# SPONGE_WRAP: a command prefix for our programs (e.g. valgrind; tests/framework/valgrind_apps.sh).
 read -r -a wrap <<<"${SPONGE_WRAP:-}"
 
 ip link set lo up

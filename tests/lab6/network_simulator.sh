@@ -8,7 +8,7 @@ if [ ! -x "$sim" ]; then
     echo "network_simulator: $sim not built" >&2
     exit 1
 fi
-# SPONGE_WRAP: a command prefix (e.g. valgrind; tests/lab7/valgrind_apps.sh).
+# SPONGE_WRAP: a command prefix (e.g. valgrind; tests/framework/valgrind_apps.sh).
 read -r -a wrap <<<"${SPONGE_WRAP:-}"
 out=$("${wrap[@]}" "$sim" -n 3000)
 status=$?

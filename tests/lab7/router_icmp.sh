@@ -19,6 +19,7 @@
 # connection carries its lines both ways and closes cleanly, and their reports count the echo
 # replies. Needs root, /dev/net/tun, iproute2, iputils-ping, traceroute, socat. Exit 77
 # (skipped) only without root or namespaces.
+# rules: L7.R4 L7.R5 L7.R6 L7.R7
 set -u
 
 if [ "${1:-}" != --in-namespace ]; then

@@ -20,6 +20,7 @@
 #   6. the routers' counters: fragmented, frag_needed, broadcast.
 # Needs root, /dev/net/tun, iproute2, iputils-ping, curl, python3, sha256sum. Exit 77 (skipped)
 # only without root or namespaces.
+# rules: L7.R4 L7.R8 L7.R9
 set -u
 
 if [ "${1:-}" != --in-namespace ]; then

@@ -15,6 +15,7 @@
 #     pings and every data segment of the file.
 # Needs root, /dev/net/tun, iproute2, iputils-ping, curl, python3. Exit 77 (skipped) only
 # without root or namespaces.
+# rules: L7.R3 L7.R4
 set -u
 
 if [ "${1:-}" != --in-namespace ]; then

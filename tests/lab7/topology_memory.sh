@@ -3,6 +3,7 @@
 # datagram's fate as the drawing predicts, every router's counters as predicted. Then the
 # scale example (64 routers, 128 hosts) with 20,000 datagrams; its time is printed, not
 # judged (the 100,000-datagram figure is in docs/topologies.md). Honours SPONGE_SEED.
+# rules: L7.R10
 set -u
 build="${SPONGE_BUILD:-$(dirname "$0")/../../build}"
 src="${SPONGE_SRC:-$(dirname "$0")/../..}"

@@ -7,6 +7,7 @@
 # of both directions must match, and the relay's counters must show that it really lost
 # about 10% each way (see relay_ok). Both in the apps' default (modern) TCP and in CS144's
 # (--lab). Namespace setup and case runner: ../lab4/lib/netns.sh.
+# rules: L7.R1 L7.R2
 # shellcheck source=../lab4/lib/netns.sh
 source "$(dirname "$0")/../lab4/lib/netns.sh"
 

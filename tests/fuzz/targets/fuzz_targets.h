@@ -1,7 +1,7 @@
 #ifndef SPONGE_FUZZ_TARGETS_H
 #define SPONGE_FUZZ_TARGETS_H
 /* The fuzz targets, shared by the libFuzzer entry points (tests/fuzz/entry.c, built only with
- * -DSPONGE_FUZZ=ON) and by the plain-C replay test tests/lab7/fuzz_replay.c, which runs every
+ * -DSPONGE_FUZZ=ON) and by the plain-C replay test tests/framework/fuzz_replay.c, which runs every
  * saved input (corpus and regressions) through the same functions.
  *
  * Each target takes any bytes, drives one part of the library with them and checks its

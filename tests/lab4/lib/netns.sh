@@ -44,7 +44,7 @@ E2E_RTO=40
 # Deadline of one case (seconds), including setup.
 E2E_DEADLINE=${E2E_DEADLINE:-90}
 # SPONGE_WRAP: a command prefix (words split on blanks) put before every program of ours that a
-# case starts, e.g. "valgrind --error-exitcode=99" (tests/lab7/valgrind_apps.sh); empty: none.
+# case starts, e.g. "valgrind --error-exitcode=99" (tests/framework/valgrind_apps.sh); empty: none.
 read -r -a E2E_WRAP <<<"${SPONGE_WRAP:-}"
 
 # Skips (exit 77, one line) unless we can make namespaces and TUN devices.

@@ -7,10 +7,11 @@
 #     stubs (by name prefix below);
 #  2. then drops in the stage's minimal student-style solution (tests/solutions/labN/, see its
 #     README: the LABN parts of each file, written independently of the reference), puts the
-#     reference back for the later stages, rebuilds, and requires the tests of that stage and of
-#     every later lab stage to pass. That is the evidence that a stage asks for its unit's
-#     CS144 functions and nothing else. A stage without a minimal solution yet is reported as
-#     such ("NOT CHECKED"), never as passed.
+#     reference back for the later stages, rebuilds, and requires the tests of that stage, of
+#     every later lab stage and of the framework (tests/framework: the harness, the fuzz
+#     replay and the tools' parsers run the whole library) to pass. That is the evidence that
+#     a stage asks for its unit's CS144 functions and nothing else. A stage without a minimal
+#     solution yet is reported as such ("NOT CHECKED"), never as passed.
 # Script tests (label e2e) are not run here. Needs git (the export copies `git ls-files`).
 # SPONGE_STAGES="0 6" limits the run to some stages; SPONGE_STARTER_BUILD=Sanitize builds the
 # trees with the sanitizers instead of Debug.
@@ -90,7 +91,7 @@ for stage in ${SPONGE_STAGES:-0 1 2 3 4 5 6}; do
     cd "$tree/build" || exit 1
 
     # Every function a header declares is defined (stubbed or given), so a student can call it.
-    if ! python3 "$src/tests/lab7/lib/undefined_functions.py" libsponge.a \
+    if ! python3 "$src/tests/framework/lib/undefined_functions.py" libsponge.a \
         $(find "$tree/libsponge" -name '*.h' | sort) >"$work/undefined.log"; then
         problem "$stage" "declared but not defined in the starter library: $(tr '\n' ' ' <"$work/undefined.log")"
     fi
@@ -120,8 +121,8 @@ for stage in ${SPONGE_STAGES:-0 1 2 3 4 5 6}; do
     [ "$nfail" -gt 0 ] || problem "$stage" "no test of the stage fails against the stubs"
     echo "lab$stage: exported, built, every declared function defined; earlier stages pass; $nfail of $(wc -l <"$work/tests") lab$stage tests fail against the stubs"
 
-    # The minimal solution, with the reference for the later stages: this stage and every later
-    # lab stage pass.
+    # The minimal solution, with the reference for the later stages: this stage, every later
+    # lab stage and the framework's tests pass.
     if [ ! -d "$src/tests/solutions/lab$stage" ]; then
         echo "lab$stage: NOT CHECKED: no minimal solution in tests/solutions/lab$stage yet"
         unchecked+=" lab$stage"
@@ -131,11 +132,11 @@ for stage in ${SPONGE_STAGES:-0 1 2 3 4 5 6}; do
         problem "$stage" "the minimal solution does not build:"
         grep -E 'error|Error' "$work/build.log" | head -n 10
     else
-        later=$(seq -s '|' -f 'lab%g' "$stage" 7)
+        later="$(seq -s '|' -f 'lab%g' "$stage" 7)|framework"
         if ctest -L "^($later)\$" -LE e2e -j2 --timeout 60 >"$work/later.log" 2>&1; then
-            echo "lab$stage: the minimal solution passes every test of lab$stage..lab7 ($(grep -Eo 'out of [0-9]+' "$work/later.log" | tail -n 1 | cut -d' ' -f3) tests)"
+            echo "lab$stage: the minimal solution passes every test of lab$stage..lab7 and framework ($(grep -Eo 'out of [0-9]+' "$work/later.log" | tail -n 1 | cut -d' ' -f3) tests)"
         else
-            problem "$stage" "with the minimal solution these tests of lab$stage..lab7 fail:$(grep -Eo 'lab[0-9]/[a-z0-9_]+ [(].*[)]' "$work/later.log" |
+            problem "$stage" "with the minimal solution these tests of lab$stage..lab7 and framework fail:$(grep -Eo '(lab[0-9]|framework)/[a-z0-9_]+ [(].*[)]' "$work/later.log" |
                 tr '\n' ' ' | sed 's/^/ /')"
         fi
     fi

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""plant_bugs.py TREE WORK: plants the bugs tests/lab7/grade.sh grades, in a tree whose lab0 and
+"""plant_bugs.py TREE WORK: plants the bugs tests/framework/grade.sh grades, in a tree whose lab0 and
 lab1 parts are implemented:
   - a crash: byte_stream_write dereferences NULL when "tle" is written after 3 bytes (the
     test lab0/byte_stream_two_writes does that);

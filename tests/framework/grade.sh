@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The instructor's grader end to end: etc/grade.sh grades, for stage 1, its own reference tree
 # (OUT/reference, which records each test's cases in OUT/cases.json) and three submissions:
-# the minimal solution; the reference with planted bugs (tests/lab7/lib/plant_bugs.py: a crash,
+# the minimal solution; the reference with planted bugs (tests/framework/lib/plant_bugs.py: a crash,
 # a hang that also forks away, writes outside its tree and fills /tmp, and a unit broken in one
 # case of three); and the reference with the exit(0) cheat (a constructor that exits 0 before
 # main, and an _exit(0) inside a function every test calls). Then it checks results.json
@@ -39,9 +39,9 @@ for f in $(cd "$src/tests/solutions/lab1" && find . -name '*.[ch]'); do
         fail "filling $f from the minimal solution"
 done
 cp -a "$work/reference" "$work/buggy"
-python3 "$src/tests/lab7/lib/plant_bugs.py" "$work/buggy" "$work" || fail "planting the bugs"
+python3 "$src/tests/framework/lib/plant_bugs.py" "$work/buggy" "$work" || fail "planting the bugs"
 cp -a "$work/reference" "$work/cheat"
-python3 "$src/tests/lab7/lib/plant_bugs.py" --cheat "$work/cheat" || fail "planting the cheat"
+python3 "$src/tests/framework/lib/plant_bugs.py" --cheat "$work/cheat" || fail "planting the cheat"
 
 limit=5
 start=$(date +%s)

@@ -1,7 +1,7 @@
 #!/bin/bash
 # A bad topology file gets "FILE:LINE: what is wrong" on stderr and exit 1, from apps/topology,
 # network_simulator -t and etc/topology_run.sh alike (the whole catalogue of mistakes is
-# tests/lab7/topology_file.c; this checks the command lines). Needs nothing but the programs.
+# tests/framework/topology_file.c; this checks the command lines). Needs nothing but the programs.
 set -u
 build="${SPONGE_BUILD:-$(dirname "$0")/../../build}"
 src="${SPONGE_SRC:-$(dirname "$0")/../..}"

@@ -48,7 +48,7 @@ grep -q 'docs/labs/lab0\.md' "$starter/README.md" && grep -q 'make -C build chec
     fail "README.md does not point at docs/labs/lab0.md and make check_lab0"
 grep -q '^# Lab 0 starter code' "$starter/README.md" || fail "README.md is not the student README"
 grep -qx 'docs/labs/units.md' "$work/files" || fail "docs/labs/units.md is not in the repository"
-bad=$(grep -E '^(\.ci/|tests/solutions/|tests/lab[1-6]/|docs/BENCHMARKS\.md|docs/wan_.*\.png|etc/grade\.sh|etc/grade/(sandbox|jail)\.sh|etc/grade/gradebook\.py|tests/instructor/|tests/mutants/|etc/mutant_check\.sh|etc/mutants\.cmake|tests/lab7/grade\.sh|etc/export_stage\.sh|etc/stub_stage\.py|tests/lab7/(starter_code|student_repo|stub_stage)\.sh)' "$work/files")
+bad=$(grep -E '^(\.ci/|tests/solutions/|tests/lab[1-6]/|docs/BENCHMARKS\.md|docs/wan_.*\.png|etc/grade\.sh|etc/grade/(sandbox|jail)\.sh|etc/grade/gradebook\.py|tests/instructor/|tests/mutants/|etc/mutant_check\.sh|etc/mutants\.cmake|tests/framework/grade\.sh|etc/export_stage\.sh|etc/stub_stage\.py|tests/framework/(starter_code|student_repo|stub_stage)\.sh)' "$work/files")
 [ -z "$bad" ] || fail "instructor files exported: $(echo "$bad" | head -n 5 | tr '\n' ' ')"
 cites=$(git -C "$starter" grep -l 'CONTRACT\.md') && fail "files cite CONTRACT.md, which is not in the tree: $(echo "$cites" | tr '\n' ' ')"
 if [ "$failed" -ne 0 ]; then
