@@ -65,7 +65,7 @@ void network_interface_send_datagram(struct network_interface *ni, const struct 
         return;
     }
     if (!network_interface_hold(ni, dgram, next_hop)) {
-        return; /* no room: dropped (counted), and no request */
+        return; /* refused (no room, or over the MTU): dropped and counted; no request */
     }
     if (find_request(ni, next_hop) == ni->request_count) {
         /* RFC 826: ask everyone; the target hardware address is unknown, so sent as zero. */
