@@ -99,9 +99,10 @@ enum sponge_err network_interface_init(struct network_interface *ni, struct eth_
 /** Frees the interface's storage; views it handed out become invalid. */
 void network_interface_destroy(struct network_interface *ni);
 
-/** Lab 5: sets up and frees the state you added at init and destroy (called by
- *  network_interface_init once eth, ip, cfg and the given queues are set up, and by
- *  network_interface_destroy, also after a failed init: the state is then all zero). */
+/** Lab 5: allocates (SPONGE_OK or SPONGE_ERR_NO_MEMORY) and frees the state you added to the
+ *  struct. network_interface_init calls state_init once eth, ip, cfg and the given queues are
+ *  set up, your fields all zero; network_interface_destroy calls state_destroy, also after a
+ *  failed init (your fields then as state_init left them). */
 enum sponge_err network_interface_state_init(struct network_interface *ni);
 void network_interface_state_destroy(struct network_interface *ni);
 
