@@ -236,6 +236,32 @@ static void mapping_replaced(void) {
     harness_end(&h);
 }
 
+static void learns_announced_address(void) {
+    struct harness h;
+    harness_begin(
+        &h, "network interface: learns the address an ARP message announces, not the frame's source [L5.R4 L5.R6]");
+    struct network_interface ni;
+    ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
+    struct ipv4_datagram d = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 5), "to five");
+    STEP(&h, "datagram to 10.0.0.5 sent");
+    network_interface_send_datagram(&ni, &d, ip4(10, 0, 0, 5));
+    expect_arp_frame(&h, &ni, eth_broadcast(), ARP_OPCODE_REQUEST, mac_zero(), ip4(10, 0, 0, 5));
+    uint8_t frame[FRAME_MAX];
+    STEP(&h, "ARP reply in a frame from 02:..:09 saying 10.0.0.5 is at 02:..:05 (RFC 826: the message counts)");
+    size_t len = arp_frame(frame, mac(1), ARP_OPCODE_REPLY, mac(5), ip4(10, 0, 0, 5), mac(1), ip4(10, 0, 0, 1));
+    struct eth_addr relay = mac(9);
+    memcpy(frame + ETH_ADDR_LEN, relay.b, ETH_ADDR_LEN); /* the Ethernet source field */
+    recv_expect(&h, &ni, frame, len, NULL);
+    STEP(&h, "expect frame: the waiting datagram, to 02:..:05");
+    expect_ipv4_frame(&h, &ni, mac(5), &d);
+    STEP(&h, "the next datagram to 10.0.0.5 goes out at once, to 02:..:05");
+    network_interface_send_datagram(&ni, &d, ip4(10, 0, 0, 5));
+    expect_ipv4_frame(&h, &ni, mac(5), &d);
+    expect_no_frame(&h, &ni);
+    network_interface_destroy(&ni);
+    harness_end(&h);
+}
+
 int main(void) {
     typical_flow();
     answers_requests();
@@ -244,5 +270,6 @@ int main(void) {
     replies_out_of_order();
     next_hop_is_not_destination();
     mapping_replaced();
+    learns_announced_address();
     return 0;
 }

@@ -286,7 +286,8 @@ static void random_damage(void) {
                  (unsigned long long)c->frames_received, (unsigned long long)c->datagrams_received,
                  (unsigned long long)c->arp_received, (unsigned long long)in_drops);
         }
-        if (ni.pending_count > cfg.pending_capacity || ni.frames_count > cfg.frames_out_capacity) {
+        if (waiting_datagrams_count(&ni.held) > cfg.pending_capacity ||
+            frame_queue_count(&ni.frames_out) > cfg.frames_out_capacity) {
             FAIL(&h, "round %d: a queue exceeded its bound", round);
         }
     }

@@ -69,7 +69,8 @@ int fuzz_network_interface(const uint8_t *data, size_t len) {
                 break;
         }
         check_counters(network_interface_counters(&ni));
-        FUZZ_CHECK(ni.pending_count <= cfg.pending_capacity && ni.frames_count <= cfg.frames_out_capacity);
+        FUZZ_CHECK(waiting_datagrams_count(&ni.held) <= cfg.pending_capacity &&
+                   frame_queue_count(&ni.frames_out) <= cfg.frames_out_capacity);
     }
     drain(&ni, cfg.max_datagram_len);
     network_interface_destroy(&ni);

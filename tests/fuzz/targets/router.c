@@ -84,7 +84,7 @@ int fuzz_router(const uint8_t *data, size_t len) {
         }
         for (size_t n = 0; n < PORTS; n++) {
             FUZZ_CHECK(r.ports[n]->rx_count <= cfg.rx_queue_capacity);
-            FUZZ_CHECK(r.ports[n]->ni.frames_count <= cfg.iface.frames_out_capacity);
+            FUZZ_CHECK(frame_queue_count(&r.ports[n]->ni.frames_out) <= cfg.iface.frames_out_capacity);
         }
     }
     drain(&r);
