@@ -239,6 +239,7 @@ ping_pids=()
 for s in "${!ns_of[@]}"; do
     ping_from "$s" >"$work/ping-$s.log" &
     ping_pids+=("$!")
+    pids+=("$!") # a background subshell ignores SIGINT: cleanup must end it
 done
 wait "${ping_pids[@]}"
 pairs=$(awk -v hosts=" ${!ns_of[*]} " '$1 == "path" && index(hosts, " " $2 " ") && index(hosts, " " $3 " ")' \
