@@ -67,7 +67,10 @@ failed=0
 read -r -a wrap <<<"${SPONGE_WRAP:-}"
 
 cleanup() {
-    trap - EXIT INT TERM
+    # a second interrupt (or TERM from a test driver stopping everything) must not cut the
+    # teardown short and leave namespaces behind
+    trap '' INT TERM
+    trap - EXIT
     local pid ns
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
