@@ -1,7 +1,7 @@
 #!/bin/bash
 # Ctrl-C in the middle of etc/topology_run.sh leaves nothing behind: the runner (in a process
 # group of its own, as a terminal's foreground job) gets SIGINT once the chain of 8 routers is
-# up; it must stop at once (exit 130), and then none of the processes it started is alive, none of its host namespaces
+# up, and again every 20 ms during its teardown; it must stop at once (exit 130), and then none of the processes it started is alive, none of its host namespaces
 # (tpPID-*) exists, and it exits non-zero. Exit 77 (skipped) without root or namespaces.
 set -u
 src="${SPONGE_SRC:-$(dirname "$0")/../..}"
@@ -22,6 +22,11 @@ namespaces=$(ip netns list | grep -c "^tp$pid-")
 echo "ok: chain8 up: runner $pid with children $children and $namespaces host namespaces"
 [ "$namespaces" -gt 0 ] || { echo "FAIL: no host namespaces named tp$pid-*"; exit 1; }
 kill -INT -- -"$pid"
+# an impatient user keeps pressing Ctrl-C while the teardown runs: it must still finish
+for ((i = 0; i < 50; i++)); do
+    sleep 0.02
+    kill -INT -- -"$pid" 2>/dev/null || break
+done
 wait "$pid"
 rc=$?
 tail -3 "$out"
