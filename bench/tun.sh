@@ -22,7 +22,10 @@
 #
 # Needs root (private namespaces), python3, liblwip-dev + libssl-dev for the anchor (without
 # them the lwip rows are left out, said on one line). Without root: one skip line.
-# Usage: bench/tun.sh [BUILD_DIR]   Env: RUNS (5), BYTES (104857600), ANCHOR_DIR.
+# Usage: bench/tun.sh [BUILD_DIR]   Env: RUNS (5), BYTES (104857600), ANCHOR_DIR,
+#   BASELINE (another build's tun_throughput, run as a fifth contender `baseline` with the
+#   options in BASELINE_ARGS: a before/after comparison in the same interleaved rounds),
+#   ONLY (names of the contenders to run, e.g. "sponge_plain lwip baseline"; default all).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -121,6 +124,7 @@ transfer() {
         sponge) stack=("$BUILD/tun_throughput") ;;
         sponge_plain) stack=("$BUILD/tun_throughput" --no-offload) ;;
         lwip) stack=("$LWIP") ;;
+        baseline) read -r -a stack <<<"$BASELINE ${BASELINE_ARGS:-}" ;;
     esac
     local rc=0 pid gbps sha_a sha_b bytes cpu
     if [ "$name" = kernel ]; then
@@ -175,6 +179,12 @@ transfer() {
 NAMES=(sponge sponge_plain)
 [ -n "$LWIP" ] && NAMES+=(lwip)
 NAMES+=(kernel)
+[ -n "${BASELINE:-}" ] && NAMES+=(baseline)
+if [ -n "${ONLY:-}" ]; then
+    picked=()
+    for name in "${NAMES[@]}"; do [[ " $ONLY " == *" $name "* ]] && picked+=("$name"); done
+    NAMES=("${picked[@]}")
+fi
 echo "tun: $(nproc) CPUs, $(uname -r), $BYTES bytes per transfer, $RUNS rounds; kernel TCP" \
     "cc=$(sysctl -n net.ipv4.tcp_congestion_control); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for ROUND in $(seq "$RUNS"); do
