@@ -5,7 +5,25 @@
  * Two loss recoveries: NewReno and CUBIC count duplicate ACKs and fill SACK holes one per ACK
  * (RFC 5681, 6582, 6675); BBR's sender finds losses with RACK (RFC 8985 section 6) over the
  * rate sampler's per-segment records and resends what it marked lost as the window and the
- * pacing gate allow, which also finds and resends lost retransmissions. */
+ * pacing gate allow, which also finds and resends lost retransmissions.
+ *
+ * Super-segments (TSO, tcp_config.max_segment): a segment longer than the MSS leaves whole, and
+ * the carrier cuts it into MSS pieces from its start; the peer's kernel then acknowledges and
+ * SACKs those pieces one by one. So both of our records of what is outstanding (the segment ring
+ * and the rate sampler's records) hold MSS pieces from the moment the segment is sent, not the
+ * super-segment: `sent` splits it into the ring, `sender_modern_on_wire` into the rate records,
+ * each piece with its own place in the send order (the carrier sends them in seqno order). Every
+ * recovery path (the timeout, fast retransmit and hole filling, RACK's send_lost, the tail loss
+ * probe) then resends ordinary MSS-sized segments, only the pieces not SACKed, each through the
+ * window, pipe and pacing checks of one segment. Splitting later (when a super-segment is first
+ * marked lost or resent) would be too late for the rate sampler: a record counts as SACKed or
+ * delivered only when a SACK covers all of it, so a partly SACKed super-segment would give RACK
+ * no delivered segment sent after the lost piece (and BBR no SACKed bytes in its pipe), and the
+ * loss would wait for the timeout. Resending sub-ranges of whole records would need every path to
+ * track partial SACK, partial loss and partial resending per record. The price of pieces is one
+ * descriptor and one record per MSS, as without offloads, bounded by the rings' maxima (one per
+ * seqno). The lab's own outstanding list keeps the segment whole (its RTO resend is replaced in
+ * `expired` by our oldest piece). */
 
 #include "tcp/sender_modern.h"
 
@@ -137,7 +155,7 @@ static uint64_t send_window(struct tcp_sender *s, uint64_t window) {
 
 static bool may_send(struct tcp_sender *s, const struct tcp_sender_segment *seg) {
     struct sender_modern *m = s->ext;
-    if (!segment_ring_reserve(&m->outstanding)) {
+    if (!segment_ring_reserve_many(&m->outstanding, tcp_sender_segment_pieces(seg, s->cfg.max_payload))) {
         return false;
     }
     if (m->probing) {
@@ -162,7 +180,12 @@ static void starved(struct tcp_sender *s) {
 
 static void sent(struct tcp_sender *s, const struct tcp_sender_segment *seg) {
     struct sender_modern *m = s->ext;
-    segment_ring_push(&m->outstanding, seg); /* may_send reserved the slot */
+    /* In MSS pieces, as the carrier cuts a super-segment (see the top of the file); may_send
+     * reserved the slots. */
+    for (uint32_t offset = 0; offset == 0 || offset < seg->payload_len; offset += (uint32_t)s->cfg.max_payload) {
+        struct tcp_sender_segment piece = tcp_sender_segment_piece(seg, offset, s->cfg.max_payload);
+        segment_ring_push(&m->outstanding, &piece);
+    }
     m->probe_sent |= m->probing;
     if (s->cfg.rtt_estimation && !m->timing) {
         m->timing = true;
@@ -428,9 +451,9 @@ static bool tick(struct tcp_sender *s, uint64_t ms, bool timer_running, uint64_t
 static uint64_t expired(struct tcp_sender *s, const struct tcp_sender_segment *oldest, bool back_off, uint64_t next) {
     struct sender_modern *m = s->ext;
     m->timing = false; /* Karn's rule */
-    /* The lab queued its oldest outstanding segment; ours is the same unless the path MTU was
-     * lowered (sender_pmtu.h): then ours is split, and the oldest unacknowledged piece is what
-     * goes (the lab keeps the segment whole, its first pieces perhaps acknowledged). */
+    /* The lab queued its oldest outstanding segment, whole; ours is its oldest MSS piece not yet
+     * acknowledged (a super-segment is kept in pieces, and so is a segment split because the path
+     * MTU was lowered, sender_pmtu.h), and that is what goes: one MSS. */
     struct tcp_sender_segment *resent = segment_ring_at(&s->queue, segment_ring_count(&s->queue) - 1);
     if (segment_ring_count(&m->outstanding)) {
         *resent = *segment_ring_at(&m->outstanding, 0);
@@ -515,6 +538,18 @@ void sender_modern_detach(struct tcp_sender *s) {
     }
     s->ext = NULL;
     s->ops = NULL;
+}
+
+void sender_modern_on_wire(struct tcp_sender *s, const struct tcp_sender_segment *seg) {
+    struct sender_modern *m = s->ext;
+    if (s->cfg.congestion == TCP_CC_NONE || !seg->payload_len) {
+        return; /* no rate samples without congestion control; a SYN's 1 byte is no rate */
+    }
+    /* One record per MSS piece (see the top of the file), in seqno order, each its own send. */
+    for (uint32_t offset = 0; offset < seg->payload_len; offset += (uint32_t)s->cfg.max_payload) {
+        struct tcp_sender_segment piece = tcp_sender_segment_piece(seg, offset, s->cfg.max_payload);
+        rate_sampler_on_send(&m->rate, piece.seqno, segment_end(&piece), m->now);
+    }
 }
 
 void sender_modern_set_mss(struct tcp_sender *s, size_t mss) {

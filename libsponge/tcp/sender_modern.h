@@ -80,6 +80,10 @@ enum sponge_err sender_modern_attach(struct tcp_sender *s);
 /** Frees the state (nothing if none). */
 void sender_modern_detach(struct tcp_sender *s);
 
+/** `seg` (a data segment or piece of one) is popped to go on the wire now: the rate sampler
+ *  records it (a new one) or refreshes its records (a retransmission), one record per MSS piece. */
+void sender_modern_on_wire(struct tcp_sender *s, const struct tcp_sender_segment *seg);
+
 /** The new payload limit (tcp_sender_set_max_payload): the congestion state's MSS. */
 void sender_modern_set_mss(struct tcp_sender *s, size_t mss);
 
