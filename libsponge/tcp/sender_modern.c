@@ -141,8 +141,13 @@ static uint64_t usable_window(const struct tcp_sender *s) {
 }
 
 static uint64_t send_window(struct tcp_sender *s, uint64_t window) {
-    if (s->ext->probing || s->cfg.congestion == TCP_CC_NONE) {
-        return window; /* a tail loss probe goes whatever the congestion window */
+    if (s->ext->probing) {
+        /* A tail loss probe goes whatever the congestion window, but it is one segment of at
+         * most one MSS (RFC 8985 7.3), not a super-segment (TSO). */
+        return min_u64(window, tcp_sender_bytes_in_flight(s) + s->cfg.max_payload);
+    }
+    if (s->cfg.congestion == TCP_CC_NONE) {
+        return window;
     }
     if (rack_enabled(s)) {
         /* BBR's window bounds the pipe: the SACKed and lost bytes, as of now, are not in it */

@@ -292,13 +292,38 @@ static void tail_probe(struct harness *h) {
     harness_end(h);
 }
 
-/* With an argument, only the case of that name runs (timeout, sack_holes, rack_pieces, tail_probe). */
+static void new_data_probe(struct harness *h) {
+    harness_begin(h, "tso: a tail loss probe of new data is one MSS, not a super-segment (BBR)");
+    struct tcp_sender s;
+    struct net n;
+    STEP(h, "BBR, 30000 bytes, so the initial window [1, 4001) leaves alone; all of it is lost");
+    start(h, &n, &s, TCP_CC_BBR, true, TOTAL);
+    n.in_air = 0;
+    while (n.sent_end == 4001 && n.now < 5000) {
+        run(h, &n, 1);
+    }
+    EXPECT_EQ(h, "the probe (RFC 8985 7.3: one new segment, whatever the window) ends at", 5001, n.sent_end);
+    EXPECT_EQ(h, "no retransmission", 0, n.resends);
+    STEP(h, "its SACK shows the initial window lost: repaired in MSS pieces, the rest sent");
+    run(h, &n, 20 * DELAY);
+    expect_done(h, &n, TOTAL + 1);
+    expect_resent(h, &n, 1, 4001, 1);
+    expect_resent(h, &n, 4001, TOTAL + 1, 0);
+    EXPECT_EQ(h, "no timeout", 0, tcp_sender_consecutive_retransmissions(&s));
+    tcp_sender_destroy(&s);
+    harness_end(h);
+}
+
+/* With an argument, only the case of that name runs (timeout, sack_holes, rack_pieces, tail_probe, new_data_probe). */
 int main(int argc, char **argv) {
     static const struct {
         const char *name;
         void (*run)(struct harness *h);
-    } cases[] = {
-        {"timeout", timeout}, {"sack_holes", sack_holes}, {"rack_pieces", rack_pieces}, {"tail_probe", tail_probe}};
+    } cases[] = {{"timeout", timeout},
+                 {"sack_holes", sack_holes},
+                 {"rack_pieces", rack_pieces},
+                 {"tail_probe", tail_probe},
+                 {"new_data_probe", new_data_probe}};
     struct harness h;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         if (argc < 2 || strcmp(argv[1], cases[i].name) == 0) {
