@@ -34,6 +34,10 @@
  * flight, and a floor for the timeout (a very small SRTT would probe needlessly). */
 #define TLP_DELAYED_ACK_MS 200
 #define TLP_MIN_TIMEOUT_MS 10
+/* TSO autosizing: a paced super-segment carries about this many ms of the pacing rate, and at
+ * least TSO_MIN_SEGMENTS MSS. */
+#define TSO_AUTOSIZE_MS 1
+#define TSO_MIN_SEGMENTS 2
 /* Ring slots beyond window / max_payload (as the lab's sender). */
 #define MODERN_RING_SLACK 8
 
@@ -140,7 +144,28 @@ static uint64_t usable_window(const struct tcp_sender *s) {
     return limit && s->ext->window > limit ? limit : s->ext->window;
 }
 
+/* With TSO (cfg.max_segment) and pacing (BBR), the length of the next super-segments: the carrier
+ * sends its MSS pieces back to back, so a 64 KiB one is a 45-packet burst on top of the pacing
+ * gate's credit (pacing.h: a segment is never split), more than a shallow bottleneck queue holds
+ * (bench/wan.sh's shallow phase: 42 packets). As Linux's TSO autosizing, a super-segment carries
+ * about 1 ms of the pacing rate in whole MSS (at least 2), up to what was configured; at high
+ * rates that is the configured 64 KiB, so only slow paced paths get shorter ones. Unpaced
+ * (NewReno, CUBIC, BBR before its first sample) it stays as configured. */
+static void autosize_segments(struct tcp_sender *s) {
+    struct sender_modern *m = s->ext;
+    size_t mss = s->cfg.max_payload;
+    uint64_t rate = congestion_pacing_rate(&m->cc);
+    if (m->max_segment <= mss || rate == 0) {
+        s->cfg.max_segment = m->max_segment;
+        return;
+    }
+    uint64_t bytes = rate * TSO_AUTOSIZE_MS / 1000;
+    bytes = bytes - bytes % mss > TSO_MIN_SEGMENTS * mss ? bytes - bytes % mss : TSO_MIN_SEGMENTS * mss;
+    s->cfg.max_segment = (size_t)min_u64(bytes, m->max_segment);
+}
+
 static uint64_t send_window(struct tcp_sender *s, uint64_t window) {
+    autosize_segments(s); /* fill_window makes its segments next */
     if (s->ext->probing) {
         /* A tail loss probe goes whatever the congestion window, but it is one segment of at
          * most one MSS (RFC 8985 7.3), not a super-segment (TSO). */
@@ -526,6 +551,7 @@ enum sponge_err sender_modern_attach(struct tcp_sender *s) {
         return SPONGE_ERR_NO_MEMORY;
     }
     m->window = 1;
+    m->max_segment = cfg->max_segment;
     rtt_estimator_init(&m->rtt, cfg->rt_timeout, cfg->min_rto, cfg->max_rto);
     rack_init(&m->rack);
     congestion_init(&m->cc, cfg->congestion, cfg->max_payload);

@@ -67,6 +67,7 @@ struct sender_modern {
     bool probing;                    /* fill_window is sending that probe */
     bool timeout_recovery;           /* recovering from a timeout: unsent-again segments are lost */
     uint64_t rexmit_high;            /* end of the highest hole resent in this recovery */
+    size_t max_segment;              /* cfg.max_segment as configured (the sender's is autosized) */
 };
 
 /** True if `cfg` asks for anything beyond lab 3 (congestion control, RTT estimation, tail

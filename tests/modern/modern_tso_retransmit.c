@@ -35,6 +35,8 @@ struct net {
     uint8_t resent[TOTAL + 2];           /* how often each seqno was resent */
     uint8_t piece_arrivals[TOTAL + 2];   /* per MSS piece start: how often it reached the peer's carrier */
     bool got[TOTAL + 2];                 /* the peer holds this seqno */
+    uint32_t longest_new;                /* payload of the longest new segment */
+    unsigned oversized;                  /* new segments longer than TSO autosizing allows */
     uint64_t drop_first[8], drop_second; /* pieces lost the first time (and the second: drop_second) */
     unsigned drops;
 };
@@ -62,6 +64,15 @@ static void pop_all(struct harness *h, struct net *n) {
             for (uint64_t b = start; b < end && b < n->sent_end && b < sizeof n->resent; b++) {
                 n->resent[b]++;
             }
+        }
+        if (start >= n->sent_end) {
+            /* Paced, a super-segment holds 1 ms of the pacing rate in whole MSS, at least 2. */
+            struct congestion_trace trace;
+            tcp_sender_cc_trace(n->s, &trace);
+            uint64_t allowed = trace.pacing_rate / 1000 / MSS * MSS;
+            allowed = allowed > 2 * MSS ? allowed : 2 * MSS;
+            n->oversized += trace.pacing_rate && len > allowed;
+            n->longest_new = len > n->longest_new ? len : n->longest_new;
         }
         n->sent_end = end > n->sent_end ? end : n->sent_end;
         if (n->in_air == LOG_MAX) {
@@ -176,8 +187,10 @@ static void start(struct harness *h, struct net *n, struct tcp_sender *s, enum t
     n->got[0] = true;
     tcp_sender_fill_window(s);
     pop_all(h, n);
-    EXPECT_EQ(h, "the initial window (4 MSS) leaves as one super-segment", 1, n->in_air);
-    EXPECT_EQ(h, "its end", 4001, n->sent_end);
+    EXPECT_EQ(h, "the initial window (4 MSS) left: its end", 4001, n->sent_end);
+    if (cc != TCP_CC_BBR) {
+        EXPECT_EQ(h, "unpaced, it leaves as one super-segment", 1, n->in_air);
+    }
 }
 
 /* Every seqno in [lo, hi) was resent `times` times. */
@@ -196,12 +209,15 @@ static void expect_done(struct harness *h, struct net *n, uint64_t end) {
     EXPECT_TRUE(h, "every retransmission carries at most one MSS", n->longest_resend <= MSS);
 }
 
-/* All of the second flight, [4001, end), is lost; runs until the first retransmission. */
+/* All of the second flight, [4001, end), is lost; runs until it left, then until the first
+ * retransmission. */
 static void lose_second_flight(struct harness *h, struct net *n, uint64_t end) {
     for (uint64_t p = 4001; p < end; p += MSS) {
         n->drop_first[n->drops++] = p;
     }
-    run(h, n, DELAY);
+    while (n->sent_end < end && n->resends == 0 && n->now < 5000) {
+        run(h, n, 1);
+    }
     EXPECT_EQ(h, "the second flight left", end, n->sent_end);
     while (n->resends == 0 && n->now < 5000) {
         run(h, n, 1);
@@ -314,16 +330,28 @@ static void new_data_probe(struct harness *h) {
     harness_end(h);
 }
 
-/* With an argument, only the case of that name runs (timeout, sack_holes, rack_pieces, tail_probe, new_data_probe). */
+static void autosize(struct harness *h) {
+    harness_begin(h, "tso: paced (BBR), a super-segment carries about 1 ms of the pacing rate, at least 2 MSS");
+    struct tcp_sender s;
+    struct net n;
+    STEP(h, "BBR, 30000 bytes, no loss");
+    start(h, &n, &s, TCP_CC_BBR, true, TOTAL);
+    run(h, &n, 20 * DELAY);
+    expect_done(h, &n, TOTAL + 1);
+    EXPECT_EQ(h, "new segments longer than max(2 MSS, 1 ms at the pacing rate)", 0, n.oversized);
+    EXPECT_TRUE(h, "still super-segments", n.longest_new > MSS);
+    tcp_sender_destroy(&s);
+    harness_end(h);
+}
+
+/* With an argument, only the case of that name runs (timeout, sack_holes, rack_pieces, tail_probe, new_data_probe,
+ * autosize). */
 int main(int argc, char **argv) {
     static const struct {
         const char *name;
         void (*run)(struct harness *h);
-    } cases[] = {{"timeout", timeout},
-                 {"sack_holes", sack_holes},
-                 {"rack_pieces", rack_pieces},
-                 {"tail_probe", tail_probe},
-                 {"new_data_probe", new_data_probe}};
+    } cases[] = {{"timeout", timeout},       {"sack_holes", sack_holes},         {"rack_pieces", rack_pieces},
+                 {"tail_probe", tail_probe}, {"new_data_probe", new_data_probe}, {"autosize", autosize}};
     struct harness h;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         if (argc < 2 || strcmp(argv[1], cases[i].name) == 0) {
