@@ -46,7 +46,7 @@
 #      MODERN_OPTS (tun_throughput options for modern mode in the relayed cases; default
 #      "--cc bbr"; "--cc newreno" or "--cc cubic" for the loss-based ones);
 #      MODERN_LOSS_OPTS (added after MODERN_OPTS in the loss and shallow phases; default
-#      "--no-offload", see below);
+#      empty: offloads on in every phase, see below; "--no-offload" for plain packets);
 #      SHALLOW_MBIT (100), SHALLOW_BYTES (26214400), SHALLOW_QUEUE (packets; default 1/4 BDP);
 #      TRACE (1; 0: no figures), FIGURES (where they go);
 #      PHASES ("delay loss shallow clean") and PROGS ("kernel modern lab") pick a subset.
@@ -85,12 +85,14 @@ KERNEL_RMEM_MAX=${KERNEL_RMEM_MAX:-33554432}
 KERNEL_WMEM_MAX=${KERNEL_WMEM_MAX:-33554432}
 PHASES=${PHASES:-delay loss shallow clean}
 read -ra MODERN_OPTS <<<"${MODERN_OPTS---cc bbr}"
-# --no-offload where segments are lost: the kernel sender is held to one segment per packet
-# (gso_max_segs 1), and ours with TSO makes 64 KiB super-segments, each one unit for its pacing,
-# RACK and retransmission (one lost 1500-byte packet resends 64 KiB); in front of the shallow
-# 42-packet queue a resent super-segment's burst lost its tail every time and the transfer
-# stalled in timeouts until reset. Without loss the super-segments stay (fewer system calls).
-read -ra MODERN_LOSS_OPTS <<<"${MODERN_LOSS_OPTS---no-offload}"
+# Offloads stay on where segments are lost too. Our sender with TSO makes super-segments of up
+# to 64 KiB that the kernel cuts into MSS packets, but it keeps its records of them (SACK, RACK,
+# rate samples) in MSS pieces and repairs a loss with MSS-sized segments, only the pieces not
+# SACKed (libsponge/tcp/sender_modern.c). It used to resend a lost super-segment whole, which in
+# front of the shallow 42-packet queue lost its tail again every time, so these phases ran with
+# --no-offload until then. (The kernel sender is still held to one segment per packet here:
+# gso_max_segs 1 on the veth.)
+read -ra MODERN_LOSS_OPTS <<<"${MODERN_LOSS_OPTS-}"
 SHALLOW_MBIT=${SHALLOW_MBIT:-100}
 SHALLOW_BYTES=${SHALLOW_BYTES:-26214400}
 TRACE=${TRACE:-1}
@@ -350,7 +352,7 @@ echo "== wan: $RUNS rounds, interleaved; 20 ms RTT (relay -d $DELAY_MS each way)
     "senders on cpu$SENDER_CPU; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "   kernel: cc $TCP_CONGESTION, receiver tcp_rmem max $KERNEL_RMEM_MAX," \
     "sender tcp_wmem max $KERNEL_WMEM_MAX, $OFFLOADS; ours: modern window $WINDOW (-w)${MODERN_OPTS[*]:+ ${MODERN_OPTS[*]}}," \
-    "with loss (and shallow) adding '${MODERN_LOSS_OPTS[*]}'; lab 64000"
+    "with loss (and shallow) adding '${MODERN_LOSS_OPTS[*]:-nothing: offloads on}'; lab 64000"
 echo "   bytes: $BYTES (delay, clean), $LOSS_BYTES (loss: kernel, modern), $LAB_LOSS_BYTES (loss: lab)," \
     "$SHALLOW_BYTES (shallow: relay -b $SHALLOW_MBIT -Q $SHALLOW_QUEUE)"
 for r in $(seq 1 "$RUNS"); do

@@ -101,6 +101,10 @@ uint64_t congestion_pacing_delay(const struct congestion *cc) {
     return pacing_delay_ms(&cc->pacing);
 }
 
+uint64_t congestion_pacing_rate(const struct congestion *cc) {
+    return pacing_rate(&cc->pacing);
+}
+
 void congestion_trace(const struct congestion *cc, struct congestion_trace *out) {
     bool bbr = cc->algo == TCP_CC_BBR;
     out->cwnd = congestion_window(cc);

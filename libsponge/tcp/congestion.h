@@ -126,6 +126,9 @@ bool congestion_tick(struct congestion *cc, uint64_t ms);
 /** Whole ms (at least 1) until a segment waiting for pacing may go, UINT64_MAX if none waits. */
 uint64_t congestion_pacing_delay(const struct congestion *cc);
 
+/** The pacing rate, bytes per second (0: not paced). */
+uint64_t congestion_pacing_rate(const struct congestion *cc);
+
 /** Fills the fields of `out` congestion control knows (see struct congestion_trace). */
 void congestion_trace(const struct congestion *cc, struct congestion_trace *out);
 

@@ -5,7 +5,25 @@
  * Two loss recoveries: NewReno and CUBIC count duplicate ACKs and fill SACK holes one per ACK
  * (RFC 5681, 6582, 6675); BBR's sender finds losses with RACK (RFC 8985 section 6) over the
  * rate sampler's per-segment records and resends what it marked lost as the window and the
- * pacing gate allow, which also finds and resends lost retransmissions. */
+ * pacing gate allow, which also finds and resends lost retransmissions.
+ *
+ * Super-segments (TSO, tcp_config.max_segment): a segment longer than the MSS leaves whole, and
+ * the carrier cuts it into MSS pieces from its start; the peer's kernel then acknowledges and
+ * SACKs those pieces one by one. So both of our records of what is outstanding (the segment ring
+ * and the rate sampler's records) hold MSS pieces from the moment the segment is sent, not the
+ * super-segment: `sent` splits it into the ring, `sender_modern_on_wire` into the rate records,
+ * each piece with its own place in the send order (the carrier sends them in seqno order). Every
+ * recovery path (the timeout, fast retransmit and hole filling, RACK's send_lost, the tail loss
+ * probe) then resends ordinary MSS-sized segments, only the pieces not SACKed, each through the
+ * window, pipe and pacing checks of one segment. Splitting later (when a super-segment is first
+ * marked lost or resent) would be too late for the rate sampler: a record counts as SACKed or
+ * delivered only when a SACK covers all of it, so a partly SACKed super-segment would give RACK
+ * no delivered segment sent after the lost piece (and BBR no SACKed bytes in its pipe), and the
+ * loss would wait for the timeout. Resending sub-ranges of whole records would need every path to
+ * track partial SACK, partial loss and partial resending per record. The price of pieces is one
+ * descriptor and one record per MSS, as without offloads, bounded by the rings' maxima (one per
+ * seqno). The lab's own outstanding list keeps the segment whole (its RTO resend is replaced in
+ * `expired` by our oldest piece). */
 
 #include "tcp/sender_modern.h"
 
@@ -16,6 +34,10 @@
  * flight, and a floor for the timeout (a very small SRTT would probe needlessly). */
 #define TLP_DELAYED_ACK_MS 200
 #define TLP_MIN_TIMEOUT_MS 10
+/* TSO autosizing: a paced super-segment carries about this many ms of the pacing rate, and at
+ * least TSO_MIN_SEGMENTS MSS. */
+#define TSO_AUTOSIZE_MS 1
+#define TSO_MIN_SEGMENTS 2
 /* Ring slots beyond window / max_payload (as the lab's sender). */
 #define MODERN_RING_SLACK 8
 
@@ -122,9 +144,35 @@ static uint64_t usable_window(const struct tcp_sender *s) {
     return limit && s->ext->window > limit ? limit : s->ext->window;
 }
 
+/* With TSO (cfg.max_segment) and pacing (BBR), the length of the next super-segments: the carrier
+ * sends its MSS pieces back to back, so a 64 KiB one is a 45-packet burst on top of the pacing
+ * gate's credit (pacing.h: a segment is never split), more than a shallow bottleneck queue holds
+ * (bench/wan.sh's shallow phase: 42 packets). As Linux's TSO autosizing, a super-segment carries
+ * about 1 ms of the pacing rate in whole MSS (at least 2), up to what was configured; at high
+ * rates that is the configured 64 KiB, so only slow paced paths get shorter ones. Unpaced
+ * (NewReno, CUBIC, BBR before its first sample) it stays as configured. */
+static void autosize_segments(struct tcp_sender *s) {
+    struct sender_modern *m = s->ext;
+    size_t mss = s->cfg.max_payload;
+    uint64_t rate = congestion_pacing_rate(&m->cc);
+    if (m->max_segment <= mss || rate == 0) {
+        s->cfg.max_segment = m->max_segment;
+        return;
+    }
+    uint64_t bytes = rate * TSO_AUTOSIZE_MS / 1000;
+    bytes = bytes - bytes % mss > TSO_MIN_SEGMENTS * mss ? bytes - bytes % mss : TSO_MIN_SEGMENTS * mss;
+    s->cfg.max_segment = (size_t)min_u64(bytes, m->max_segment);
+}
+
 static uint64_t send_window(struct tcp_sender *s, uint64_t window) {
-    if (s->ext->probing || s->cfg.congestion == TCP_CC_NONE) {
-        return window; /* a tail loss probe goes whatever the congestion window */
+    autosize_segments(s); /* fill_window makes its segments next */
+    if (s->ext->probing) {
+        /* A tail loss probe goes whatever the congestion window, but it is one segment of at
+         * most one MSS (RFC 8985 7.3), not a super-segment (TSO). */
+        return min_u64(window, tcp_sender_bytes_in_flight(s) + s->cfg.max_payload);
+    }
+    if (s->cfg.congestion == TCP_CC_NONE) {
+        return window;
     }
     if (rack_enabled(s)) {
         /* BBR's window bounds the pipe: the SACKed and lost bytes, as of now, are not in it */
@@ -137,7 +185,7 @@ static uint64_t send_window(struct tcp_sender *s, uint64_t window) {
 
 static bool may_send(struct tcp_sender *s, const struct tcp_sender_segment *seg) {
     struct sender_modern *m = s->ext;
-    if (!segment_ring_reserve(&m->outstanding)) {
+    if (!segment_ring_reserve_many(&m->outstanding, tcp_sender_segment_pieces(seg, s->cfg.max_payload))) {
         return false;
     }
     if (m->probing) {
@@ -162,7 +210,12 @@ static void starved(struct tcp_sender *s) {
 
 static void sent(struct tcp_sender *s, const struct tcp_sender_segment *seg) {
     struct sender_modern *m = s->ext;
-    segment_ring_push(&m->outstanding, seg); /* may_send reserved the slot */
+    /* In MSS pieces, as the carrier cuts a super-segment (see the top of the file); may_send
+     * reserved the slots. */
+    for (uint32_t offset = 0; offset == 0 || offset < seg->payload_len; offset += (uint32_t)s->cfg.max_payload) {
+        struct tcp_sender_segment piece = tcp_sender_segment_piece(seg, offset, s->cfg.max_payload);
+        segment_ring_push(&m->outstanding, &piece);
+    }
     m->probe_sent |= m->probing;
     if (s->cfg.rtt_estimation && !m->timing) {
         m->timing = true;
@@ -428,9 +481,9 @@ static bool tick(struct tcp_sender *s, uint64_t ms, bool timer_running, uint64_t
 static uint64_t expired(struct tcp_sender *s, const struct tcp_sender_segment *oldest, bool back_off, uint64_t next) {
     struct sender_modern *m = s->ext;
     m->timing = false; /* Karn's rule */
-    /* The lab queued its oldest outstanding segment; ours is the same unless the path MTU was
-     * lowered (sender_pmtu.h): then ours is split, and the oldest unacknowledged piece is what
-     * goes (the lab keeps the segment whole, its first pieces perhaps acknowledged). */
+    /* The lab queued its oldest outstanding segment, whole; ours is its oldest MSS piece not yet
+     * acknowledged (a super-segment is kept in pieces, and so is a segment split because the path
+     * MTU was lowered, sender_pmtu.h), and that is what goes: one MSS. */
     struct tcp_sender_segment *resent = segment_ring_at(&s->queue, segment_ring_count(&s->queue) - 1);
     if (segment_ring_count(&m->outstanding)) {
         *resent = *segment_ring_at(&m->outstanding, 0);
@@ -498,6 +551,7 @@ enum sponge_err sender_modern_attach(struct tcp_sender *s) {
         return SPONGE_ERR_NO_MEMORY;
     }
     m->window = 1;
+    m->max_segment = cfg->max_segment;
     rtt_estimator_init(&m->rtt, cfg->rt_timeout, cfg->min_rto, cfg->max_rto);
     rack_init(&m->rack);
     congestion_init(&m->cc, cfg->congestion, cfg->max_payload);
@@ -515,6 +569,18 @@ void sender_modern_detach(struct tcp_sender *s) {
     }
     s->ext = NULL;
     s->ops = NULL;
+}
+
+void sender_modern_on_wire(struct tcp_sender *s, const struct tcp_sender_segment *seg) {
+    struct sender_modern *m = s->ext;
+    if (s->cfg.congestion == TCP_CC_NONE || !seg->payload_len) {
+        return; /* no rate samples without congestion control; a SYN's 1 byte is no rate */
+    }
+    /* One record per MSS piece (see the top of the file), in seqno order, each its own send. */
+    for (uint32_t offset = 0; offset < seg->payload_len; offset += (uint32_t)s->cfg.max_payload) {
+        struct tcp_sender_segment piece = tcp_sender_segment_piece(seg, offset, s->cfg.max_payload);
+        rate_sampler_on_send(&m->rate, piece.seqno, segment_end(&piece), m->now);
+    }
 }
 
 void sender_modern_set_mss(struct tcp_sender *s, size_t mss) {

@@ -67,6 +67,7 @@ struct sender_modern {
     bool probing;                    /* fill_window is sending that probe */
     bool timeout_recovery;           /* recovering from a timeout: unsent-again segments are lost */
     uint64_t rexmit_high;            /* end of the highest hole resent in this recovery */
+    size_t max_segment;              /* cfg.max_segment as configured (the sender's is autosized) */
 };
 
 /** True if `cfg` asks for anything beyond lab 3 (congestion control, RTT estimation, tail
@@ -79,6 +80,10 @@ enum sponge_err sender_modern_attach(struct tcp_sender *s);
 
 /** Frees the state (nothing if none). */
 void sender_modern_detach(struct tcp_sender *s);
+
+/** `seg` (a data segment or piece of one) is popped to go on the wire now: the rate sampler
+ *  records it (a new one) or refreshes its records (a retransmission), one record per MSS piece. */
+void sender_modern_on_wire(struct tcp_sender *s, const struct tcp_sender_segment *seg);
 
 /** The new payload limit (tcp_sender_set_max_payload): the congestion state's MSS. */
 void sender_modern_set_mss(struct tcp_sender *s, size_t mss);

@@ -28,8 +28,7 @@ static bool holds(const struct segment_ring *ring, uint64_t seqno) {
 static size_t split_ring(struct segment_ring *ring, size_t limit, struct segment_ring *resend) {
     size_t needed = 0;
     for (size_t i = 0; i < segment_ring_count(ring); i++) {
-        uint32_t len = segment_ring_at(ring, i)->payload_len;
-        needed += len > limit ? (len + limit - 1) / limit : 1;
+        needed += tcp_sender_segment_pieces(segment_ring_at(ring, i), limit);
     }
     struct segment_ring fresh;
     if (needed == segment_ring_count(ring) || needed > ring->max_cap ||
@@ -43,19 +42,13 @@ static size_t split_ring(struct segment_ring *ring, size_t limit, struct segment
             segment_ring_push(&fresh, d);
             continue;
         }
-        uint64_t seqno = d->seqno;
-        for (uint32_t done = 0; done < d->payload_len;) {
-            uint32_t left = d->payload_len - done;
-            uint32_t len = left < limit ? left : (uint32_t)limit;
-            struct tcp_sender_segment piece = {
-                .seqno = seqno, .payload_len = len, .syn = done == 0 && d->syn, .fin = len == left && d->fin};
+        for (uint32_t done = 0; done < d->payload_len; done += (uint32_t)limit) {
+            struct tcp_sender_segment piece = tcp_sender_segment_piece(d, done, limit);
             segment_ring_push(&fresh, &piece);
-            if (resend && !holds(resend, seqno) && segment_ring_reserve(resend)) {
+            if (resend && !holds(resend, piece.seqno) && segment_ring_reserve(resend)) {
                 segment_ring_push(resend, &piece);
                 resent++;
             }
-            seqno += tcp_sender_segment_length(&piece);
-            done += len;
         }
     }
     segment_ring_destroy(ring);

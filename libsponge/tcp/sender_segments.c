@@ -22,26 +22,29 @@ void segment_ring_destroy(struct segment_ring *r) {
 }
 
 bool segment_ring_reserve(struct segment_ring *r) {
-    if (r->count < r->cap) {
-        return true;
-    }
-    if (r->cap >= r->max_cap) {
+    return segment_ring_reserve_many(r, 1);
+}
+
+bool segment_ring_reserve_many(struct segment_ring *r, size_t n) {
+    if (n > r->max_cap - r->count) {
         return false;
     }
-    size_t new_cap = r->cap <= r->max_cap / 2 ? r->cap * 2 : r->max_cap;
-    struct tcp_sender_segment *items = realloc(r->items, new_cap * sizeof *items);
-    if (!items) {
-        return false;
+    while (r->cap - r->count < n) {
+        size_t new_cap = r->cap <= r->max_cap / 2 ? r->cap * 2 : r->max_cap;
+        struct tcp_sender_segment *items = realloc(r->items, new_cap * sizeof *items);
+        if (!items) {
+            return false;
+        }
+        /* If the descriptors wrap around the end, move the older part [head, cap) to the end of
+         * the larger array so that they stay in order. */
+        size_t older = r->cap - r->head;
+        if (r->head + r->count > r->cap) {
+            memmove(items + new_cap - older, items + r->head, older * sizeof *items);
+            r->head = new_cap - older;
+        }
+        r->items = items;
+        r->cap = new_cap;
     }
-    /* The ring is full, so it wraps unless head is 0: move the older part [head, cap) to the
-     * end of the larger array so that the descriptors stay in order. */
-    size_t older = r->cap - r->head;
-    if (r->head != 0) {
-        memmove(items + new_cap - older, items + r->head, older * sizeof *items);
-        r->head = new_cap - older;
-    }
-    r->items = items;
-    r->cap = new_cap;
     return true;
 }
 

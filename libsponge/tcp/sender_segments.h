@@ -36,6 +36,25 @@ static inline uint64_t tcp_sender_segment_stream_index(const struct tcp_sender_s
     return seg->seqno + (uint64_t)seg->syn - 1;
 }
 
+/** How many pieces of at most `limit` (> 0) payload bytes `seg` makes (1 if it fits). */
+static inline size_t tcp_sender_segment_pieces(const struct tcp_sender_segment *seg, size_t limit) {
+    return seg->payload_len > limit ? (seg->payload_len + limit - 1) / limit : 1;
+}
+
+/** The piece of `seg` whose payload starts `offset` bytes into seg's (offset < payload_len, or 0)
+ *  and holds at most `limit` bytes: the SYN goes with the first piece and the FIN with the last,
+ *  as a carrier that cuts the segment (TSO, sender_pmtu.h) places them. */
+static inline struct tcp_sender_segment tcp_sender_segment_piece(const struct tcp_sender_segment *seg, uint32_t offset,
+                                                                 size_t limit) {
+    uint32_t left = seg->payload_len - offset;
+    uint32_t len = left < limit ? left : (uint32_t)limit;
+    return (struct tcp_sender_segment){.seqno = seg->seqno + (offset ? (uint64_t)seg->syn + offset : 0),
+                                       .payload_len = len,
+                                       .syn = offset == 0 && seg->syn,
+                                       .fin = len == left && seg->fin,
+                                       .rst = seg->rst};
+}
+
 /** A FIFO of descriptors in one growable array used as a ring. */
 struct segment_ring {
     /* private */
@@ -56,6 +75,10 @@ void segment_ring_destroy(struct segment_ring *r);
 /** Makes room for one more descriptor, growing if needed. False when the ring already holds
  *  max_cap descriptors or the allocation failed (the ring is unchanged). */
 bool segment_ring_reserve(struct segment_ring *r);
+
+/** Makes room for `n` more descriptors at once, growing if needed. False when they would exceed
+ *  max_cap or the allocation failed (the ring keeps what it had, perhaps grown). */
+bool segment_ring_reserve_many(struct segment_ring *r, size_t n);
 
 /** Appends a copy of `seg`. Requires room (segment_ring_reserve returned true). */
 void segment_ring_push(struct segment_ring *r, const struct tcp_sender_segment *seg);

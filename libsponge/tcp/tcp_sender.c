@@ -146,8 +146,8 @@ bool tcp_sender_segments_out(struct tcp_sender *s, struct tcp_segment *seg) {
         segment_ring_pop(&s->queue);
     }
     d = &piece;
-    if (s->ext && s->cfg.congestion != TCP_CC_NONE && d->payload_len) { /* data only: a SYN's 1 byte is no rate */
-        rate_sampler_on_send(&s->ext->rate, d->seqno, d->seqno + tcp_sender_segment_length(d), s->ext->now);
+    if (s->ext) {
+        sender_modern_on_wire(s, d); /* delivery-rate records */
     }
     memset(seg, 0, sizeof *seg);
     seg->header.seqno = wrap(d->seqno, s->isn);
