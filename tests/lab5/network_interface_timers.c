@@ -87,6 +87,19 @@ static void many_small_ticks(void) {
     harness_end(&h);
 }
 
+/* From t=0 to t=1000: datagram d to unknown 10.0.0.5 sends an ARP request, the reply comes 1 s
+ * later and d leaves. */
+static void request_answered(struct harness *h, struct network_interface *ni, const struct ipv4_datagram *d) {
+    STEP(h, "t=0: datagram d1 to 10.0.0.5 sent");
+    network_interface_send_datagram(ni, d, ip4(10, 0, 0, 5));
+    expect_arp_frame(h, ni, eth_broadcast(), ARP_OPCODE_REQUEST, mac_zero(), ip4(10, 0, 0, 5));
+    STEP(h, "t=1000: the reply comes");
+    network_interface_tick(ni, 1000);
+    arp_reply_from(h, ni, 5);
+    expect_ipv4_frame(h, ni, mac(5), d);
+    expect_no_frame(h, ni);
+}
+
 /* A request is over once its answer came, not 5 s after it was sent: when the mapping it taught
  * is gone again (here evicted from a cache with room for one), the next datagram to that address
  * asks at once, even within 5 s of the answered request. */
@@ -100,14 +113,7 @@ static void answered_request_is_over(void) {
     ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), &cfg);
     struct ipv4_datagram d1 = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 5), "one");
     struct ipv4_datagram d2 = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 5), "two");
-    STEP(&h, "t=0: datagram d1 to 10.0.0.5 sent");
-    network_interface_send_datagram(&ni, &d1, ip4(10, 0, 0, 5));
-    expect_arp_frame(&h, &ni, eth_broadcast(), ARP_OPCODE_REQUEST, mac_zero(), ip4(10, 0, 0, 5));
-    STEP(&h, "t=1000: the reply comes");
-    network_interface_tick(&ni, 1000);
-    arp_reply_from(&h, &ni, 5);
-    expect_ipv4_frame(&h, &ni, mac(5), &d1);
-    expect_no_frame(&h, &ni);
+    request_answered(&h, &ni, &d1);
     STEP(&h, "t=2000: learning 10.0.0.6 evicts 10.0.0.5 (room for one mapping)");
     network_interface_tick(&ni, 1000);
     arp_reply_from(&h, &ni, 6);
@@ -135,13 +141,7 @@ static void request_again_after_mapping_expired(void) {
     ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
     struct ipv4_datagram d1 = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 5), "one");
     struct ipv4_datagram d2 = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 5), "two");
-    STEP(&h, "t=0: datagram d1 to 10.0.0.5 sent");
-    network_interface_send_datagram(&ni, &d1, ip4(10, 0, 0, 5));
-    expect_arp_frame(&h, &ni, eth_broadcast(), ARP_OPCODE_REQUEST, mac_zero(), ip4(10, 0, 0, 5));
-    STEP(&h, "t=1000: the reply comes");
-    network_interface_tick(&ni, 1000);
-    arp_reply_from(&h, &ni, 5);
-    expect_ipv4_frame(&h, &ni, mac(5), &d1);
+    request_answered(&h, &ni, &d1);
     STEP(&h, "t=31000: the mapping expired; datagram d2 to 10.0.0.5: expect an ARP request at once");
     network_interface_tick(&ni, 30000);
     network_interface_send_datagram(&ni, &d2, ip4(10, 0, 0, 5));
