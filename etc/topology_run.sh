@@ -95,20 +95,11 @@ die() {
 }
 elapsed() { echo "$(date +%s.%N) $started" | awk '{printf "%.1f", $1 - $2}'; }
 
-# start NAME EXPECTED_PREFIX COMMAND...: runs COMMAND with stdout on a FIFO and waits (10 s at
-# most) for its first line; sets started_pid.
-start() {
-    local what=$1 expect=$2 line fd
-    shift 2
-    mkfifo "$work/$what.out"
-    "$@" >"$work/$what.out" 2>"$work/$what.err" &
-    started_pid=$!
-    pids+=("$started_pid")
-    exec {fd}<"$work/$what.out"
-    if ! read -r -t 10 line <&"$fd" || [ "${line#"$expect"}" = "$line" ]; then
-        die "$what did not print $expect within 10 s (got '${line:-}')"
-    fi
-}
+# start NAME EXPECTED_PREFIX COMMAND... (a program that says it is ready): see the library.
+# shellcheck source=lib/fifo_start.sh
+source "$here/lib/fifo_start.sh"
+# shellcheck disable=SC2034 # read by start
+start_fail=die
 
 wait_device() {
     local i

@@ -6,9 +6,10 @@
  * (or broadcast) become datagrams or are ARP messages answered and learned from.
  *
  * - A datagram whose next hop is unknown waits while an ARP request is broadcast. No second
- *   request for the same address goes out within NETWORK_INTERFACE_ARP_REQUEST_MS; when that
- *   time passes without a reply, the datagrams waiting for that address are dropped (counted)
- *   and the next datagram to it sends a new request.
+ *   request for the same address goes out while one is unanswered and younger than
+ *   NETWORK_INTERFACE_ARP_REQUEST_MS; when that time passes without a reply, the datagrams
+ *   waiting for that address are dropped (counted) and the next datagram to it sends a new
+ *   request. A reply ends its request at once.
  * - Every ARP message we receive (request or reply) teaches us the sender's mapping, which is
  *   kept for NETWORK_INTERFACE_ARP_ENTRY_MS. Requests for our address are answered.
  * - Memory is allocated once, in init, sized by the configuration: the waiting datagrams, the

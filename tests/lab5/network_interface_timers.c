@@ -87,6 +87,73 @@ static void many_small_ticks(void) {
     harness_end(&h);
 }
 
+/* From t=0 to t=1000: datagram d to unknown 10.0.0.5 sends an ARP request, the reply comes 1 s
+ * later and d leaves. */
+static void request_answered(struct harness *h, struct network_interface *ni, const struct ipv4_datagram *d) {
+    STEP(h, "t=0: datagram d1 to 10.0.0.5 sent");
+    network_interface_send_datagram(ni, d, ip4(10, 0, 0, 5));
+    expect_arp_frame(h, ni, eth_broadcast(), ARP_OPCODE_REQUEST, mac_zero(), ip4(10, 0, 0, 5));
+    STEP(h, "t=1000: the reply comes");
+    network_interface_tick(ni, 1000);
+    arp_reply_from(h, ni, 5);
+    expect_ipv4_frame(h, ni, mac(5), d);
+    expect_no_frame(h, ni);
+}
+
+/* A request is over once its answer came, not 5 s after it was sent: when the mapping it taught
+ * is gone again (here evicted from a cache with room for one), the next datagram to that address
+ * asks at once, even within 5 s of the answered request. */
+static void answered_request_is_over(void) {
+    struct harness h;
+    harness_begin(&h,
+                  "network interface: an answered request is over, the next need asks again at once [L5.R3 L5.R11]");
+    struct network_interface_config cfg = network_interface_default_config();
+    cfg.arp_table_capacity = 1;
+    struct network_interface ni;
+    ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), &cfg);
+    struct ipv4_datagram d1 = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 5), "one");
+    struct ipv4_datagram d2 = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 5), "two");
+    request_answered(&h, &ni, &d1);
+    STEP(&h, "t=2000: learning 10.0.0.6 evicts 10.0.0.5 (room for one mapping)");
+    network_interface_tick(&ni, 1000);
+    arp_reply_from(&h, &ni, 6);
+    STEP(&h, "t=2000: datagram d2 to 10.0.0.5: expect a new ARP request at once");
+    network_interface_send_datagram(&ni, &d2, ip4(10, 0, 0, 5));
+    expect_arp_frame(&h, &ni, eth_broadcast(), ARP_OPCODE_REQUEST, mac_zero(), ip4(10, 0, 0, 5));
+    expect_no_frame(&h, &ni);
+    STEP(&h, "t=5500: 5 s after the first request, d2 still waits for the new one");
+    network_interface_tick(&ni, 3500);
+    EXPECT_EQ(&h, "dropped for ARP timeout", 0, ni.counters.drop_arp_timeout);
+    arp_reply_from(&h, &ni, 5);
+    expect_ipv4_frame(&h, &ni, mac(5), &d2);
+    expect_no_frame(&h, &ni);
+    EXPECT_EQ(&h, "ARP requests sent", 2, ni.counters.arp_requests_sent);
+    network_interface_destroy(&ni);
+    harness_end(&h);
+}
+
+/* The same once a mapping learned from a reply expires: the old request has nothing to say. */
+static void request_again_after_mapping_expired(void) {
+    struct harness h;
+    harness_begin(
+        &h, "network interface: after an answered request's mapping expires, a datagram asks again [L5.R3 L5.R7]");
+    struct network_interface ni;
+    ni_setup(&h, &ni, mac(1), ip4(10, 0, 0, 1), NULL);
+    struct ipv4_datagram d1 = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 5), "one");
+    struct ipv4_datagram d2 = dgram(ip4(10, 0, 0, 1), ip4(10, 0, 0, 5), "two");
+    request_answered(&h, &ni, &d1);
+    STEP(&h, "t=31000: the mapping expired; datagram d2 to 10.0.0.5: expect an ARP request at once");
+    network_interface_tick(&ni, 30000);
+    network_interface_send_datagram(&ni, &d2, ip4(10, 0, 0, 5));
+    expect_arp_frame(&h, &ni, eth_broadcast(), ARP_OPCODE_REQUEST, mac_zero(), ip4(10, 0, 0, 5));
+    expect_no_frame(&h, &ni);
+    arp_reply_from(&h, &ni, 5);
+    expect_ipv4_frame(&h, &ni, mac(5), &d2);
+    expect_no_frame(&h, &ni);
+    network_interface_destroy(&ni);
+    harness_end(&h);
+}
+
 static void mapping_expires_after_30s(void) {
     struct harness h;
     harness_begin(&h, "network interface: learned mappings expire after 30 s [L5.R7]");
@@ -215,6 +282,8 @@ int main(void) {
     no_repeat_within_5s();
     requests_expire_independently();
     many_small_ticks();
+    answered_request_is_over();
+    request_again_after_mapping_expired();
     mapping_expires_after_30s();
     mapping_aged_by_small_ticks();
     older_mapping_expires_first();

@@ -73,20 +73,10 @@ no_ipv6() {
 in_a() { ip netns exec "$NS_A" "$@"; }
 in_b() { ip netns exec "$NS_B" "$@"; }
 
-# start NAME EXPECTED_PREFIX COMMAND...: runs COMMAND with stdout on a FIFO and waits (10 s at
-# most) for its first line; sets started_pid.
-start() {
-    local name=$1 expect=$2 line fd
-    shift 2
-    mkfifo "$work/$name.out"
-    "$@" >"$work/$name.out" 2>"$work/$name.err" &
-    started_pid=$!
-    pids+=("$started_pid")
-    exec {fd}<"$work/$name.out"
-    if ! read -r -t 10 line <&"$fd" || [ "${line#"$expect"}" = "$line" ]; then
-        fail "$name did not print $expect within 10 s (got '${line:-}')"
-    fi
-}
+# start NAME EXPECTED_PREFIX COMMAND... (sets started_pid; fails the test if the program does
+# not say it is ready within 10 s): the shared library.
+# shellcheck source=../../../etc/lib/fifo_start.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../../etc/lib/fifo_start.sh"
 
 # two_routers_stop: SIGTERM to both routers; each must exit 0; prints their counters (in
 # $work/r1.err, $work/r2.err).
