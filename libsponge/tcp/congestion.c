@@ -170,6 +170,11 @@ enum congestion_action congestion_on_ack(struct congestion *cc, uint64_t ackno, 
         cc->in_recovery = cc->in_recovery && ackno <= cc->recover;
         return CONGESTION_NONE;
     }
+    if (cc->in_recovery && cc->pipe_recovery) {
+        /* RFC 6675: cwnd stays at ssthresh until the recovery point is acknowledged. */
+        cc->in_recovery = ackno <= cc->recover;
+        return CONGESTION_NONE;
+    }
     if (cc->in_recovery) {
         if (ackno > cc->recover) {
             /* RFC 6582 3.2 step 3 (full ACK): deflate to ssthresh, leave recovery. */
@@ -220,17 +225,28 @@ enum congestion_action congestion_on_dupack(struct congestion *cc, uint64_t ackn
     }
     cc->recover = snd_nxt - 1;
     cc->in_recovery = true;
+    cc->pipe_recovery = false;
     cc->ssthresh = reduced_window(cc, flight);
     cc->cwnd = cc->ssthresh + DUPACK_THRESHOLD * cc->mss;
     cc->acked_in_ca = 0;
     return CONGESTION_RETRANSMIT;
 }
 
-void congestion_on_loss(struct congestion *cc, uint64_t ackno, uint64_t snd_nxt) {
-    if (!congestion_recovering(cc, ackno)) {
-        cc->recover = snd_nxt - 1;
-        cc->in_recovery = true;
+bool congestion_on_loss(struct congestion *cc, uint64_t ackno, uint64_t flight, uint64_t snd_nxt) {
+    if (cc->algo == TCP_CC_NONE || congestion_recovering(cc, ackno)) {
+        return false; /* one response per episode; none while a timeout is being repaired */
     }
+    cc->recover = snd_nxt - 1;
+    cc->in_recovery = true;
+    if (cc->algo != TCP_CC_BBR) {
+        /* RFC 6675 5 (4.2): ssthresh = cwnd = the reduced window; the sender keeps the pipe
+         * within it (no inflation by duplicates, no deflation by partial ACKs). */
+        cc->ssthresh = reduced_window(cc, flight);
+        cc->cwnd = cc->ssthresh;
+        cc->acked_in_ca = 0;
+        cc->pipe_recovery = true;
+    }
+    return true;
 }
 
 bool congestion_recovering(const struct congestion *cc, uint64_t ackno) {

@@ -5,10 +5,11 @@
  * CUBIC (RFC 9438) for the congestion-avoidance growth and the multiplicative decrease, or a
  * model-based BBR (congestion_bbr.h) that paces its sending (pacing.h) from per-ACK
  * delivery-rate samples (rate_sample.h) and keeps its model through losses.
- * NewReno and CUBIC share slow start, fast retransmit on the third duplicate ACK and fast
- * recovery; with BBR the sender's RACK (rack.h) finds losses and starts recovery
- * (congestion_on_loss). A timeout is handled separately (cwnd back to one MSS). All sizes in
- * bytes, times in ms.
+ * NewReno and CUBIC share slow start and the recovery: when the peer SACKs, the sender's RACK
+ * (rack.h) finds losses and starts it (congestion_on_loss, RFC 6675's pipe); without SACK, fast
+ * retransmit on the third duplicate ACK and NewReno's fast recovery (RFC 6582). With BBR, RACK
+ * always (congestion_on_loss only marks the episode). A timeout is handled separately (cwnd
+ * back to one MSS). All sizes in bytes, times in ms.
  * The sender sends at most min(cwnd, the peer's window) past the oldest unacknowledged byte. */
 
 #include "tcp/congestion_bbr.h"
@@ -28,7 +29,8 @@ struct congestion {
     unsigned dupacks;
     bool after_timeout; /* no new data acknowledged since the last timeout */
     bool in_recovery;
-    uint64_t recover; /* RFC 6582: highest seqno sent when loss was detected */
+    bool pipe_recovery; /* the recovery was started by congestion_on_loss (RFC 6675's pipe) */
+    uint64_t recover;   /* RFC 6582: highest seqno sent when loss was detected */
     /* CUBIC (RFC 9438 section 4) */
     bool epoch_valid;
     uint64_t epoch_start; /* when the current congestion-avoidance epoch began */
@@ -89,19 +91,23 @@ uint64_t congestion_window(const struct congestion *cc);
 
 /** An ACK advanced the cumulative ackno to `ackno` (absolute), acknowledging `acked` new
  *  bytes; `now` is the sender's clock and `srtt` its smoothed RTT (0 if unknown).
- *  Returns RETRANSMIT for a partial ACK in recovery (RFC 6582 3.2 step 5; never with BBR,
- *  whose sender resends what RACK finds lost). */
+ *  Returns RETRANSMIT for a partial ACK in recovery (RFC 6582 3.2 step 5; never with BBR or in
+ *  a recovery started by congestion_on_loss, where the sender resends what RACK finds lost). */
 enum congestion_action congestion_on_ack(struct congestion *cc, uint64_t ackno, uint64_t acked, uint64_t now,
                                          uint64_t srtt);
 
 /** A duplicate ACK (RFC 5681 section 2) with `flight` bytes outstanding and `snd_nxt` the next
- *  seqno. Returns RETRANSMIT on the third one (fast retransmit, RFC 6582 3.2 step 2). Not for
- *  BBR (congestion_on_loss). */
+ *  seqno. Returns RETRANSMIT on the third one (fast retransmit, RFC 6582 3.2 step 2). Only for
+ *  NewReno and CUBIC while the peer sends no SACK (else congestion_on_loss). */
 enum congestion_action congestion_on_dupack(struct congestion *cc, uint64_t ackno, uint64_t flight, uint64_t snd_nxt);
 
-/** Loss detection (RACK, with BBR) found segments lost with the cumulative ACK at `ackno` and
- *  `snd_nxt` the next seqno: recovery starts unless it is already under way. */
-void congestion_on_loss(struct congestion *cc, uint64_t ackno, uint64_t snd_nxt);
+/** Loss detection (RACK) found segments lost with the cumulative ACK at `ackno`, `flight` bytes
+ *  outstanding and `snd_nxt` the next seqno: recovery starts unless it is already under way
+ *  (after a timeout too, until its recovery point). NewReno and CUBIC then reduce their window
+ *  once for the episode (RFC 6675 5 step 4.2: ssthresh = cwnd = half the flight for NewReno,
+ *  RFC 9438 4.6 beta_cubic times cwnd for CUBIC) and keep it until the recovery point is
+ *  acknowledged; the sender keeps the pipe within it. Returns true if an episode started. */
+bool congestion_on_loss(struct congestion *cc, uint64_t ackno, uint64_t flight, uint64_t snd_nxt);
 
 /** The most the pipe (bytes in flight less those SACKed or presumed lost) may hold: BBR's
  *  window, or cwnd (UINT64_MAX with TCP_CC_NONE). */

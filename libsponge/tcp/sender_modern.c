@@ -2,10 +2,13 @@
  * the outstanding segments; this file keeps its own copy of the outstanding segments (for loss
  * recovery, which resends holes) and queues its retransmissions on the sender's queue.
  *
- * Two loss recoveries: NewReno and CUBIC count duplicate ACKs and fill SACK holes one per ACK
- * (RFC 5681, 6582, 6675); BBR's sender finds losses with RACK (RFC 8985 section 6) over the
- * rate sampler's per-segment records and resends what it marked lost as the window and the
- * pacing gate allow, which also finds and resends lost retransmissions.
+ * Loss recovery: the sender finds losses with RACK (RFC 8985 section 6) over the rate sampler's
+ * per-segment records and resends what it marked lost as the window (RFC 6675's pipe) and the
+ * pacing gate allow, which also finds and resends lost retransmissions (one RTT after they left,
+ * not at the RTO). That is BBR's recovery always, and NewReno's and CUBIC's once the peer SACKs
+ * (RFC 8985 recommends RACK whatever the congestion control). Without SACK RACK learns nothing
+ * (no segment sent after a hole is reported delivered before the hole is), so NewReno and CUBIC
+ * then count duplicate ACKs and resend the oldest segment (RFC 5681, 6582; rack_enabled).
  *
  * Super-segments (TSO, tcp_config.max_segment): a segment longer than the MSS leaves whole, and
  * the carrier cuts it into MSS pieces from its start; the peer's kernel then acknowledges and
@@ -54,9 +57,15 @@ static uint64_t segment_end(const struct tcp_sender_segment *seg) {
     return seg->seqno + tcp_sender_segment_length(seg);
 }
 
-/* RACK drives the loss recovery of BBR (the model needs no loss signal, only the repair). */
+/* RACK drives the loss recovery of BBR, and of NewReno and CUBIC once the peer has SACKed.
+ * With SACK, duplicate ACKs are not counted as a second trigger (RFC 8985 section 6 allows it):
+ * RACK's reordering window is 0 once three segments are SACKed and no reordering was seen (6.2
+ * step 4), so it finds the hole on the ACK that would have been the third duplicate, while
+ * DupThresh would also fire where reordering was seen and the window should wait (and would
+ * start NewReno's inflating recovery, a second notion of what is in flight). Without SACK RACK
+ * never finds a loss, and the duplicate ACKs are all there is. */
 static bool rack_enabled(const struct tcp_sender *s) {
-    return s->cfg.congestion == TCP_CC_BBR;
+    return s->cfg.congestion == TCP_CC_BBR || (s->cfg.congestion != TCP_CC_NONE && s->ext->peer_sacks);
 }
 
 /* Queues a retransmission of `seg` (if the caller has left room) and stops RTT timing (Karn's
@@ -98,9 +107,11 @@ static struct tcp_sender_segment record_segment(const struct tcp_sender *s, cons
 }
 
 /* RFC 6675's NextSeg rule 1 with RACK's marks: resends the segments marked lost, oldest first,
- * while the pipe (in flight less SACKed and lost bytes) stays within the window and the pacing
- * gate lets them go, so that the retransmissions of a burst of losses leave at the pacing rate
- * instead of overflowing again the queue that dropped the originals. */
+ * while the pipe (in flight less SACKed and lost bytes; a resent segment is no longer lost, so
+ * it counts again) stays within the window and the pacing gate lets them go, so that the
+ * retransmissions of a burst of losses leave at the pacing rate instead of overflowing again the
+ * queue that dropped the originals. The first one of a NewReno or CUBIC recovery episode goes
+ * whatever the pipe (RFC 6675 5 step 4.3: the reduced window is often below the pipe then). */
 static void send_lost(struct tcp_sender *s) {
     struct sender_modern *m = s->ext;
     uint64_t left = rate_sampler_lost_bytes(&m->rate);
@@ -114,11 +125,13 @@ static void send_lost(struct tcp_sender *s) {
         if (!p->lost) {
             continue;
         }
-        if (pipe + len > limit || !segment_ring_reserve(&s->queue) || !congestion_pace(&m->cc, len)) {
+        if ((pipe + len > limit && !m->fast_retransmit) || !segment_ring_reserve(&s->queue) ||
+            !congestion_pace(&m->cc, len)) {
             return; /* the rest when ACKs or the pacing gate make room */
         }
         struct tcp_sender_segment seg = record_segment(s, p);
         resend(s, &seg);
+        m->fast_retransmit = false;
         rate_sampler_resending(&m->rate, i, m->now);
         pipe += len;
         left -= len;
@@ -134,7 +147,9 @@ static void rack_detect(struct tcp_sender *s, uint64_t ackno) {
     uint64_t lost = rack_detect_loss(&m->rack, &m->rate, m->now, reo_wnd);
     if (lost) {
         m->newly_lost += lost;
-        congestion_on_loss(&m->cc, ackno, tcp_sender_next_seqno_absolute(s));
+        bool episode =
+            congestion_on_loss(&m->cc, ackno, tcp_sender_bytes_in_flight(s), tcp_sender_next_seqno_absolute(s));
+        m->fast_retransmit |= episode && s->cfg.congestion != TCP_CC_BBR;
     }
 }
 
@@ -175,7 +190,8 @@ static uint64_t send_window(struct tcp_sender *s, uint64_t window) {
         return window;
     }
     if (rack_enabled(s)) {
-        /* BBR's window bounds the pipe: the SACKed and lost bytes, as of now, are not in it */
+        /* The window bounds the pipe (RFC 6675): the SACKed and lost bytes, as of now, are not
+         * in it. */
         const struct rate_sampler *r = &s->ext->rate;
         uint64_t gone = rate_sampler_sacked_bytes(r) + rate_sampler_lost_bytes(r);
         return min_u64(window, congestion_pipe_window(&s->ext->cc) + gone);
@@ -308,26 +324,24 @@ static void start_recovery(struct tcp_sender *s) {
 static void sack_received(struct tcp_sender *s, const struct tcp_sender_ack *ack, uint64_t prev_acked) {
     struct sender_modern *m = s->ext;
     uint64_t next = tcp_sender_next_seqno_absolute(s);
-    m->sack_news = false;
     for (size_t i = 0; i < ack->sack_count; i++) {
         uint64_t left = unwrap(ack->sack[i].left, s->isn, next);
         uint64_t right = unwrap(ack->sack[i].right, s->isn, next);
         if (prev_acked < left && left < right && right <= next) {
-            m->sack_news |= !sack_scoreboard_covers(&m->sacked, left, right);
+            m->peer_sacks = true; /* from now on RACK finds the losses (rack_enabled) */
             sack_scoreboard_add(&m->sacked, left, right);
             rate_sampler_on_sack(&m->rate, left, right, m->now);
         }
     }
 }
 
-/* Congestion control for an ACK that repeats the cumulative ackno. A duplicate ACK (RFC 5681
+/* Congestion control for an ACK that repeats the cumulative ackno, from a peer that does not
+ * SACK (else RACK finds the losses, whatever the window does). A duplicate ACK (RFC 5681
  * section 2) carries nothing and keeps the window; a zero window's answers to probes are not
- * duplicates. One that SACKs new data is a duplicate even if the window moved (RFC 6675
- * section 2): a receiver growing its buffer (Linux's autotuning) changes the window in every
- * ACK, and without this no loss would be detected before the RTO. */
+ * duplicates. */
 static void same_ack(struct tcp_sender *s, const struct tcp_sender_ack *ack, uint64_t abs_ackno) {
     struct sender_modern *m = s->ext;
-    bool duplicate = (ack->pure && ack->window == m->window_before && ack->window) || m->sack_news;
+    bool duplicate = ack->pure && ack->window == m->window_before && ack->window;
     if (duplicate && segment_ring_count(&m->outstanding) &&
         congestion_on_dupack(&m->cc, abs_ackno, tcp_sender_bytes_in_flight(s), tcp_sender_next_seqno_absolute(s)) ==
             CONGESTION_RETRANSMIT) {
@@ -390,8 +404,8 @@ static void acked(struct tcp_sender *s, const struct tcp_sender_ack *ack, uint64
     }
     if (cc) {
         struct rate_sample rs = rate_sampler_on_ack(&m->rate, abs_ackno, m->now);
+        rack_on_ack(&m->rack, &rs, m->now); /* its RTTs, ready for the first SACK */
         if (rack) {
-            rack_on_ack(&m->rack, &rs, m->now);
             rack_detect(s, abs_ackno);
         }
         struct congestion_sample sample = {.now = m->now,
@@ -496,7 +510,7 @@ static uint64_t expired(struct tcp_sender *s, const struct tcp_sender_segment *o
     }
     if (back_off && rack_enabled(s)) {
         /* RFC 8985 6.3: after a timeout what is not SACKed is lost; the oldest goes now, the
-         * others as the window (one segment, regrowing) allows. */
+         * others as the window (one segment, regrowing in slow start) allows (send_lost). */
         for (size_t i = 0; i < rate_sampler_count(&m->rate); i++) {
             rate_sampler_mark_lost(&m->rate, i);
         }
@@ -505,6 +519,7 @@ static uint64_t expired(struct tcp_sender *s, const struct tcp_sender_segment *o
     if (back_off) {
         congestion_on_timeout(&m->cc, tcp_sender_bytes_in_flight(s), tcp_sender_next_seqno_absolute(s));
         m->timeout_recovery = s->cfg.congestion != TCP_CC_NONE && !rack_enabled(s);
+        m->fast_retransmit = false;
         m->rexmit_high = segment_end(oldest);
         m->backoffs++;
         /* RFC 6298 5.5 allows a maximum on the backed-off RTO (at least 60 s). */

@@ -2,7 +2,7 @@
 #define SPONGE_TCP_SENDER_MODERN_H
 
 /* The sender beyond lab 3 (given code): congestion control (NewReno, CUBIC, BBR), RFC 6298
- * RTT estimation, SACK loss recovery (RFC 6675; with BBR, RACK's loss detection, RFC 8985
+ * RTT estimation, SACK loss recovery (RFC 6675 with RACK's loss detection, RFC 8985
  * section 6, rack.h), tail loss probes (RFC 8985 section 7), Nagle, pacing
  * and delivery-rate samples (BBR), the persist backoff and SND.WL1/WL2 window updates. The lab's sender (tcp_sender.c)
  * calls the hooks below at named points of its CS144 algorithm and does the CS144 thing when the table is NULL (lab
@@ -60,9 +60,10 @@ struct sender_modern {
     struct congestion cc;            /* NewReno, CUBIC or BBR (TCP_CC_NONE: none) */
     struct sack_scoreboard sacked;   /* what the peer reported by SACK */
     struct rate_sampler rate;        /* delivery-rate samples, and per-segment records for RACK */
-    struct rack rack;                /* RACK's state (BBR only) */
+    struct rack rack;                /* RACK's state (its loss detection: see rack_enabled) */
+    bool peer_sacks;                 /* the peer has sent a SACK block: RACK finds the losses */
+    bool fast_retransmit;            /* a recovery episode began: its first lost segment goes now */
     uint64_t newly_lost;             /* bytes RACK found lost since the last congestion sample */
-    bool sack_news;                  /* the ACK being processed SACKs data not SACKed before */
     bool probe_sent;                 /* a tail loss probe went out since the last new ACK */
     bool probing;                    /* fill_window is sending that probe */
     bool timeout_recovery;           /* recovering from a timeout: unsent-again segments are lost */

@@ -261,7 +261,7 @@ static void loss_and_timeout(struct harness *h) {
     EXPECT_EQ(h, "state", BBR_PROBE_BW, t.bbr_state);
     uint64_t snd_nxt = ackno + 46000;
     STEP(h, "loss detection (RACK) finds 2000 bytes lost: recovery starts");
-    congestion_on_loss(&cc, ackno, snd_nxt);
+    congestion_on_loss(&cc, ackno, 30000, snd_nxt);
     EXPECT_TRUE(h, "recovering", congestion_recovering(&cc, ackno));
     STEP(h, "its ACK: 30000 in flight, 5000 SACKed (3000 newly), 2000 lost: pipe 23000; window = pipe + delivered");
     recovery_sample(&cc, now, ackno, 30000, 5000, 2000, 3000, 2000);
@@ -272,7 +272,7 @@ static void loss_and_timeout(struct harness *h) {
     recovery_sample(&cc, ++now, ackno, 30000, 6000, 2000, 1000, 0);
     EXPECT_EQ(h, "BBR's window", 26000, congestion_pipe_window(&cc));
     STEP(h, "a lost retransmission found in recovery (1000 bytes): taken off the window, recovery goes on");
-    congestion_on_loss(&cc, ackno, snd_nxt);
+    congestion_on_loss(&cc, ackno, 30000, snd_nxt);
     recovery_sample(&cc, ++now, ackno, 30000, 6000, 3000, 0, 1000);
     EXPECT_EQ(h, "BBR's window", 25000, congestion_pipe_window(&cc));
     STEP(h, "a partial ACK a round later (a segment sent since recovery began is delivered): the window regrows");

@@ -2,6 +2,7 @@
  * the blocks we report, the scoreboard, and resending only the holes. */
 #include "modern_steps.h"
 #include "tcp/sack_scoreboard.h"
+#include "tcp/sender_modern.h"
 #include "tcp/stream_reassembler.h"
 #include "util/rng.h"
 
@@ -172,6 +173,8 @@ static void sender_resends_only_holes(struct harness *h) {
     for (int i = 0; i < 4; i++) {
         EXPECT_SENT(h, &c, .seqno = OPT_U64(1 + 1000 * i));
     }
+    /* A path of RTT 20 ms: RACK's reordering window is min RTT / 4 = 5 ms. */
+    TICK(h, &c, 20);
     PEER_SENDS(h, &c, .ack = true, .seqno = 1, .ackno = 1001, .win = 65535);
     EXPECT_SENT(h, &c, .seqno = OPT_U64(4001));
     EXPECT_SENT(h, &c, .seqno = OPT_U64(5001));
@@ -179,28 +182,38 @@ static void sender_resends_only_holes(struct harness *h) {
     struct tcp_sack_block b1[] = {B(2001, 3001)};
     struct tcp_sack_block b2[] = {B(4001, 5001), B(2001, 3001)};
     struct tcp_sack_block b3[] = {B(4001, 6001), B(2001, 3001)};
+    TICK(h, &c, 20);
     dup_with_sack(h, &c, b1, 1);
+    /* 2001 left with 1001: 1001 may be reordered (within 5 ms); SACKed data is out of the
+     * pipe (RFC 6675), so one new segment goes. */
+    EXPECT_SENT(h, &c, .seqno = OPT_U64(6001), .payload_len = OPT_U64(1000));
+    EXPECT_NOTHING_SENT(h, &c);
+    /* 4001, sent 20 ms after 1001 and 3001, arrived: both are lost (RACK). Recovery: ssthresh =
+     * cwnd = flight 6000 / 2; the first hole goes at once (RFC 6675 4.3), the pipe (6000 - 2000
+     * SACKed - 2000 lost + 1000 resent) is then full. */
     dup_with_sack(h, &c, b2, 2);
+    EXPECT_SENT(h, &c, .seqno = OPT_U64(1001), .payload_len = OPT_U64(1000));
     EXPECT_NOTHING_SENT(h, &c);
+    /* 5001 is SACKed: the pipe has room for the next hole; 2001 and 4001-6000 are not resent. */
     dup_with_sack(h, &c, b3, 2);
-    EXPECT_SENT(h, &c, .seqno = OPT_U64(1001), .payload_len = OPT_U64(1000)); /* fast retransmit */
-    EXPECT_SENT(h, &c, .seqno = OPT_U64(6001), .payload_len = OPT_U64(500));  /* cwnd 5500 */
-    EXPECT_NOTHING_SENT(h, &c);
-    /* The next duplicate: the hole at 3001 is resent; 2001 and 4001-6000 are not. */
-    struct tcp_sack_block b4[] = {B(4001, 6501), B(2001, 3001)};
-    dup_with_sack(h, &c, b4, 2);
     EXPECT_SENT(h, &c, .seqno = OPT_U64(3001), .payload_len = OPT_U64(1000));
-    EXPECT_SENT(h, &c, .seqno = OPT_U64(6501), .payload_len = OPT_U64(1000)); /* inflated by 1 MSS */
+    EXPECT_NOTHING_SENT(h, &c);
+    /* 6001 is SACKed: nothing is lost any more, new data fills the pipe. */
+    struct tcp_sack_block b4[] = {B(4001, 7001), B(2001, 3001)};
+    dup_with_sack(h, &c, b4, 2);
+    EXPECT_SENT(h, &c, .seqno = OPT_U64(7001), .payload_len = OPT_U64(1000));
     EXPECT_NOTHING_SENT(h, &c);
     /* The retransmission of 1001 arrives: a partial ACK up to 3001; 3001 was already resent. */
-    struct tcp_options b5 = {.sack_count = 1, .sack = {B(4001, 6501)}};
+    TICK(h, &c, 20);
+    struct tcp_options b5 = {.sack_count = 1, .sack = {B(4001, 7001)}};
     PEER_SENDS_OPTS(h, &c, b5, .ack = true, .seqno = 1, .ackno = 3001, .win = 65535);
     struct tcp_segment out;
     while (tcp_connection_segments_out(&c, &out)) {
-        EXPECT_TRUE(h, "no SACKed or already resent data again", seq_leq(wrap32_of(7501), out.header.seqno));
+        EXPECT_TRUE(h, "no SACKed or already resent data again", seq_leq(wrap32_of(8001), out.header.seqno));
     }
     /* 3001 arrives: the full ACK ends recovery. */
-    PEER_SENDS(h, &c, .ack = true, .seqno = 1, .ackno = 7501, .win = 65535);
+    PEER_SENDS(h, &c, .ack = true, .seqno = 1, .ackno = 8001, .win = 65535);
+    EXPECT_BOOL(h, "recovering", false, congestion_recovering(&c.sender.ext->cc, 8001));
     EXPECT_EQ(h, "no retransmission timer backoff", 0, tcp_sender_consecutive_retransmissions(&c.sender));
     conn_end(h, &c);
 }
@@ -213,11 +226,11 @@ static void dup_with_sack_win(struct harness *h, struct tcp_connection *c, const
     PEER_SENDS_OPTS(h, c, o, .ack = true, .seqno = 1, .ackno = 1001, .win = win);
 }
 
-static void sack_dupacks_with_growing_window(struct harness *h) {
+static void sack_loss_with_growing_window(struct harness *h) {
     struct tcp_connection c;
     struct tcp_config cfg = modern_config(0);
     cfg.opt_timestamps = false;
-    conn_begin(h, &c, "sack: ACKs that SACK new data are duplicates even while the window grows (RFC 6675 2)", &cfg);
+    conn_begin(h, &c, "sack: a loss is found while every ACK grows the window (RACK does not count duplicates)", &cfg);
     CONNECT(h, &c);
     EXPECT_SENT(h, &c, .syn = TRI_YES);
     struct tcp_options syn = {.has_mss = true, .mss = 1000, .sack_permitted = true};
@@ -229,19 +242,26 @@ static void sack_dupacks_with_growing_window(struct harness *h) {
     for (int i = 0; i < 4; i++) {
         EXPECT_SENT(h, &c, .seqno = OPT_U64(1 + 1000 * i));
     }
+    TICK(h, &c, 20); /* RTT 20 ms: RACK's reordering window is 5 ms */
     PEER_SENDS(h, &c, .ack = true, .seqno = 1, .ackno = 1001, .win = 30000);
     EXPECT_SENT(h, &c, .seqno = OPT_U64(4001));
     EXPECT_SENT(h, &c, .seqno = OPT_U64(5001));
-    /* 1001 is lost. The receiver's buffer grows, so each ACK offers a larger window. */
+    /* 1001 is lost. The receiver's buffer grows, so each ACK offers a larger window (RFC 5681
+     * would not call them duplicates). Each newly SACKed segment leaves the pipe: new data. */
+    TICK(h, &c, 20);
     struct tcp_sack_block b1[] = {B(2001, 3001)};
     struct tcp_sack_block b2[] = {B(2001, 4001)};
     struct tcp_sack_block b3[] = {B(2001, 5001)};
     dup_with_sack_win(h, &c, b1, 1, 31000);
-    dup_with_sack_win(h, &c, b1, 1, 32000); /* nothing new SACKed and a new window: no duplicate */
+    EXPECT_SENT(h, &c, .seqno = OPT_U64(6001));
+    dup_with_sack_win(h, &c, b1, 1, 32000);
     dup_with_sack_win(h, &c, b2, 1, 33000);
-    EXPECT_NOTHING_SENT(h, &c);
+    EXPECT_SENT(h, &c, .seqno = OPT_U64(7001));
+    EXPECT_NOTHING_SENT(h, &c); /* 2001 and 3001 left with 1001: it may be reordered */
     dup_with_sack_win(h, &c, b3, 1, 34000);
-    EXPECT_SENT(h, &c, .seqno = OPT_U64(1001), .payload_len = OPT_U64(1000)); /* fast retransmit */
+    /* 4001, sent 20 ms after 1001, arrived (and three are SACKed): 1001 is lost */
+    EXPECT_SENT(h, &c, .seqno = OPT_U64(1001), .payload_len = OPT_U64(1000));
+    EXPECT_NOTHING_SENT(h, &c);
     EXPECT_EQ(h, "no timeout was needed", 0, tcp_sender_consecutive_retransmissions(&c.sender));
     PEER_SENDS(h, &c, .ack = true, .seqno = 1, .ackno = 6001, .win = 34000);
     conn_end(h, &c);
@@ -253,6 +273,6 @@ int main(void) {
     scoreboard(&h);
     receiver_reports_blocks(&h);
     sender_resends_only_holes(&h);
-    sack_dupacks_with_growing_window(&h);
+    sack_loss_with_growing_window(&h);
     return 0;
 }

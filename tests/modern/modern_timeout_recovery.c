@@ -60,15 +60,25 @@ static void sacked_segments_skipped(struct harness *h) {
     for (int i = 0; i < 4; i++) {
         EXPECT_SENT(h, &c, .seqno = OPT_U64(ISN + 1 + 1000 * i));
     }
-    STEP(h, "the peer got only the second segment (one duplicate ACK: no fast retransmit)");
+    STEP(h, "20 ms later the peer got only the second segment: the first may be reordered (RACK waits 5 ms)");
+    TICK(h, &c, 20);
     struct tcp_options sack = {.sack_count = 1, .sack = {{{ISN + 1001}, {ISN + 2001}}}};
     PEER_SENDS_OPTS(h, &c, sack, .ack = true, .seqno = PEER_ISN + 1, .ackno = ISN + 1, .win = 60000);
     EXPECT_NOTHING_SENT(h, &c);
-    TICK(h, &c, 200);
+    STEP(h, "RACK's reorder timer: the first is lost and resent (RFC 8985 6.2); that copy is lost too");
+    TICK(h, &c, 10);
     EXPECT_SENT(h, &c, .seqno = OPT_U64(ISN + 1), .payload_len = OPT_U64(1000));
+    EXPECT_NOTHING_SENT(h, &c);
+    STEP(h, "the timeout: the first goes again, everything not SACKed is lost");
+    TICK(h, &c, 170);
+    EXPECT_SENT(h, &c, .seqno = OPT_U64(ISN + 1), .payload_len = OPT_U64(1000));
+    EXPECT_NOTHING_SENT(h, &c);
+    EXPECT_EQ(h, "a timeout", 1, tcp_sender_consecutive_retransmissions(&c.sender));
     PEER_SENDS_OPTS(h, &c, sack, .ack = true, .seqno = PEER_ISN + 1, .ackno = ISN + 1001, .win = 60000);
-    STEP(h, "window 2 MSS from 1001: 1001-2000 is SACKed and skipped, 2001 goes (SACKed bytes still count)");
+    STEP(h, "window 2 MSS, pipe 0 (RFC 6675: SACKed and lost bytes are not in it): 1001-2000 is SACKed and "
+            "skipped, 2001 and 3001 go");
     EXPECT_SENT(h, &c, .seqno = OPT_U64(ISN + 2001), .payload_len = OPT_U64(1000));
+    EXPECT_SENT(h, &c, .seqno = OPT_U64(ISN + 3001), .payload_len = OPT_U64(1000));
     EXPECT_NOTHING_SENT(h, &c);
     conn_end(h, &c);
 }

@@ -40,4 +40,67 @@ static inline void sender_start(struct harness *h, struct tcp_sender *s, enum tc
     }
 }
 
+/* The segments a test saw leave the sender, by absolute seqno (ISN 0), and when. */
+#define WIRE_LOG_MAX 256
+struct wire {
+    uint64_t seqno[WIRE_LOG_MAX];
+    uint64_t at[WIRE_LOG_MAX]; /* the test's clock when popped */
+    unsigned n;
+    uint64_t now;
+};
+
+/* Pops every queued segment into the log. */
+static inline void wire_pop(struct tcp_sender *s, struct wire *w) {
+    struct tcp_segment seg;
+    while (tcp_sender_segments_out(s, &seg)) {
+        if (w->n < WIRE_LOG_MAX) {
+            w->seqno[w->n] = seg.header.seqno.raw;
+            w->at[w->n++] = w->now;
+        }
+    }
+}
+
+/* `ms` ticks of 1 ms, popping after each. */
+static inline void wire_run(struct tcp_sender *s, struct wire *w, uint64_t ms) {
+    for (uint64_t i = 0; i < ms; i++) {
+        tcp_sender_tick(s, 1);
+        w->now++;
+        wire_pop(s, w);
+    }
+}
+
+/* How often `seqno` left since log entry `from`. */
+static inline unsigned wire_times_sent(const struct wire *w, uint64_t seqno, unsigned from) {
+    unsigned k = 0;
+    for (unsigned i = from; i < w->n; i++) {
+        k += w->seqno[i] == seqno;
+    }
+    return k;
+}
+
+/* An ACK of `ackno` (window 60000) SACKing the `n` blocks [left, right) of `blocks`, then
+ * fill_window and a pop. */
+static inline void wire_ack_blocks(struct tcp_sender *s, struct wire *w, uint64_t ackno, const uint64_t (*blocks)[2],
+                                   size_t n) {
+    struct tcp_sack_block sack[4];
+    for (size_t i = 0; i < n && i < 4; i++) {
+        sack[i] =
+            (struct tcp_sack_block){wrap(blocks[i][0], (struct wrap32){0}), wrap(blocks[i][1], (struct wrap32){0})};
+    }
+    struct tcp_sender_ack ack = {.ackno = wrap(ackno, (struct wrap32){0}),
+                                 .window = 60000,
+                                 .pure = true,
+                                 .sack = sack,
+                                 .sack_count = n < 4 ? n : 4};
+    tcp_sender_ack_arrived(s, &ack);
+    tcp_sender_fill_window(s);
+    wire_pop(s, w);
+}
+
+/* An ACK of `ackno` SACKing [left, right) (nothing if left == right). */
+static inline void wire_ack_sack(struct tcp_sender *s, struct wire *w, uint64_t ackno, uint64_t left, uint64_t right) {
+    const uint64_t block[1][2] = {{left, right}};
+    wire_ack_blocks(s, w, ackno, block, left < right);
+}
+
 #endif
