@@ -249,6 +249,16 @@ bool congestion_on_loss(struct congestion *cc, uint64_t ackno, uint64_t flight, 
     return true;
 }
 
+void congestion_on_probe_repair(struct congestion *cc, uint64_t ackno, uint64_t flight) {
+    if ((cc->algo != TCP_CC_NEWRENO && cc->algo != TCP_CC_CUBIC) || congestion_recovering(cc, ackno)) {
+        return;
+    }
+    /* RFC 8985 7.4.2: as if fast recovery had been entered and left at once. */
+    cc->ssthresh = reduced_window(cc, flight);
+    cc->cwnd = cc->ssthresh;
+    cc->acked_in_ca = 0;
+}
+
 bool congestion_recovering(const struct congestion *cc, uint64_t ackno) {
     return cc->algo != TCP_CC_NONE && (cc->in_recovery || (cc->recover && ackno <= cc->recover));
 }

@@ -109,6 +109,12 @@ enum congestion_action congestion_on_dupack(struct congestion *cc, uint64_t ackn
  *  acknowledged; the sender keeps the pipe within it. Returns true if an episode started. */
 bool congestion_on_loss(struct congestion *cc, uint64_t ackno, uint64_t flight, uint64_t snd_nxt);
 
+/** A tail loss probe that resent data, with `flight` bytes outstanding when it left, repaired a
+ *  loss nothing else reported (RFC 8985 7.4.2): NewReno and CUBIC reduce their window once, as
+ *  for a loss, without a recovery episode; nothing if one is under way at `ackno` (its response
+ *  covers it) or with BBR. */
+void congestion_on_probe_repair(struct congestion *cc, uint64_t ackno, uint64_t flight);
+
 /** The most the pipe (bytes in flight less those SACKed or presumed lost) may hold: BBR's
  *  window, or cwnd (UINT64_MAX with TCP_CC_NONE). */
 uint64_t congestion_pipe_window(const struct congestion *cc);

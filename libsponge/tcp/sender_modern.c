@@ -150,6 +150,9 @@ static void rack_detect(struct tcp_sender *s, uint64_t ackno) {
         bool episode =
             congestion_on_loss(&m->cc, ackno, tcp_sender_bytes_in_flight(s), tcp_sender_next_seqno_absolute(s));
         m->fast_retransmit |= episode && s->cfg.congestion != TCP_CC_BBR;
+        if (episode) {
+            m->tlp_end_seq = 0; /* RFC 8985 7.4.1: this response covers a loss behind a probe */
+        }
     }
 }
 
@@ -377,6 +380,33 @@ static void new_ack(struct tcp_sender *s, uint64_t abs_ackno, uint64_t acked) {
     m->timeout_recovery = m->timeout_recovery && congestion_recovering(&m->cc, abs_ackno);
 }
 
+/* RFC 8985 7.4.2: the outcome of a probe that resent data (tlp_end_seq). If it repaired the only
+ * loss, its ACK looks like any cumulative ACK and nothing else reports the loss. A duplicate ACK
+ * of tlp_end_seq (no SACK above it, no data, no window update) means the peer had the data
+ * already: no loss. An ACK past tlp_end_seq without that duplicate before it means the probe
+ * filled a hole: the window is reduced once. (No DSACK: a probe whose duplicate ACK was lost
+ * counts as a repair.) */
+static void probe_outcome(struct tcp_sender *s, const struct tcp_sender_ack *ack, uint64_t abs_ackno,
+                          uint64_t newly_acked) {
+    struct sender_modern *m = s->ext;
+    if (!m->tlp_end_seq || abs_ackno < m->tlp_end_seq) {
+        return;
+    }
+    if (abs_ackno > m->tlp_end_seq) {
+        congestion_on_probe_repair(&m->cc, abs_ackno, m->tlp_flight);
+        m->tlp_end_seq = 0;
+        return;
+    }
+    bool above = false;
+    uint64_t next = tcp_sender_next_seqno_absolute(s);
+    for (size_t i = 0; i < ack->sack_count; i++) {
+        above |= unwrap(ack->sack[i].right, s->isn, next) > m->tlp_end_seq;
+    }
+    if (newly_acked == 0 && ack->pure && ack->window == m->window_before && !above) {
+        m->tlp_end_seq = 0;
+    }
+}
+
 static void acked(struct tcp_sender *s, const struct tcp_sender_ack *ack, uint64_t abs_ackno, uint64_t newly_acked) {
     struct sender_modern *m = s->ext;
     sack_received(s, ack, abs_ackno - newly_acked);
@@ -419,6 +449,7 @@ static void acked(struct tcp_sender *s, const struct tcp_sender_ack *ack, uint64
                                            .rate = rs};
         m->newly_lost = 0;
         congestion_on_sample(&m->cc, &sample);
+        probe_outcome(s, ack, abs_ackno, newly_acked);
         if (rack) {
             send_lost(s);
         }
@@ -446,8 +477,9 @@ static uint64_t rto(struct tcp_sender *s, uint64_t current) {
  * burst once) or a lost tail would otherwise cost an RTO and a loss window of 1 MSS. One new
  * segment, sent whatever the congestion window, makes the receiver ACK again; if no new data
  * can go (none written, or the peer's window is full), the most recently sent segment goes
- * again (7.3). A lost tail then shows up in the ACK's SACK, where RACK finds it. Not done: the
- * congestion response to a loss the probe repaired (7.4), which BBR does not need. */
+ * again (7.3). A lost tail then shows up in the ACK's SACK, where RACK finds it (7.4.1); a loss
+ * the resent segment alone repaired is found by probe_outcome (7.4.2, NewReno and CUBIC; BBR
+ * needs no loss signal). */
 static bool tail_loss_probe(struct tcp_sender *s, uint64_t elapsed, uint64_t current_rto) {
     struct sender_modern *m = s->ext;
     uint64_t acked_abs = acked_seqno(s);
@@ -471,6 +503,10 @@ static bool tail_loss_probe(struct tcp_sender *s, uint64_t elapsed, uint64_t cur
     if (!m->probe_sent && segment_ring_count(&m->outstanding) && segment_ring_reserve(&s->queue)) {
         resend_recorded(s, segment_ring_at(&m->outstanding, segment_ring_count(&m->outstanding) - 1));
         m->probe_sent = true;
+        if (s->cfg.congestion == TCP_CC_NEWRENO || s->cfg.congestion == TCP_CC_CUBIC) {
+            m->tlp_end_seq = tcp_sender_next_seqno_absolute(s); /* 7.4.2 (BBR: its model) */
+            m->tlp_flight = tcp_sender_bytes_in_flight(s);
+        }
     }
     return m->probe_sent; /* 7.3: the RTO timer restarts with the probe */
 }
@@ -520,6 +556,7 @@ static uint64_t expired(struct tcp_sender *s, const struct tcp_sender_segment *o
         congestion_on_timeout(&m->cc, tcp_sender_bytes_in_flight(s), tcp_sender_next_seqno_absolute(s));
         m->timeout_recovery = s->cfg.congestion != TCP_CC_NONE && !rack_enabled(s);
         m->fast_retransmit = false;
+        m->tlp_end_seq = 0; /* the timeout's response covers it */
         m->rexmit_high = segment_end(oldest);
         m->backoffs++;
         /* RFC 6298 5.5 allows a maximum on the backed-off RTO (at least 60 s). */

@@ -66,6 +66,9 @@ struct sender_modern {
     uint64_t newly_lost;             /* bytes RACK found lost since the last congestion sample */
     bool probe_sent;                 /* a tail loss probe went out since the last new ACK */
     bool probing;                    /* fill_window is sending that probe */
+    uint64_t tlp_end_seq;            /* RFC 8985 7.4.2 TLP.end_seq: SND.NXT when a probe resent data
+                                        (NewReno, CUBIC); 0: none whose outcome is open */
+    uint64_t tlp_flight;             /* bytes in flight when it left */
     bool timeout_recovery;           /* recovering from a timeout: unsent-again segments are lost */
     uint64_t rexmit_high;            /* end of the highest hole resent in this recovery */
     size_t max_segment;              /* cfg.max_segment as configured (the sender's is autosized) */

@@ -31,10 +31,10 @@ static const char *cc_name(enum tcp_congestion cc) {
 /* A sender with `cc` (MSS 1000) whose SYN was acknowledged after 20 ms and whose first 4
  * segments were acknowledged one by one 20 ms after they left (slow start: cwnd 8000), so that
  * the next 8, [4001, 12001), left at 40 ms and are in flight. */
-static void two_flights(struct harness *h, struct tcp_sender *s, struct wire *w, enum tcp_congestion cc) {
+static void flights_of(struct harness *h, struct tcp_sender *s, struct wire *w, enum tcp_congestion cc, size_t bytes) {
     *w = (struct wire){.now = RTT};
-    STEP(h, "%s sender, MSS 1000, 50000 bytes; the SYN is acknowledged at 20 ms (RTT 20)", cc_name(cc));
-    sender_start(h, s, cc, MSS, SENDER_STEPS_BYTES, RTT);
+    STEP(h, "%s sender, MSS 1000, %zu bytes; the SYN is acknowledged at 20 ms (RTT 20)", cc_name(cc), bytes);
+    sender_start(h, s, cc, MSS, bytes, RTT);
     tcp_sender_fill_window(s);
     wire_pop(s, w);
     EXPECT_EQ(h, "the initial window left", 4001, tcp_sender_next_seqno_absolute(s));
@@ -45,6 +45,18 @@ static void two_flights(struct harness *h, struct tcp_sender *s, struct wire *w,
     }
     EXPECT_EQ(h, "cwnd", 8000, cwnd_of(s));
     EXPECT_EQ(h, "next seqno", 12001, tcp_sender_next_seqno_absolute(s));
+}
+
+static void two_flights(struct harness *h, struct tcp_sender *s, struct wire *w, enum tcp_congestion cc) {
+    flights_of(h, s, w, cc, SENDER_STEPS_BYTES);
+}
+
+/* The application writes `bytes` more; they go as the window allows. */
+static void write_more(struct tcp_sender *s, struct wire *w, size_t bytes) {
+    static const uint8_t more[SENDER_STEPS_BYTES];
+    byte_stream_write(tcp_sender_stream_in(s), more, bytes);
+    tcp_sender_fill_window(s);
+    wire_pop(s, w);
 }
 
 static void lost_retransmission(struct harness *h, enum tcp_congestion cc) {
@@ -179,6 +191,107 @@ static void reordering_within_window(struct harness *h, enum tcp_congestion cc) 
     harness_end(h);
 }
 
+/* RFC 8985 7.4.2: a sender with 4000 bytes whose first two segments are acknowledged at 40 ms
+ * (cwnd 5000); the ACK of the third is lost and the fourth, [3001, 4001), is lost or late. With
+ * nothing new to send, the probe at 2 SRTT resends [3001, 4001). */
+static void tail_probe_sent(struct harness *h, struct tcp_sender *s, struct wire *w, enum tcp_congestion cc) {
+    *w = (struct wire){.now = RTT};
+    STEP(h, "%s sender, MSS 1000, 4000 bytes; the SYN is acknowledged at 20 ms (RTT 20)", cc_name(cc));
+    sender_start(h, s, cc, MSS, 4000, RTT);
+    tcp_sender_fill_window(s);
+    wire_pop(s, w);
+    wire_run(s, w, RTT);
+    wire_ack_sack(s, w, 2001, 0, 0);
+    EXPECT_EQ(h, "cwnd", 5000, cwnd_of(s));
+    STEP(h, "no ACK for 2 SRTT: the probe resends [3001, 4001)");
+    unsigned mark = w->n;
+    wire_run(s, w, 2 * RTT);
+    EXPECT_EQ(h, "3001 resent", 1, wire_times_sent(w, 3001, mark));
+    EXPECT_EQ(h, "no timeout", 0, tcp_sender_consecutive_retransmissions(s));
+}
+
+static void probe_repaired_loss(struct harness *h, enum tcp_congestion cc) {
+    harness_begin(h,
+                  NAMED(cc, "a loss repaired by the tail loss probe alone reduces the window once (RFC 8985 7.4.2)"));
+    struct tcp_sender s;
+    struct wire w;
+    tail_probe_sent(h, &s, &w, cc);
+    STEP(h, "the probe's ACK acknowledges everything (it repaired [3001, 4001)): nothing tells yet");
+    wire_run(&s, &w, RTT);
+    wire_ack_sack(&s, &w, 4001, 0, 0);
+    EXPECT_EQ(h, "cwnd (slow start)", 6000, cwnd_of(&s));
+    STEP(h, "new data; its ACK goes past the probe with no duplicate ACK for it: a loss was repaired");
+    write_more(&s, &w, 3000);
+    EXPECT_EQ(h, "next seqno", 7001, tcp_sender_next_seqno_absolute(&s));
+    wire_run(&s, &w, RTT);
+    wire_ack_sack(&s, &w, 5001, 0, 0);
+    uint64_t window = reduced(cc, 2000, 7000); /* the flight when the probe left; cwnd after the ACK */
+    EXPECT_EQ(h, "cwnd reduced", window, cwnd_of(&s));
+    EXPECT_BOOL(h, "recovering", false, congestion_recovering(&s.ext->cc, 5001));
+    STEP(h, "the next ACK: once only");
+    wire_ack_sack(&s, &w, 7001, 0, 0);
+    EXPECT_TRUE(h, "cwnd not reduced again", cwnd_of(&s) >= window);
+    EXPECT_EQ(h, "no timeout", 0, tcp_sender_consecutive_retransmissions(&s));
+    tcp_sender_destroy(&s);
+    harness_end(h);
+}
+
+static void probe_was_needless(struct harness *h, enum tcp_congestion cc) {
+    harness_begin(h, NAMED(cc, "a probe whose copy the peer already had (a duplicate ACK for it) reduces nothing"));
+    struct tcp_sender s;
+    struct wire w;
+    tail_probe_sent(h, &s, &w, cc);
+    STEP(h, "the ACKs were only late: the ACK of 4001, then a duplicate for the probe's copy");
+    wire_run(&s, &w, 5);
+    wire_ack_sack(&s, &w, 4001, 0, 0);
+    wire_run(&s, &w, RTT - 5);
+    wire_ack_sack(&s, &w, 4001, 0, 0);
+    EXPECT_EQ(h, "cwnd (slow start)", 6000, cwnd_of(&s));
+    STEP(h, "new data; its ACK goes past the probe: no reduction (slow start goes on)");
+    write_more(&s, &w, 3000);
+    wire_run(&s, &w, RTT);
+    wire_ack_sack(&s, &w, 5001, 0, 0);
+    EXPECT_EQ(h, "cwnd", 7000, cwnd_of(&s));
+    tcp_sender_destroy(&s);
+    harness_end(h);
+}
+
+static void loss_found_via_probe(struct harness *h, enum tcp_congestion cc) {
+    harness_begin(h, NAMED(cc, "losses RACK finds from the probe's ACK reduce the window once (RFC 8985 7.4.1)"));
+    struct tcp_sender s;
+    struct wire w;
+    flights_of(h, &s, &w, cc, 12000);
+    STEP(h, "all of [4001, 12001) but the last segment is lost; with nothing new, the probe resends it");
+    unsigned mark = w.n;
+    wire_run(&s, &w, 2 * RTT);
+    EXPECT_EQ(h, "11001 resent", 1, wire_times_sent(&w, 11001, mark));
+    STEP(h, "its ACK SACKs [11001, 12001): the seven before it are lost, cwnd reduced, resent as the pipe allows");
+    wire_run(&s, &w, RTT);
+    wire_ack_sack(&s, &w, 4001, 11001, 12001);
+    uint64_t window = reduced(cc, 8000, 8000);
+    EXPECT_EQ(h, "cwnd reduced", window, cwnd_of(&s));
+    EXPECT_EQ(h, "4001 resent", 1, wire_times_sent(&w, 4001, mark));
+    STEP(h, "the resent segments are acknowledged a round later, the rest goes");
+    wire_run(&s, &w, RTT);
+    uint64_t upto = 4001 + window / MSS * MSS;
+    wire_ack_sack(&s, &w, upto, 11001, 12001);
+    for (uint64_t seq = 4001; seq < 11001; seq += MSS) {
+        EXPECT_EQ(h, "resent once", 1, wire_times_sent(&w, seq, mark));
+    }
+    wire_run(&s, &w, RTT);
+    wire_ack_sack(&s, &w, 12001, 0, 0);
+    EXPECT_BOOL(h, "recovering", false, congestion_recovering(&s.ext->cc, 12001));
+    EXPECT_EQ(h, "cwnd = ssthresh", window, cwnd_of(&s));
+    STEP(h, "new data is acknowledged past the probe: no second reduction for the same loss");
+    write_more(&s, &w, 2000);
+    wire_run(&s, &w, RTT);
+    wire_ack_sack(&s, &w, 14001, 0, 0);
+    EXPECT_TRUE(h, "cwnd not reduced again", cwnd_of(&s) >= window);
+    EXPECT_EQ(h, "no timeout", 0, tcp_sender_consecutive_retransmissions(&s));
+    tcp_sender_destroy(&s);
+    harness_end(h);
+}
+
 int main(void) {
     struct harness h;
     static const enum tcp_congestion algos[] = {TCP_CC_NEWRENO, TCP_CC_CUBIC};
@@ -186,6 +299,9 @@ int main(void) {
         lost_retransmission(&h, algos[i]);
         reorder_timer_one_response(&h, algos[i]);
         reordering_within_window(&h, algos[i]);
+        probe_repaired_loss(&h, algos[i]);
+        probe_was_needless(&h, algos[i]);
+        loss_found_via_probe(&h, algos[i]);
     }
     return 0;
 }
