@@ -8,8 +8,13 @@
  * wakes a little late catches up, and the burst stays under a shallow queue (1/4 BDP at 20 ms is
  * 5 ms). With 2 ms, on a host so loaded that the loop woke every 2.3 ms on average (often after
  * 4-10 ms), BBR sent at about 64 % of its pacing rate, so its own delivery-rate samples pulled
- * the bandwidth estimate down round after round (bench/wan.sh, shallow case). */
+ * the bandwidth estimate down round after round (bench/wan.sh, shallow case). That much is
+ * gathered only while a segment waits for credit: a sender held by its window banks at most
+ * PACING_IDLE_BURST_MS (at least 2 segments), or every ACK that opened the window released a
+ * 4 ms burst onto the bottleneck's queue (in bench/wan.sh's shallow case, 34 packets into a
+ * queue of 42 that already held the standing queue of PROBE_BW's pulses). */
 #define PACING_BURST_MS 4
+#define PACING_IDLE_BURST_MS 1
 
 static uint64_t max_u64(uint64_t a, uint64_t b) {
     return a > b ? a : b;
@@ -86,7 +91,8 @@ void congestion_on_sample(struct congestion *cc, const struct congestion_sample 
                           .newly_lost = sample->newly_lost};
     bbr_on_ack(&cc->bbr, &ack);
     uint64_t rate = bbr_pacing_rate(&cc->bbr);
-    pacing_set_rate(&cc->pacing, rate, max_u64(rate * PACING_BURST_MS / 1000, 2 * cc->mss));
+    pacing_set_rate(&cc->pacing, rate, max_u64(rate * PACING_BURST_MS / 1000, 2 * cc->mss),
+                    max_u64(rate * PACING_IDLE_BURST_MS / 1000, 2 * cc->mss));
 }
 
 bool congestion_pace(struct congestion *cc, uint64_t bytes) {

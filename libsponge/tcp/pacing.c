@@ -7,12 +7,13 @@ void pacing_init(struct pacing *p) {
     *p = (struct pacing){0};
 }
 
-void pacing_set_rate(struct pacing *p, uint64_t rate, uint64_t burst) {
+void pacing_set_rate(struct pacing *p, uint64_t rate, uint64_t burst, uint64_t idle_burst) {
     if (p->rate == 0 && rate > 0) {
         p->credit = (int64_t)(burst * 1000);
     }
     p->rate = rate;
     p->burst = burst;
+    p->idle_burst = idle_burst < burst ? idle_burst : burst;
     if (p->credit > (int64_t)(burst * 1000)) {
         p->credit = (int64_t)(burst * 1000);
     }
@@ -40,7 +41,9 @@ bool pacing_tick(struct pacing *p, uint64_t ms) {
         return false;
     }
     ms = ms < MAX_REFILL_MS ? ms : MAX_REFILL_MS;
-    int64_t cap = (int64_t)(p->burst * 1000);
+    /* A waiting send may catch up what a late wakeup withheld; credit banked while nothing
+     * waits (idle, or held by the window) stops at the idle burst. */
+    int64_t cap = (int64_t)((p->blocked ? p->burst : p->idle_burst) * 1000);
     p->credit += (int64_t)(p->rate * ms);
     p->credit = p->credit < cap ? p->credit : cap;
     bool wake = p->blocked && p->credit > 0;

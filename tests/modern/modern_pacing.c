@@ -16,7 +16,7 @@ static void gate(struct harness *h) {
     EXPECT_TRUE(h, "1000 bytes may go", pacing_try(&p, MSS));
     EXPECT_EQ(h, "delay", UINT64_MAX, pacing_delay_ms(&p));
     STEP(h, "1,500,000 B/s (1.5 segments per ms), burst 2000: a full bucket lets 2 segments go");
-    pacing_set_rate(&p, 1500000, 2000);
+    pacing_set_rate(&p, 1500000, 2000, 2000);
     EXPECT_TRUE(h, "first", pacing_try(&p, MSS));
     EXPECT_TRUE(h, "second", pacing_try(&p, MSS));
     EXPECT_BOOL(h, "third", false, pacing_try(&p, MSS));
@@ -40,13 +40,50 @@ static void gate(struct harness *h) {
     EXPECT_TRUE(h, "second", pacing_try(&p, MSS));
     EXPECT_BOOL(h, "third", false, pacing_try(&p, MSS));
     STEP(h, "a slower rate, 100,000 B/s: after 1 ms (credit 100) a segment goes, leaving -900");
-    pacing_set_rate(&p, 100000, 2000);
+    pacing_set_rate(&p, 100000, 2000, 2000);
     EXPECT_TRUE(h, "tick opens the gate", pacing_tick(&p, 1));
     EXPECT_TRUE(h, "a segment", pacing_try(&p, MSS));
     EXPECT_BOOL(h, "another", false, pacing_try(&p, MSS));
     EXPECT_EQ(h, "delay: 10 ms until the credit is positive", 10, pacing_delay_ms(&p));
     EXPECT_BOOL(h, "after 9 ms (credit 0)", false, pacing_tick(&p, 9));
     EXPECT_TRUE(h, "after 10 ms", pacing_tick(&p, 1));
+    harness_end(h);
+}
+
+/* The two caps: a sender that waits for credit may catch up a late wakeup's worth (the burst);
+ * one that is not waiting (idle, or held by its window) banks only the idle burst, so that the
+ * ACK that opens its window does not release a burst the pacing never asked for. */
+static void idle_cap(struct harness *h) {
+    harness_begin(h, "pacing: credit banked while not waiting stops at the idle burst");
+    struct pacing p;
+    pacing_init(&p);
+    STEP(h, "1,000,000 B/s, burst 4000 (4 ms), idle burst 1000 (1 ms): the first bucket is full");
+    pacing_set_rate(&p, 1000000, 4000, 1000);
+    unsigned sent = 0;
+    while (pacing_try(&p, MSS)) {
+        sent++;
+    }
+    EXPECT_EQ(h, "segments from the full first bucket", 4, sent);
+    STEP(h, "waiting (the last try was refused), the loop wakes 6 ms late: 4 ms of credit");
+    EXPECT_TRUE(h, "the tick opens the gate", pacing_tick(&p, 6));
+    for (sent = 0; pacing_try(&p, MSS);) {
+        sent++;
+    }
+    EXPECT_EQ(h, "segments (credit 4000, the burst)", 4, sent);
+    STEP(h, "1 ms: the waiting send is woken and goes; then the window is full, nothing tries");
+    EXPECT_TRUE(h, "the tick opens the gate", pacing_tick(&p, 1));
+    EXPECT_TRUE(h, "one segment on the woken credit", pacing_try(&p, MSS));
+    EXPECT_EQ(h, "nothing waits for pacing", UINT64_MAX, pacing_delay_ms(&p));
+    STEP(h, "52 ms pass while the sender waits for its window, not for credit");
+    EXPECT_BOOL(h, "no wakeup", false, pacing_tick(&p, 50));
+    pacing_tick(&p, 2);
+    STEP(h, "an ACK opens the window: only the idle burst (1 ms) goes at once, then 1 per ms");
+    for (sent = 0; pacing_try(&p, MSS);) {
+        sent++;
+    }
+    EXPECT_EQ(h, "segments at once (idle burst 1000)", 1, sent);
+    EXPECT_EQ(h, "delay", 1, pacing_delay_ms(&p));
+    EXPECT_TRUE(h, "1 ms later the gate opens", pacing_tick(&p, 1));
     harness_end(h);
 }
 
@@ -93,6 +130,7 @@ static void sender(struct harness *h) {
 int main(void) {
     struct harness h;
     gate(&h);
+    idle_cap(&h);
     sender(&h);
     return 0;
 }

@@ -30,12 +30,14 @@ static void lost_retransmission(struct harness *h) {
     struct wire w;
     two_flights(h, &s, &w);
     wire_run(&s, &w, RTT - 10);
-    STEP(h, "[4001, 5001) is lost; three ACKs SACK the next three segments: it is resent");
+    STEP(h, "[4001, 5001) is lost; three ACKs SACK the next three segments: it is resent as soon as the pacing "
+            "gate opens (the new segments these ACKs let go took the credit banked while the window was full)");
     unsigned mark = w.n;
     for (uint64_t k = 1; k <= 3; k++) {
         wire_ack_sack(&s, &w, 4001, 5001, 5001 + 1000 * k);
         wire_run(&s, &w, 1);
     }
+    wire_run(&s, &w, 2);
     EXPECT_EQ(h, "4001 resent", 1, wire_times_sent(&w, 4001, mark));
     STEP(h, "four more SACKs: each delivered segment lets one new segment go (packet conservation)");
     for (uint64_t k = 4; k <= 7; k++) {
