@@ -238,6 +238,14 @@ enum congestion_action congestion_on_dupack(struct congestion *cc, uint64_t ackn
     return CONGESTION_RETRANSMIT;
 }
 
+/* NewReno's and CUBIC's response to a loss found by RACK or repaired by a probe: ssthresh = cwnd
+ * = the reduced window. */
+static void reduce_once(struct congestion *cc, uint64_t flight) {
+    cc->ssthresh = reduced_window(cc, flight);
+    cc->cwnd = cc->ssthresh;
+    cc->acked_in_ca = 0;
+}
+
 bool congestion_on_loss(struct congestion *cc, uint64_t ackno, uint64_t flight, uint64_t snd_nxt) {
     if (cc->algo == TCP_CC_NONE || congestion_recovering(cc, ackno)) {
         return false; /* one response per episode; none while a timeout is being repaired */
@@ -245,11 +253,9 @@ bool congestion_on_loss(struct congestion *cc, uint64_t ackno, uint64_t flight, 
     cc->recover = snd_nxt - 1;
     cc->in_recovery = true;
     if (cc->algo != TCP_CC_BBR) {
-        /* RFC 6675 5 (4.2): ssthresh = cwnd = the reduced window; the sender keeps the pipe
-         * within it (no inflation by duplicates, no deflation by partial ACKs). */
-        cc->ssthresh = reduced_window(cc, flight);
-        cc->cwnd = cc->ssthresh;
-        cc->acked_in_ca = 0;
+        /* RFC 6675 5 (4.2): the sender keeps the pipe within the reduced window (no inflation by
+         * duplicates, no deflation by partial ACKs). */
+        reduce_once(cc, flight);
         cc->pipe_recovery = true;
     }
     return true;
@@ -259,10 +265,7 @@ void congestion_on_probe_repair(struct congestion *cc, uint64_t ackno, uint64_t 
     if ((cc->algo != TCP_CC_NEWRENO && cc->algo != TCP_CC_CUBIC) || congestion_recovering(cc, ackno)) {
         return;
     }
-    /* RFC 8985 7.4.2: as if fast recovery had been entered and left at once. */
-    cc->ssthresh = reduced_window(cc, flight);
-    cc->cwnd = cc->ssthresh;
-    cc->acked_in_ca = 0;
+    reduce_once(cc, flight); /* RFC 8985 7.4.2: as if fast recovery had been entered and left at once */
 }
 
 bool congestion_recovering(const struct congestion *cc, uint64_t ackno) {
