@@ -223,8 +223,17 @@ static bool may_send(struct tcp_sender *s, const struct tcp_sender_segment *seg)
     return seg->syn || congestion_pace(&m->cc, seg->payload_len);
 }
 
+/* Room in the window, nothing to send. App-limited (delivery-rate draft 3.4) only if the
+ * application left the send stream at least half empty: when data in flight fill half of it or
+ * more, the stream's capacity is what holds the sender back (an application writing as fast as
+ * it can refills the stream only as ACKs free it), a limit like the peer's window, and the rate
+ * samples stay valid. Marking those app-limited kept BBR in STARTUP for a whole transfer
+ * (its full-pipe check skips app-limited rounds) whenever its window outgrew the stream. */
 static void starved(struct tcp_sender *s) {
-    rate_sampler_app_limited(&s->ext->rate, tcp_sender_bytes_in_flight(s)); /* room, no data */
+    uint64_t in_flight = tcp_sender_bytes_in_flight(s);
+    if (byte_stream_remaining_capacity(&s->stream) > in_flight) {
+        rate_sampler_app_limited(&s->ext->rate, in_flight);
+    }
 }
 
 static void sent(struct tcp_sender *s, const struct tcp_sender_segment *seg) {

@@ -210,6 +210,38 @@ static void through_sender(struct harness *h) {
     harness_end(h);
 }
 
+static void buffer_limited(struct harness *h) {
+    harness_begin(h, "rate: a send stream at least half full of data in flight limits the sender, not the app");
+    struct tcp_sender s;
+    STEP(h, "NewReno sender, a 3000-byte send stream, 1000-byte segments; the SYN is ACKed (window 60000)");
+    static const uint8_t data[3000];
+    struct tcp_config cfg = modern_config(0);
+    cfg.congestion = TCP_CC_NEWRENO;
+    cfg.max_payload = 1000;
+    cfg.send_capacity = sizeof data;
+    if (tcp_sender_init(&s, &cfg) != SPONGE_OK) {
+        FAIL(h, "init failed");
+    }
+    tcp_sender_fill_window(&s);
+    EXPECT_EQ(h, "the SYN", 1, sender_pop_all(&s));
+    tcp_sender_tick(&s, 20);
+    tcp_sender_ack_received(&s, wrap(1, (struct wrap32){0}), 60000);
+    STEP(h, "the application fills the stream: 3000 bytes");
+    EXPECT_EQ(h, "written", sizeof data, byte_stream_write(tcp_sender_stream_in(&s), data, sizeof data));
+    STEP(h, "all 3000 bytes go out; the window (4000) has room, but the stream has none left");
+    tcp_sender_fill_window(&s);
+    EXPECT_EQ(h, "segments", 3, sender_pop_all(&s));
+    EXPECT_EQ(h, "in flight", 3000, tcp_sender_bytes_in_flight(&s));
+    EXPECT_TRUE(h, "no app-limited phase: the application could not have written more", s.ext->rate.app_limited == 0);
+    STEP(h, "2000 bytes ACKed; the application writes nothing: 1000 in flight, 2000 free");
+    tcp_sender_tick(&s, 20);
+    tcp_sender_ack_received(&s, wrap(2001, (struct wrap32){0}), 60000);
+    tcp_sender_fill_window(&s);
+    EXPECT_TRUE(h, "app-limited now: the application left the stream mostly empty", s.ext->rate.app_limited != 0);
+    tcp_sender_destroy(&s);
+    harness_end(h);
+}
+
 int main(void) {
     struct harness h;
     flight(&h);
@@ -219,5 +251,6 @@ int main(void) {
     resent(&h);
     bounded(&h);
     through_sender(&h);
+    buffer_limited(&h);
     return 0;
 }
