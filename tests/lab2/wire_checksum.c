@@ -117,6 +117,33 @@ static int every_length_and_alignment(void) {
     return harness_end(&h);
 }
 
+static int long_buffers(void) {
+    struct harness h;
+    harness_begin(&h, "checksum: lengths up to 1600 and a 64 KiB run of 0xff bytes against the reference [L2.R14]");
+    struct sponge_rng rng;
+    sponge_rng_seed(&rng, harness_seed(&h));
+    static uint8_t data[65536 + 8];
+    for (size_t i = 0; i < sizeof data; i++) {
+        data[i] = (uint8_t)sponge_rng_next(&rng);
+    }
+    for (size_t align = 0; align < 8; align += 3) {
+        STEP(&h, "random data starting at offset %zu, every length 81..1600", align);
+        for (size_t len = 81; len <= 1600; len++) {
+            uint16_t want = reference_checksum(data + align, len);
+            uint16_t got = checksum_finish(checksum_add(0, data + align, len));
+            if (got != want) {
+                FAIL(&h, "length %zu: got %#x, expected %#x", len, got, want);
+            }
+        }
+    }
+    STEP(&h, "65536 bytes of 0xff, then 65535 (every partial sum carries)");
+    memset(data, 0xff, sizeof data);
+    EXPECT_EQ(&h, "65536 bytes", reference_checksum(data, 65536), checksum_finish(checksum_add(0, data, 65536)));
+    EXPECT_EQ(&h, "65535 bytes", reference_checksum(data + 1, 65535),
+              checksum_finish(checksum_add(0, data + 1, 65535)));
+    return harness_end(&h);
+}
+
 static int ttl_incremental(void) {
     struct harness h;
     harness_begin(&h, "checksum: RFC 1624 TTL decrement equals a full recompute [L2.R14]");
@@ -166,5 +193,6 @@ static int ttl_incremental(void) {
 }
 
 int main(void) {
-    return rfc1071_example() | ipv4_example() | split_views() | every_length_and_alignment() | ttl_incremental();
+    return rfc1071_example() | ipv4_example() | split_views() | every_length_and_alignment() | long_buffers() |
+           ttl_incremental();
 }
