@@ -25,7 +25,11 @@
 # Usage: bench/tun.sh [BUILD_DIR]   Env: RUNS (5), BYTES (104857600), ANCHOR_DIR,
 #   BASELINE (another build's tun_throughput, run as a fifth contender `baseline` with the
 #   options in BASELINE_ARGS: a before/after comparison in the same interleaved rounds),
-#   ONLY (names of the contenders to run, e.g. "sponge_plain lwip baseline"; default all).
+#   ONLY (names of the contenders to run, e.g. "sponge_plain lwip baseline"; default all),
+#   RPS=1 (each end's protocol work on its own CPU: receive packet steering sends what the
+#   kernel-side peer receives, from tun144 or on vk1, to CPU 0 and what namespace A receives on
+#   vk0 to CPU 1; without it the kernel peer's receive path runs in the stack's TUN write, on
+#   CPU 1, and so does B's on veth; docs/BENCHMARKS.md, "Steering the peer's work").
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -61,7 +65,8 @@ if [ "${2:-}" != __inner ]; then
         if make -s -C "$WORK/anchor" lwip_tun >&2; then LWIP="$WORK/anchor/lwip_tun"; else echo "tun: the lwIP anchor did not build: no lwip rows"; fi
     fi
     rc=0
-    WORK=$WORK LWIP=$LWIP unshare -n bash "$0" "$BUILD" __inner || rc=$?
+    # A mount namespace too, for a sysfs of namespace A's own (RPS=1 writes rps_cpus there).
+    WORK=$WORK LWIP=$LWIP unshare -nm bash "$0" "$BUILD" __inner || rc=$?
     exit $rc
 fi
 
@@ -95,6 +100,14 @@ ip link set vk0 up
 "${INB[@]}" ip link set vk1 up
 CPU_STACK=(taskset -c 1) CPU_PEER=(taskset -c 0)
 [ "$(nproc)" -ge 2 ] || CPU_STACK=() CPU_PEER=()
+STEERING="off"
+if [ "${RPS:-0}" = 1 ] && [ "$(nproc)" -ge 2 ]; then
+    mount -t sysfs none /sys
+    echo 1 >/sys/class/net/tun144/queues/rx-0/rps_cpus
+    echo 2 >/sys/class/net/vk0/queues/rx-0/rps_cpus
+    "${INB[@]}" unshare -m sh -c 'mount -t sysfs none /sys && echo 1 >/sys/class/net/vk1/queues/rx-0/rps_cpus'
+    STEERING="on (tun144 and vk1 -> CPU 0, vk0 -> CPU 1)"
+fi
 TMO=(timeout 120)
 
 field() { # field FILE KEY: the value of KEY= in FILE
@@ -186,7 +199,8 @@ if [ -n "${ONLY:-}" ]; then
     NAMES=("${picked[@]}")
 fi
 echo "tun: $(nproc) CPUs, $(uname -r), $BYTES bytes per transfer, $RUNS rounds; kernel TCP" \
-    "cc=$(sysctl -n net.ipv4.tcp_congestion_control); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    "cc=$(sysctl -n net.ipv4.tcp_congestion_control); receive steering $STEERING;" \
+    "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for ROUND in $(seq "$RUNS"); do
     n=${#NAMES[@]}
     for k in $(seq 0 $((n - 1))); do
