@@ -89,6 +89,11 @@ uint64_t bbr_bandwidth(const struct bbr *b) {
     return best;
 }
 
+uint64_t bbr_model_bandwidth(const struct bbr *b) {
+    uint64_t bw = bbr_bandwidth(b);
+    return b->bw_lo && b->bw_lo < bw ? b->bw_lo : bw;
+}
+
 uint64_t bbr_min_rtt(const struct bbr *b) {
     return b->have_rtt ? b->min_rtt : 0;
 }
@@ -100,7 +105,7 @@ enum bbr_state bbr_state(const struct bbr *b) {
 /* gain x BDP in bytes; UINT64_MAX while the model has no bandwidth yet. A min RTT under the
  * clock's 1 ms resolution counts as 1 ms. */
 static uint64_t bdp(const struct bbr *b, uint64_t gain) {
-    uint64_t bw = bbr_bandwidth(b);
+    uint64_t bw = bbr_model_bandwidth(b);
     if (bw == 0 || !b->have_rtt) {
         return UINT64_MAX;
     }
@@ -111,16 +116,33 @@ static uint64_t send_quantum(const struct bbr *b) {
     return min_u64(max_u64(b->pacing_rate * QUANTUM_MS / 1000, 2 * b->mss), QUANTUM_MAX);
 }
 
+/* The round that just ended lost more than the threshold (see the header): STARTUP is over,
+ * and the model's bandwidth is bounded by what the round delivered. */
+static void end_round_losses(struct bbr *b, uint64_t total_delivered) {
+    uint64_t delivered = total_delivered - b->round_delivered_at;
+    if (b->round_lost >= BBR_LOSS_MIN_SEGMENTS * b->mss &&
+        b->round_lost * 1000 > (delivered + b->round_lost) * BBR_LOSS_THRESH) {
+        b->filled_pipe = true;
+        uint64_t kept = (b->bw_lo ? b->bw_lo : bbr_bandwidth(b)) / 1000 * BBR_BW_LO_BETA;
+        b->bw_lo = max_u64(max_u64(b->round_best_rate, kept), 1);
+    }
+    b->round_lost = 0;
+    b->round_delivered_at = total_delivered;
+    b->round_best_rate = 0;
+}
+
 /* Draft 4.1.1: the round counter, and the bandwidth max filter. A sample whose interval is
  * shorter than the min RTT is discarded (delivery-rate draft 3.3: ACK compression would
  * inflate it); an app-limited one counts only if it raises the estimate (section 3.4). */
 static void update_bandwidth(struct bbr *b, const struct bbr_ack *a) {
     const struct rate_sample *rs = &a->rs;
     b->round_start = false;
+    b->round_lost += a->newly_lost;
     if (rs->newly_delivered == 0) {
         return;
     }
     if (rs->prior_delivered >= b->next_round_delivered) {
+        end_round_losses(b, rs->total_delivered);
         b->next_round_delivered = rs->total_delivered;
         b->round_count += !a->in_recovery; /* a recovery's rounds do not age the filter */
         b->round_start = true;
@@ -136,6 +158,7 @@ static void update_bandwidth(struct bbr *b, const struct bbr_ack *a) {
         b->bw_max[slot].bw = 0;
     }
     b->bw_max[slot].bw = max_u64(b->bw_max[slot].bw, rs->delivery_rate);
+    b->round_best_rate = max_u64(b->round_best_rate, rs->delivery_rate);
 }
 
 /* Draft 4.3.4.3: a phase lasts about one min RTT; probing (5/4) goes on until the flight has
@@ -153,6 +176,9 @@ static void update_cycle(struct bbr *b, const struct bbr_ack *a) {
         b->cycle = (b->cycle + 1) % BBR_CYCLE_PHASES;
         b->cycle_at = a->now;
         b->pacing_gain = cycle_gain[b->cycle];
+        if (b->cycle == PHASE_PROBE) {
+            b->bw_lo = 0; /* probing: the loss bound is lifted */
+        }
     }
 }
 
@@ -216,7 +242,7 @@ static void update_min_rtt(struct bbr *b, const struct bbr_ack *a) {
 /* Draft 4.2.1: pacing gain x bandwidth, less the margin; before any bandwidth sample, the
  * initial window per min RTT at STARTUP's gain. STARTUP never lowers the rate. */
 static void update_pacing_rate(struct bbr *b) {
-    uint64_t bw = bbr_bandwidth(b), rate;
+    uint64_t bw = bbr_model_bandwidth(b), rate;
     if (bw) {
         rate = bw * b->pacing_gain / 1000 * PACING_MARGIN / 1000;
     } else if (b->have_rtt) {

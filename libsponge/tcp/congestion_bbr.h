@@ -26,7 +26,15 @@
  * saves the window too and drops it to one segment. While the sender is recovering (fast or
  * after a timeout), completed rounds do not age the bandwidth filter: a recovery's rounds
  * deliver mostly retransmissions and SACKed holes, and counting them let a long recovery forget
- * the bottleneck's bandwidth. Bytes, ms; bandwidth and rates in bytes per second. */
+ * the bottleneck's bandwidth.
+ *
+ * One addition from BBR's later versions (draft-cardwell-iccrg-bbr-congestion-control-02,
+ * "bw_lo"): a round that loses more than BBR_LOSS_THRESH per mille of what it sent (and at least
+ * BBR_LOSS_MIN_SEGMENTS segments) means the model runs ahead of the path. It ends STARTUP, and it
+ * sets a lower bound on the bandwidth the model uses for pacing and the window: the best
+ * delivery rate of that round, or BBR_BW_LO_BETA of the previous bound if that is higher. The
+ * bound is lifted when PROBE_BW's probing phase begins. Random loss below the threshold is
+ * ignored, as in version 1. Bytes, ms; bandwidth and rates in bytes per second. */
 
 #include "tcp/rate_sample.h"
 
@@ -37,6 +45,9 @@
 #define BBR_MIN_RTT_MS 10000
 #define BBR_CYCLE_PHASES 8
 #define BBR_PROBE_RTT_MS 200
+#define BBR_LOSS_THRESH 20 /* per mille: 2 % */
+#define BBR_LOSS_MIN_SEGMENTS 8
+#define BBR_BW_LO_BETA 700 /* per mille of the previous bound kept by a lossy round */
 
 enum bbr_state { BBR_STARTUP, BBR_DRAIN, BBR_PROBE_BW, BBR_PROBE_RTT };
 
@@ -66,8 +77,12 @@ struct bbr {
     uint64_t min_rtt, min_rtt_at;
     uint64_t full_bw; /* STARTUP: the bandwidth the last 25 % growth reached */
     unsigned full_bw_rounds;
-    bool filled_pipe;           /* STARTUP is over */
-    uint64_t probe_rtt_done_at; /* PROBE_RTT: 0 until the window is drained, then its end */
+    bool filled_pipe;            /* STARTUP is over */
+    uint64_t round_lost;         /* bytes found lost in the current round */
+    uint64_t round_delivered_at; /* C.delivered when the current round began */
+    uint64_t round_best_rate;    /* the current round's best delivery-rate sample */
+    uint64_t bw_lo;              /* the loss bound on the model's bandwidth (0: none) */
+    uint64_t probe_rtt_done_at;  /* PROBE_RTT: 0 until the window is drained, then its end */
     bool probe_rtt_round_done;
     unsigned cycle;                  /* PROBE_BW phase */
     uint64_t cycle_at;               /* when it began */
@@ -98,6 +113,9 @@ uint64_t bbr_pacing_rate(const struct bbr *b);
 
 /** The bottleneck bandwidth estimate in bytes per second (0 before the first sample). */
 uint64_t bbr_bandwidth(const struct bbr *b);
+
+/** The bandwidth pacing and the window use: bbr_bandwidth, or the loss bound if that is lower. */
+uint64_t bbr_model_bandwidth(const struct bbr *b);
 
 /** The min RTT estimate in ms (0 before the first sample). */
 uint64_t bbr_min_rtt(const struct bbr *b);

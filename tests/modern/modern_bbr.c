@@ -22,6 +22,7 @@ struct path {
     uint64_t now, delivered, rtt;
     uint64_t hist[HIST];
     bool in_recovery; /* the sender is in loss recovery */
+    uint64_t lost;    /* bytes the next ACK reports newly lost */
 };
 
 static void path_init(struct path *p) {
@@ -35,7 +36,8 @@ static void path_ms(struct path *p, uint64_t bytes, uint64_t in_flight, bool app
     uint64_t prior = p->now >= p->rtt ? p->hist[(p->now - p->rtt) % HIST] : 0;
     p->delivered += bytes;
     p->hist[p->now % HIST] = p->delivered;
-    struct bbr_ack a = {.now = p->now, .in_flight = in_flight, .in_recovery = p->in_recovery};
+    struct bbr_ack a = {.now = p->now, .in_flight = in_flight, .in_recovery = p->in_recovery, .newly_lost = p->lost};
+    p->lost = 0;
     a.rs = (struct rate_sample){.has_rate = bytes > 0,
                                 .delivered = p->delivered - prior,
                                 .interval_ms = p->rtt,
@@ -371,6 +373,75 @@ static void sender_reports(struct harness *h) {
     harness_end(h);
 }
 
+/* A round trip delivering `rate` bytes per ms, `lost` bytes reported lost midway, then one more
+ * without loss: the round that saw the loss has ended by then, wherever rounds begin. */
+static void lossy_round(struct path *p, uint64_t rate, uint64_t lost, uint64_t in_flight) {
+    bottleneck(p, rate, in_flight, RTT / 2);
+    p->lost = lost;
+    bottleneck(p, rate, in_flight, RTT - RTT / 2 + RTT);
+}
+
+static void loss_bound(struct harness *h) {
+    harness_begin(h, "bbr: a round losing more than 2 % ends STARTUP and bounds the model by what it delivered");
+    struct path p;
+    path_init(&p);
+    STEP(h, "2 rounds at 2000 bytes per ms: bandwidth 2,000,000 B/s, still STARTUP");
+    bottleneck(&p, 2000, 60000, 2 * RTT);
+    EXPECT_EQ(h, "bw", 2000000, bbr_bandwidth(&p.b));
+    EXPECT_EQ(h, "state", BBR_STARTUP, bbr_state(&p.b));
+    STEP(h, "a round at 1000 bytes per ms that loses 10 segments (10000 of 30000 bytes), then one without loss");
+    lossy_round(&p, 1000, 10 * MSS, 60000);
+    EXPECT_BOOL(h, "STARTUP is over", true, bbr_state(&p.b) != BBR_STARTUP);
+    EXPECT_EQ(h, "the filter still holds", 2000000, bbr_bandwidth(&p.b));
+    uint64_t first = bbr_model_bandwidth(&p.b);
+    EXPECT_TRUE(h, "the model is bounded below the filter", first < 2000000);
+    EXPECT_TRUE(h, "by the round's best sample, above 0.7 x the filter", first >= 1400000);
+    STEP(h, "three more such pairs of rounds: the bound falls to what the path delivers");
+    for (int i = 0; i < 3; i++) {
+        lossy_round(&p, 1000, 10 * MSS, 60000);
+    }
+    EXPECT_EQ(h, "model bandwidth", 1000000, bbr_model_bandwidth(&p.b));
+    EXPECT_TRUE(h, "the pacing rate follows the model", bbr_pacing_rate(&p.b) <= 1250000);
+    harness_end(h);
+}
+
+static void loss_below_threshold(struct harness *h) {
+    harness_begin(h, "bbr: loss under 2 % of a round, or under 8 segments, changes nothing (random loss)");
+    struct path p;
+    path_init(&p);
+    STEP(h, "2 rounds at 50000 bytes per ms, then a round losing 10 segments: 1 %% of 1,000,000 bytes");
+    bottleneck(&p, 50000, 1200000, 2 * RTT);
+    lossy_round(&p, 50000, 10 * MSS, 1200000);
+    EXPECT_EQ(h, "state", BBR_STARTUP, bbr_state(&p.b));
+    EXPECT_EQ(h, "model bandwidth = the filter", bbr_bandwidth(&p.b), bbr_model_bandwidth(&p.b));
+    STEP(h, "another path: a round at 1000 bytes per ms losing 7 segments (a third, but fewer than 8)");
+    path_init(&p);
+    bottleneck(&p, 1000, 60000, RTT);
+    lossy_round(&p, 1000, 7 * MSS, 60000);
+    EXPECT_EQ(h, "model bandwidth = the filter", bbr_bandwidth(&p.b), bbr_model_bandwidth(&p.b));
+    harness_end(h);
+}
+
+static void loss_bound_lifted(struct harness *h) {
+    harness_begin(h, "bbr: PROBE_BW's probing phase lifts the loss bound");
+    struct path p;
+    to_probe_bw(h, &p);
+    STEP(h, "2 rounds at 500 bytes per ms, then one losing 10 segments: the model is bounded at 0.7 x 1,000,000");
+    bottleneck(&p, 500, 20000, 2 * RTT);
+    lossy_round(&p, 500, 10 * MSS, 20000);
+    EXPECT_EQ(h, "model bandwidth", 700000, bbr_model_bandwidth(&p.b));
+    EXPECT_TRUE(h, "bounded", bbr_model_bandwidth(&p.b) < bbr_bandwidth(&p.b));
+    STEP(h, "the path recovers (1000 bytes per ms) until the cycle reaches its probing phase");
+    uint64_t waited = 0;
+    while (bbr_pacing_rate(&p.b) <= bbr_model_bandwidth(&p.b) && waited < 400) {
+        bottleneck(&p, 1000, 20000, 1);
+        waited++;
+    }
+    EXPECT_TRUE(h, "probing (pacing above the model) within 400 ms", waited < 400);
+    EXPECT_EQ(h, "model bandwidth = the filter again", bbr_bandwidth(&p.b), bbr_model_bandwidth(&p.b));
+    harness_end(h);
+}
+
 int main(void) {
     struct harness h;
     startup(&h);
@@ -379,5 +450,8 @@ int main(void) {
     loss_and_timeout(&h);
     recovery_keeps_bandwidth(&h);
     sender_reports(&h);
+    loss_bound(&h);
+    loss_below_threshold(&h);
+    loss_bound_lifted(&h);
     return 0;
 }
