@@ -32,7 +32,8 @@
 #                                 it references: the WAN figures); the bench/ programs stay
 #   tests/solutions/              the minimal solutions
 #   tests/mutants/, tests/instructor/   planted-bug patches and instructor-only tests (issue 15)
-#   etc/mutant_check.sh, etc/mutants.cmake   the check that the stage tests catch those bugs
+#   etc/mutant_check.sh, etc/mutants.cmake   the check that the stage tests catch those bugs,
+#   etc/lib/parallel_tests.sh and tests/framework/parallel_tests.sh   its test runner and that one's test
 #   tests/labM/, docs/labs/labM*  the tests and handout of every later stage M (they arrive with
 #                                 the merge of stage M's starter code)
 #   tests/modern/ before stage 4  the tests beyond the labs build on lab 4's test steps; they
@@ -92,7 +93,7 @@ excluded() {
         tests/framework/starter_code.sh | tests/framework/stub_stage.sh | tests/framework/student_repo.sh | \
         etc/export_stage.sh | etc/stub_stage.py | etc/grade.sh | etc/grade/sandbox.sh | etc/grade/jail.sh | \
         etc/grade/gradebook.py | tests/framework/grade.sh | tests/framework/lib/plant_bugs.py | etc/main_job.sh | \
-        etc/mutant_check.sh | etc/mutants.cmake)
+        etc/mutant_check.sh | etc/mutants.cmake | etc/lib/parallel_tests.sh | tests/framework/parallel_tests.sh)
         return 0
         ;;
     esac

@@ -132,33 +132,9 @@ build_targets() {
     cmake --build "$bdir" -j "$jobs" --target "$@" >"$work/build.log" 2>&1
 }
 
-# run_tests: runs the tests in names[]/exes[], $jobs at a time, stopping at the first that
-# fails; sets first_fail to "NAME" or "NAME (timeout)" or "" if all passed.
-run_tests() {
-    local -A running=()
-    local i=0 pid status name
-    first_fail=""
-    while :; do
-        while [ -z "$first_fail" ] && [ $i -lt ${#names[@]} ] && [ ${#running[@]} -lt "$jobs" ]; do
-            (cd "$bdir" && exec timeout -k 2 "$timeout_s" "${exes[$i]}") >/dev/null 2>&1 &
-            running[$!]=${names[$i]}
-            i=$((i + 1))
-        done
-        [ ${#running[@]} -eq 0 ] && break
-        wait -n -p pid
-        status=$?
-        [ -n "${pid:-}" ] && [ -n "${running[$pid]+set}" ] || continue
-        name=${running[$pid]}
-        unset "running[$pid]"
-        if [ $status -ne 0 ] && [ -z "$first_fail" ]; then
-            first_fail=$name
-            [ $status -eq 124 ] && first_fail="$name (timeout)"
-            for pid in "${!running[@]}"; do
-                kill "$pid" 2>/dev/null
-            done
-        fi
-    done
-}
+# run_tests (etc/lib/parallel_tests.sh): names[]/exes[], $jobs at a time, first failure.
+# shellcheck source=etc/lib/parallel_tests.sh
+. "$src/etc/lib/parallel_tests.sh"
 
 # outside_parts STAGE PATCH: prints the first changed line of PATCH that lies outside the
 # "LAB<STAGE> BEGIN" .. "LAB<STAGE> END" (or end of file) parts of the file in the copy.
