@@ -23,10 +23,12 @@ run_tests() {
         if [ -z "${pid:-}" ] || [ -z "${running[$pid]+set}" ]; then
             # None of ours. If one of ours has ended all the same, its status was collected
             # elsewhere and `wait -n` will never report it (seen once in CI, bash 5.2): run that
-            # test again, here, for its status. Otherwise wait a moment rather than spin.
+            # test again, here, for its status. If `wait -n` had nothing to wait for, wait a
+            # moment rather than spin.
+            local other=${pid:-}
             pid=$(gone_job "$me")
             if [ -z "$pid" ]; then
-                sleep 0.05
+                [ -n "$other" ] || sleep 0.05
                 continue
             fi
             run_one "${running[$pid]}"
